@@ -1,0 +1,5 @@
+"""Typed stack configuration: parsed and validated once, before any resource is registered."""
+
+from config.settings import NAMESPACE, ConfigError, Problem, Settings, load_settings, validate
+
+__all__ = ["NAMESPACE", "ConfigError", "Problem", "Settings", "load_settings", "validate"]

@@ -1,0 +1,153 @@
+"""Typed shape of a stack's configuration.
+
+Each model forbids unknown keys so a typo (``azcount`` for ``azCount``) is an
+error instead of a silently ignored setting. Field aliases are the camelCase
+keys users write in ``Pulumi.<stack>.yaml``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from enum import Enum
+from typing import Annotated, Optional
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from config.regions import AWS_REGIONS
+
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
+ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
+
+# Tags every resource must carry; stack files may require more.
+MANDATORY_TAGS = ("owner", "cost-center", "environment", "data-classification")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+def _account_id(value: str) -> str:
+    if not ACCOUNT_ID.match(value):
+        raise ValueError(f"'{value}' is not a 12-digit AWS account id (quote it in YAML so leading zeros survive)")
+    return value
+
+
+def _region(value: str) -> str:
+    if value not in AWS_REGIONS:
+        raise ValueError(f"'{value}' is not an AWS region this platform supports (one of: {', '.join(sorted(AWS_REGIONS))})")
+    return value
+
+
+AccountId = Annotated[str, AfterValidator(_account_id)]
+RegionName = Annotated[str, AfterValidator(_region)]
+
+
+class Environment(str, Enum):
+    shared = "shared"
+    dev = "dev"
+    prod = "prod"
+
+
+class Account(Model):
+    """One AWS account the stack deploys into."""
+
+    id: AccountId
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{1,20}$", description="short lowercase alias used in resource names")
+    role: Optional[str] = Field(default=None, description="role to assume here (name or ARN); defaults to deployRole.name")
+    vpc_cidrs: dict[RegionName, str] = Field(default_factory=dict, alias="vpcCidrs")
+
+    @field_validator("vpc_cidrs")
+    @classmethod
+    def _cidrs(cls, value: dict[str, str]) -> dict[str, str]:
+        for region, cidr in value.items():
+            try:
+                net = ipaddress.ip_network(cidr, strict=True)
+            except ValueError as exc:
+                raise ValueError(f"{region}: '{cidr}' is not a valid network CIDR ({exc})") from None
+            if not net.is_private or net.version != 4:
+                raise ValueError(f"{region}: '{cidr}' must be a private (RFC 1918) IPv4 range")
+            if not 16 <= net.prefixlen <= 24:
+                raise ValueError(f"{region}: '{cidr}' must be between /16 and /24 to fit one subnet per AZ")
+        return value
+
+
+class Accounts(Model):
+    security: Account
+    shared_services: Account = Field(alias="sharedServices")
+    workload: Optional[Account] = None
+    additional_workloads: list[Account] = Field(default_factory=list, alias="additionalWorkloads")
+    # Workload accounts of every environment; the shared stack grants them the
+    # central trail bucket, the registries and the CI/CD deploy roles.
+    members: list[AccountId] = Field(default_factory=list)
+
+
+class Regions(Model):
+    primary: RegionName
+    dr: Optional[RegionName] = None
+    additional: list[RegionName] = Field(default_factory=list)
+
+
+class DeployRole(Model):
+    name: str = Field(default="PlatformDeployer")
+    external_id: Optional[str] = Field(default=None, alias="externalId")
+    session_name: str = Field(default="pulumi-aiplatform", alias="sessionName", pattern=r"^[\w+=,.@-]{2,64}$")
+
+
+class TagPolicy(Model):
+    required: list[str] = Field(default_factory=lambda: list(MANDATORY_TAGS))
+    allowed: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Network(Model):
+    az_count: int = Field(default=2, ge=2, le=6, alias="azCount")
+    flow_log_retention_days: int = Field(default=365, alias="flowLogRetentionDays")
+
+
+class Features(Model):
+    redshift: bool = False
+    security_hub: bool = Field(default=True, alias="securityHub")
+    guard_duty: bool = Field(default=True, alias="guardDuty")
+    aws_config: bool = Field(default=False, alias="awsConfig")
+    macie: bool = True
+    autopilot: bool = False
+    standby_endpoint: bool = Field(default=False, alias="standbyEndpoint")
+    cost_allocation_tags: bool = Field(default=False, alias="costAllocationTags")
+
+
+class Knobs(Model):
+    """Per-environment settings the layers read."""
+
+    kms_deletion_window_days: int = Field(default=30, ge=7, le=30, alias="kmsDeletionWindowDays")
+    log_retention_days: int = Field(default=365, alias="logRetentionDays")
+    training_instance_type: str = Field(default="ml.m5.xlarge", alias="trainingInstanceType")
+    inference_instance_type: str = Field(default="ml.m5.large", alias="inferenceInstanceType")
+    lake_ia_transition_days: int = Field(default=30, ge=30, alias="lakeIaTransitionDays")
+    lake_glacier_transition_days: int = Field(default=90, ge=31, alias="lakeGlacierTransitionDays")
+    noncurrent_version_expiration_days: int = Field(default=90, ge=1, alias="noncurrentVersionExpirationDays")
+    backup_retention_days: int = Field(default=35, ge=1, alias="backupRetentionDays")
+    monthly_budget_usd: float = Field(default=1000, gt=0, alias="monthlyBudgetUsd")
+    alert_emails: list[str] = Field(default_factory=list, alias="alertEmails")
+
+
+# CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_DAYS = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+
+class PlatformConfig(Model):
+    """Everything under the ``aiplatform:`` namespace, as one object."""
+
+    environment: Environment
+    org: str = Field(default="acme", pattern=r"^[a-z][a-z0-9]{1,9}$")
+    shared_stack: Optional[str] = Field(default=None, alias="sharedStack")
+    accounts: Accounts
+    regions: Regions
+    deploy_role: DeployRole = Field(default_factory=DeployRole, alias="deployRole")
+    network: Network = Field(default_factory=Network)
+    tags: dict[str, str]
+    tag_policy: TagPolicy = Field(default_factory=TagPolicy, alias="tagPolicy")
+    features: Features = Field(default_factory=Features)
+    knobs: Knobs = Field(default_factory=Knobs)
+    operator_principals: list[str] = Field(default_factory=list, alias="operatorPrincipals")

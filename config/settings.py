@@ -1,0 +1,332 @@
+"""Parse and validate the stack configuration once, before any resource exists.
+
+``load_settings()`` reads every key of the project namespace, validates the
+shape with pydantic and the cross-field rules below, and raises a single
+``pulumi.RunError`` listing every problem with its key and fix. The CLI prints
+a RunError without a Python traceback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterable, Mapping
+
+import pulumi
+from pydantic import ValidationError
+
+from config.schema import (
+    LOG_RETENTION_DAYS,
+    MANDATORY_TAGS,
+    ROLE_ARN,
+    ROLE_NAME,
+    EXTERNAL_ID,
+    Account,
+    Environment,
+    PlatformConfig,
+)
+
+NAMESPACE = "aiplatform"
+
+
+@dataclass(frozen=True)
+class Problem:
+    key: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"  - {NAMESPACE}:{self.key}: {self.message}\n      fix: {self.fix}"
+
+
+class ConfigError(pulumi.RunError):
+    """Every problem of a stack configuration, in one message."""
+
+    def __init__(self, stack: str, problems: list[Problem]):
+        self.problems = problems
+        head = f"stack '{stack}' has {len(problems)} configuration problem(s); nothing was deployed:"
+        super().__init__("\n".join([head, *map(str, problems)]))
+
+
+# ---------------------------------------------------------------------------
+# Reading the raw values
+
+
+def raw_config(namespace: str = NAMESPACE) -> dict[str, Any]:
+    """Every ``namespace:key`` value of the running stack, JSON-decoded where structured."""
+    from pulumi.runtime import config as rc
+
+    merged: dict[str, Any] = {**rc.get_config_env(), **rc.CONFIG.get()}
+    prefix = f"{namespace}:"
+    out: dict[str, Any] = {}
+    for full_key, value in merged.items():
+        if not full_key.startswith(prefix):
+            continue
+        key = full_key[len(prefix):]
+        if isinstance(value, str) and value[:1] in "[{":
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                pass
+        out[key] = value
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Error messages for pydantic's error types
+
+_FIXES = {
+    "missing": "add this key to Pulumi.{stack}.yaml (see README, 'Stack configuration')",
+    "extra_forbidden": "remove the key or correct its spelling; allowed here: {allowed}",
+    "int_parsing": "use a whole number",
+    "int_type": "use a whole number",
+    "bool_parsing": "use true or false",
+    "bool_type": "use true or false",
+    "string_type": "use a quoted string",
+    "dict_type": "use a mapping (key: value lines)",
+    "list_type": "use a list (- item lines)",
+    "model_type": "use a mapping (key: value lines)",
+    "enum": "use one of the allowed values",
+    "string_pattern_mismatch": "use lowercase letters, digits and '-' as the pattern requires",
+    "greater_than_equal": "raise the value",
+    "less_than_equal": "lower the value",
+    "greater_than": "raise the value",
+    "value_error": "correct the value as described",
+}
+
+
+def _key(loc: Iterable[Any]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
+        else:
+            parts.append(str(item))
+    return ".".join(parts)
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> str:
+    model: Any = PlatformConfig
+    for item in loc[:-1]:
+        if isinstance(item, int):
+            continue
+        field = next((f for n, f in model.model_fields.items() if item in (n, f.alias)), None)
+        if field is None:
+            return "see README"
+        annotation = field.annotation
+        for candidate in getattr(annotation, "__args__", (annotation,)):
+            if isinstance(candidate, type) and hasattr(candidate, "model_fields"):
+                model = candidate
+                break
+    return ", ".join(sorted(f.alias or n for n, f in model.model_fields.items()))
+
+
+def _schema_problems(exc: ValidationError, stack: str) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        message = err["msg"].removeprefix("Value error, ")
+        fix = _FIXES.get(kind, "correct the value").format(stack=stack, allowed=_allowed_keys(loc) if kind == "extra_forbidden" else "")
+        if kind == "extra_forbidden":
+            message = "unknown key"
+        elif "input" in err and kind not in ("missing", "value_error"):
+            message = f"{message} (got {err['input']!r})"
+        problems.append(Problem(_key(loc), message, fix))
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# The validated settings and the rules pydantic cannot express
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated config plus what later layers derive from it."""
+
+    stack: str
+    project: str
+    config: PlatformConfig
+
+    @property
+    def environment(self) -> str:
+        return self.config.environment.value
+
+    @property
+    def is_prod(self) -> bool:
+        return self.config.environment is Environment.prod
+
+    @property
+    def is_shared(self) -> bool:
+        return self.config.environment is Environment.shared
+
+    @cached_property
+    def regions(self) -> list[str]:
+        """Every region this stack deploys into, primary first."""
+        r = self.config.regions
+        return [r.primary, *([r.dr] if r.dr else []), *r.additional]
+
+    @property
+    def primary_region(self) -> str:
+        return self.config.regions.primary
+
+    @property
+    def dr_region(self) -> str | None:
+        return self.config.regions.dr
+
+    @cached_property
+    def workload_accounts(self) -> list[Account]:
+        a = self.config.accounts
+        return [*([a.workload] if a.workload else []), *a.additional_workloads]
+
+    @cached_property
+    def owned_accounts(self) -> list[Account]:
+        """The accounts whose account-level settings this stack owns."""
+        a = self.config.accounts
+        return [a.security, a.shared_services] if self.is_shared else self.workload_accounts
+
+    def role_arn(self, account: Account) -> str:
+        role = account.role or self.config.deploy_role.name
+        return role if role.startswith("arn:") else f"arn:aws:iam::{account.id}:role/{role}"
+
+    @cached_property
+    def tags(self) -> dict[str, str]:
+        return {**self.config.tags, "project": self.project, "stack": self.stack, "managed-by": "pulumi"}
+
+    @property
+    def knobs(self):
+        return self.config.knobs
+
+    @property
+    def features(self):
+        return self.config.features
+
+
+def _semantic_problems(cfg: PlatformConfig, stack: str) -> list[Problem]:
+    problems: list[Problem] = []
+    add = lambda key, message, fix: problems.append(Problem(key, message, fix))  # noqa: E731
+    env = cfg.environment
+    accts = cfg.accounts
+
+    # Accounts and their roles.
+    if env is Environment.shared:
+        if accts.workload is not None:
+            add("accounts.workload", "the shared stack owns no workload account", "move the workload account to the dev or prod stack and list its id under accounts.members")
+        if not accts.members:
+            add("accounts.members", "the shared stack must know the workload accounts it serves", "list every dev and prod workload account id")
+    else:
+        if accts.workload is None:
+            add("accounts.workload", f"the {env.value} stack needs its workload account", "add accounts.workload with id, name and vpcCidrs")
+        if not cfg.shared_stack:
+            add("sharedStack", "dev and prod read the log archive and registries from the shared stack", "set it to the shared stack's name, e.g. organization/aiplatform/shared")
+
+    roles = {"accounts.security": accts.security, "accounts.sharedServices": accts.shared_services}
+    if accts.workload:
+        roles["accounts.workload"] = accts.workload
+    roles.update({f"accounts.additionalWorkloads[{i}]": a for i, a in enumerate(accts.additional_workloads)})
+    for (k1, a1), (k2, a2) in itertools.combinations(roles.items(), 2):
+        if a1.id == a2.id:
+            add(f"{k2}.id", f"account {a2.id} is also {k1}; each role needs its own account", "use a separate AWS account for each role")
+        if a1.name == a2.name:
+            add(f"{k2}.name", f"name '{a2.name}' is also used by {k1}", "give every account a distinct short name")
+    for key, account in roles.items():
+        if account.role is None:
+            continue
+        m = ROLE_ARN.match(account.role)
+        if account.role.startswith("arn:"):
+            if not m:
+                add(f"{key}.role", f"'{account.role}' is not an IAM role ARN", "use arn:aws:iam::<account>:role/<name> or just the role name")
+            elif m.group(1) != account.id:
+                add(f"{key}.role", f"role ARN is in account {m.group(1)}, not {account.id}", "name a role inside the account it deploys")
+        elif not ROLE_NAME.match(account.role):
+            add(f"{key}.role", f"'{account.role}' is not a valid IAM role name", "use up to 64 letters, digits and +=,.@_-")
+    if not ROLE_NAME.match(cfg.deploy_role.name):
+        add("deployRole.name", f"'{cfg.deploy_role.name}' is not a valid IAM role name", "use up to 64 letters, digits and +=,.@_-")
+    if cfg.deploy_role.external_id is not None and not EXTERNAL_ID.match(cfg.deploy_role.external_id):
+        add("deployRole.externalId", "external id must be 2-1224 characters of letters, digits and +=,.@:/-", "set it with `pulumi config set --secret` to the id the role trusts")
+
+    # Regions.
+    regions = cfg.regions
+    if env is Environment.prod and regions.dr is None:
+        add("regions.dr", "prod needs a disaster-recovery region", "set regions.dr to a region other than regions.primary")
+    if regions.dr is not None and regions.dr == regions.primary:
+        add("regions.dr", f"DR region equals the primary region ({regions.primary})", "choose a different region for DR, or omit regions.dr outside prod")
+    all_regions = [regions.primary, *([regions.dr] if regions.dr else []), *regions.additional]
+    if len(set(all_regions)) != len(all_regions):
+        add("regions.additional", "a region is listed twice", "list each region once across primary, dr and additional")
+
+    # Networks: every workload account needs a CIDR in every region; none may overlap.
+    networks: list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
+    vpc_accounts = {"accounts.sharedServices": accts.shared_services} if env is Environment.shared else {k: a for k, a in roles.items() if k.startswith(("accounts.workload", "accounts.additional"))}
+    needed_regions = [regions.primary] if env is Environment.shared else all_regions
+    for key, account in vpc_accounts.items():
+        for region in needed_regions:
+            if region not in account.vpc_cidrs:
+                add(f"{key}.vpcCidrs.{region}", "no VPC CIDR for this region", f"add a private /16-/24 range for {region} that overlaps no other VPC")
+        for region, cidr in account.vpc_cidrs.items():
+            try:
+                networks.append((f"{key}.vpcCidrs.{region}", ipaddress.ip_network(cidr)))
+            except ValueError:
+                pass  # already reported by the schema
+    for (k1, n1), (k2, n2) in itertools.combinations(networks, 2):
+        if n1.overlaps(n2):
+            add(k2, f"{n2} overlaps {n1} ({k1})", "give every account/region VPC a disjoint range so they can later be peered")
+    if cfg.features.redshift and cfg.network.az_count < 3:
+        add("network.azCount", "Redshift Serverless needs subnets in at least three AZs", "set network.azCount to 3 or more, or turn features.redshift off")
+
+    # Tags.
+    required = dict.fromkeys([*MANDATORY_TAGS, *cfg.tag_policy.required])
+    for key in required:
+        if not cfg.tags.get(key, "").strip():
+            add(f"tags.{key}", "mandatory tag is missing", f"add tags.{key} to Pulumi.{stack}.yaml")
+    for key, allowed in cfg.tag_policy.allowed.items():
+        value = cfg.tags.get(key)
+        if value is not None and value not in allowed:
+            add(f"tags.{key}", f"'{value}' is not an allowed value", f"use one of: {', '.join(allowed)}")
+    if cfg.tags.get("environment") not in (None, env.value):
+        add("tags.environment", f"tag says '{cfg.tags['environment']}' but environment is '{env.value}'", "make tags.environment equal environment")
+    for key, value in cfg.tags.items():
+        if len(key) > 128 or len(value) > 256 or key.lower().startswith("aws:"):
+            add(f"tags.{key}", "tag key must be <= 128 characters and not start with 'aws:', value <= 256", "shorten or rename the tag")
+
+    # Knobs.
+    knobs = cfg.knobs
+    if env is Environment.prod and knobs.kms_deletion_window_days < 30:
+        add("knobs.kmsDeletionWindowDays", f"{knobs.kms_deletion_window_days} days is too short for prod keys", "use 30 (the longest AWS allows)")
+    for name, days in (("logRetentionDays", knobs.log_retention_days), ("flowLogRetentionDays", cfg.network.flow_log_retention_days)):
+        if days not in LOG_RETENTION_DAYS:
+            key = f"network.{name}" if name.startswith("flow") else f"knobs.{name}"
+            add(key, f"CloudWatch Logs does not accept a retention of {days} days", f"use one of {sorted(LOG_RETENTION_DAYS)}")
+    if knobs.lake_glacier_transition_days <= knobs.lake_ia_transition_days:
+        add("knobs.lakeGlacierTransitionDays", "Glacier transition must come after the Infrequent Access transition", "make it larger than knobs.lakeIaTransitionDays")
+    for name, value in (("trainingInstanceType", knobs.training_instance_type), ("inferenceInstanceType", knobs.inference_instance_type)):
+        if not re.match(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", value):
+            add(f"knobs.{name}", f"'{value}' is not a SageMaker instance type", "use a type such as ml.m5.xlarge")
+    for i, email in enumerate(knobs.alert_emails):
+        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+            add(f"knobs.alertEmails[{i}]", f"'{email}' is not an e-mail address", "use name@example.com")
+    for i, arn in enumerate(cfg.operator_principals):
+        if not re.match(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$", arn):
+            add(f"operatorPrincipals[{i}]", f"'{arn}' is not an IAM principal ARN", "use arn:aws:iam::<account>:role/<name>")
+    return problems
+
+
+def validate(raw: Mapping[str, Any], stack: str, project: str) -> Settings:
+    """Validate raw namespace values; raise ConfigError listing every problem."""
+    try:
+        cfg = PlatformConfig.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise ConfigError(stack, _schema_problems(exc, stack)) from None
+    problems = _semantic_problems(cfg, stack)
+    if problems:
+        raise ConfigError(stack, problems)
+    return Settings(stack=stack, project=project, config=cfg)
+
+
+def load_settings() -> Settings:
+    """The running stack's settings (raises ConfigError before any resource is registered)."""
+    return validate(raw_config(), pulumi.get_stack(), pulumi.get_project())

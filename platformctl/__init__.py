@@ -1,0 +1,1 @@
+"""platformctl: the platform's one command-line tool (synth, check, preview/up/refresh/destroy/drift)."""

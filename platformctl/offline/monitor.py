@@ -1,0 +1,84 @@
+"""A mock resource monitor that records every registration as the engine sees it.
+
+``Mocks.new_resource`` never sees resource options (protect, dependencies,
+provider, source position), so recording happens here, at RegisterResource.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from pulumi.runtime.mocks import MockMonitor
+
+from platformctl.offline.mocks import PlatformMocks
+from platformctl.offline.records import ResourceRecord
+from platformctl.offline.values import struct_to_json
+
+
+def _source(request) -> tuple[str, int]:
+    pos = request.sourcePosition
+    if not pos.uri:
+        return "", 0
+    return unquote(urlparse(pos.uri).path), int(pos.line)
+
+
+class RecordingMonitor(MockMonitor):
+    def __init__(self, mocks: PlatformMocks):
+        super().__init__(mocks)
+        self.platform_mocks = mocks
+        self.records: list[ResourceRecord] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self.invokes: list[dict[str, Any]] = []
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            self.records.append(ResourceRecord(urn=response.urn, type=request.type, name=request.name, custom=False))
+            return response
+        inputs = struct_to_json(request.object)
+        if request.type.startswith("pulumi:providers:"):
+            self.platform_mocks.provider_inputs[response.urn] = inputs
+        source_file, source_line = _source(request)
+        self.records.append(
+            ResourceRecord(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                id=response.id,
+                parent=request.parent,
+                provider=request.provider,
+                providers=dict(request.providers),
+                remote=bool(request.remote),
+                inputs=inputs,
+                outputs=struct_to_json(response.object),
+                dependencies=list(request.dependencies),
+                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                ignore_changes=list(request.ignoreChanges),
+                additional_secret_outputs=list(request.additionalSecretOutputs),
+                source_file=source_file,
+                source_line=source_line,
+            )
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request):
+        if "::pulumi:pulumi:Stack::" in request.urn:
+            self.stack_outputs = struct_to_json(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+    def Invoke(self, request):
+        self.invokes.append({"token": request.tok, "provider": request.provider})
+        return super().Invoke(request)
+
+
+def relative_source(path: str, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(root.resolve()))
+    except ValueError:
+        return path

@@ -1,0 +1,151 @@
+"""Run a Pulumi Python program for one stack under recording mocks.
+
+``run_program`` runs in the current process and may be called once per process:
+Pulumi's mock runtime is process-global. ``synth`` and ``synth_all`` therefore
+run each stack in a fresh interpreter (``python -m platformctl.offline.worker``),
+stacks that a StackReference points at first, and hand their exports on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import runpy
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from platformctl.offline.project import ProjectError, StackConfig, load_stack_config, referenced_stacks, stacks_of
+from platformctl.offline.records import Snapshot
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class SynthError(Exception):
+    """The program (or its configuration) failed; ``message`` is what to show the user."""
+
+    def __init__(self, stack: str, message: str, user_error: bool = True):
+        super().__init__(message)
+        self.stack = stack
+        self.message = message
+        self.user_error = user_error
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_program(cfg: StackConfig, stack_outputs: Optional[dict[str, Any]] = None, preview: bool = False) -> Snapshot:
+    """Run ``cfg``'s program here, in this process, and return what it registered."""
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+    from pulumi.runtime.mocks import MockEngine, MockSettings
+    from pulumi.runtime.settings import configure
+    from pulumi.runtime.stack import run_in_stack
+    from pulumi.runtime.sync_await import _sync_await
+
+    from platformctl.offline.mocks import PlatformMocks
+    from platformctl.offline.monitor import RecordingMonitor
+
+    started = time.perf_counter()
+    runtime_config.set_all_config(dict(cfg.values), list(cfg.secret_keys))
+    mocks = PlatformMocks(stack_outputs, default_region=cfg.values.get("aws:region", "us-east-1"))
+    monitor = RecordingMonitor(mocks)
+    collector = _WarningCollector()
+    logger = logging.getLogger(f"platformctl.offline.{cfg.stack}")
+    logger.addHandler(collector)
+    logger.propagate = False
+    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
+    configure(MockSettings(monitor=monitor, monitor_features=features, engine=MockEngine(logger), project=cfg.project,
+                           stack=cfg.stack, dry_run=preview, organization="organization", callbacks=None))
+
+    sys.path.insert(0, str(cfg.project_dir))
+    cwd = os.getcwd()
+    os.chdir(cfg.project_dir)
+    try:
+        _sync_await(run_in_stack(lambda: runpy.run_path(str(cfg.main), run_name="__main__")))
+    except pulumi.RunError as exc:
+        raise SynthError(cfg.stack, str(exc)) from None
+    except ProjectError as exc:
+        raise SynthError(cfg.stack, str(exc)) from None
+    except Exception:  # noqa: BLE001 - a bug in the program: show where
+        raise SynthError(cfg.stack, traceback.format_exc(), user_error=False) from None
+    finally:
+        os.chdir(cwd)
+    return Snapshot(
+        project=cfg.project,
+        stack=cfg.stack,
+        resources=monitor.records,
+        outputs=monitor.stack_outputs,
+        invokes=monitor.invokes,
+        warnings=[*cfg.warnings, *mocks.warnings, *collector.messages],
+        config=cfg.raw,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _run_worker(project_dir: Path, stack: str, refs: dict[str, Any], preview: bool) -> Snapshot:
+    with tempfile.TemporaryDirectory(prefix="synth-") as tmp:
+        refs_file, out_file = Path(tmp, "refs.json"), Path(tmp, "out.json")
+        refs_file.write_text(json.dumps(refs))
+        cmd = [sys.executable, "-m", "platformctl.offline.worker", "--project-dir", str(project_dir), "--stack", stack,
+               "--refs", str(refs_file), "--out", str(out_file)] + (["--preview"] if preview else [])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if not out_file.exists():
+            raise SynthError(stack, f"the offline runner crashed:\n{proc.stderr.strip()}", user_error=False)
+        result = json.loads(out_file.read_text())
+    if "error" in result:
+        raise SynthError(stack, result["error"], user_error=result.get("user_error", True))
+    return Snapshot.from_json(result["snapshot"])
+
+
+def synth_all(
+    stacks: Optional[Iterable[str]] = None,
+    project_dir: Path = REPO_ROOT,
+    preview: bool = False,
+    parallel: int = 2,
+) -> dict[str, Snapshot]:
+    """Synthesize ``stacks`` (default: every stack file), each stack after the local stacks it references."""
+    project_dir = project_dir.resolve()
+    local = stacks_of(project_dir)
+    wanted = list(stacks) if stacks is not None else local
+    deps: dict[str, list[str]] = {}
+    pending = list(wanted)
+    while pending:
+        stack = pending.pop()
+        if stack in deps:
+            continue
+        try:
+            deps[stack] = referenced_stacks(load_stack_config(project_dir, stack), local)
+        except ProjectError as exc:
+            raise SynthError(stack, str(exc)) from None
+        pending.extend(deps[stack])
+
+    done: dict[str, Snapshot] = {}
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+        while len(done) < len(deps):
+            ready = [s for s in deps if s not in done and all(d in done for d in deps[s])]
+            if not ready:
+                raise SynthError(wanted[0], f"stack references form a cycle: {deps}")
+            refs = {name: snap.outputs for name, snap in done.items()}
+            futures = {s: pool.submit(_run_worker, project_dir, s, refs, preview) for s in ready}
+            for stack, future in futures.items():
+                done[stack] = future.result()
+    return {s: done[s] for s in wanted}
+
+
+def synth(stack: str, project_dir: Path = REPO_ROOT, preview: bool = False) -> Snapshot:
+    """Synthesize one stack (and, first, the local stacks it references)."""
+    return synth_all([stack], project_dir, preview)[stack]
