@@ -1,7 +1,7 @@
 """Wiring: config -> providers -> layers, per account x region."""
 
-from config import load_settings
 from components.providers import ProviderRegistry
+from config import load_settings
 
 settings = load_settings()
 providers = ProviderRegistry(settings)

@@ -10,7 +10,6 @@ these providers fails instead of landing in whatever account the shell is in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -30,7 +29,7 @@ class Target:
     region: str
     aws: aws.Provider
     awsx: awsx.Provider
-    registry: "ProviderRegistry" = field(repr=False, compare=False)
+    registry: ProviderRegistry = field(repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -45,7 +44,7 @@ class Target:
         """Options for a plain AWS resource created by a component."""
         return pulumi.ResourceOptions(parent=parent, provider=self.aws, **kwargs)
 
-    def invoke(self, parent: Optional[pulumi.Resource] = None) -> pulumi.InvokeOptions:
+    def invoke(self, parent: pulumi.Resource | None = None) -> pulumi.InvokeOptions:
         return pulumi.InvokeOptions(provider=self.aws, parent=parent)
 
     def native(self) -> aws_native.Provider:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -56,7 +56,7 @@ class Account(Model):
 
     id: AccountId
     name: str = Field(pattern=r"^[a-z][a-z0-9-]{1,20}$", description="short lowercase alias used in resource names")
-    role: Optional[str] = Field(default=None, description="role to assume here (name or ARN); defaults to deployRole.name")
+    role: str | None = Field(default=None, description="role to assume here (name or ARN); defaults to deployRole.name")
     vpc_cidrs: dict[RegionName, str] = Field(default_factory=dict, alias="vpcCidrs")
 
     @field_validator("vpc_cidrs")
@@ -77,7 +77,7 @@ class Account(Model):
 class Accounts(Model):
     security: Account
     shared_services: Account = Field(alias="sharedServices")
-    workload: Optional[Account] = None
+    workload: Account | None = None
     additional_workloads: list[Account] = Field(default_factory=list, alias="additionalWorkloads")
     # Workload accounts of every environment; the shared stack grants them the
     # central trail bucket, the registries and the CI/CD deploy roles.
@@ -86,13 +86,13 @@ class Accounts(Model):
 
 class Regions(Model):
     primary: RegionName
-    dr: Optional[RegionName] = None
+    dr: RegionName | None = None
     additional: list[RegionName] = Field(default_factory=list)
 
 
 class DeployRole(Model):
     name: str = Field(default="PlatformDeployer")
-    external_id: Optional[str] = Field(default=None, alias="externalId")
+    external_id: str | None = Field(default=None, alias="externalId")
     session_name: str = Field(default="pulumi-aiplatform", alias="sessionName", pattern=r"^[\w+=,.@-]{2,64}$")
 
 
@@ -141,7 +141,7 @@ class PlatformConfig(Model):
 
     environment: Environment
     org: str = Field(default="acme", pattern=r"^[a-z][a-z0-9]{1,9}$")
-    shared_stack: Optional[str] = Field(default=None, alias="sharedStack")
+    shared_stack: str | None = Field(default=None, alias="sharedStack")
     accounts: Accounts
     regions: Regions
     deploy_role: DeployRole = Field(default_factory=DeployRole, alias="deployRole")

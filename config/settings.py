@@ -12,19 +12,20 @@ import ipaddress
 import itertools
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pulumi
 from pydantic import ValidationError
 
 from config.schema import (
+    EXTERNAL_ID,
     LOG_RETENTION_DAYS,
     MANDATORY_TAGS,
     ROLE_ARN,
     ROLE_NAME,
-    EXTERNAL_ID,
     Account,
     Environment,
     PlatformConfig,

@@ -12,7 +12,8 @@ import hashlib
 import json
 import re
 import uuid
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
@@ -55,7 +56,7 @@ def _json_list(value: Any) -> list:
 class ProviderView:
     """Account and region a provider resource deploys into, read from its inputs."""
 
-    def __init__(self, inputs: Optional[dict[str, Any]] = None, default_region: str = DEFAULT_REGION):
+    def __init__(self, inputs: dict[str, Any] | None = None, default_region: str = DEFAULT_REGION):
         inputs = inputs or {}
         ids = _json_list(inputs.get("allowedAccountIds"))
         self.account = str(ids[0]) if ids else DEFAULT_ACCOUNT
@@ -65,7 +66,7 @@ class ProviderView:
 class PlatformMocks(Mocks):
     """Mocks that answer like AWS would for the provider that asked."""
 
-    def __init__(self, stack_outputs: Optional[dict[str, dict[str, Any]]] = None, default_region: str = DEFAULT_REGION):
+    def __init__(self, stack_outputs: dict[str, dict[str, Any]] | None = None, default_region: str = DEFAULT_REGION):
         self.provider_inputs: dict[str, dict[str, Any]] = {}  # provider URN -> inputs (filled by the monitor)
         self.stack_outputs = stack_outputs or {}
         self.default_region = default_region
@@ -81,7 +82,7 @@ class PlatformMocks(Mocks):
         }
 
     # -- helpers --------------------------------------------------------------
-    def view(self, provider_ref: Optional[str]) -> ProviderView:
+    def view(self, provider_ref: str | None) -> ProviderView:
         urn = (provider_ref or "").rsplit("::", 1)[0]
         return ProviderView(self.provider_inputs.get(urn), self.default_region)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 
 @dataclass
@@ -73,7 +74,7 @@ class Snapshot:
             raise LookupError(f"expected one {type_} named *{name_contains}*, found {[r.name for r in found]}")
         return found[0]
 
-    def provider_of(self, record: ResourceRecord) -> Optional[ResourceRecord]:
+    def provider_of(self, record: ResourceRecord) -> ResourceRecord | None:
         return self.by_urn.get(record.provider_urn)
 
     def children(self, record: ResourceRecord) -> list[ResourceRecord]:
@@ -108,7 +109,7 @@ class Snapshot:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Snapshot":
+    def from_json(cls, data: dict[str, Any]) -> Snapshot:
         data = dict(data)
         data["resources"] = [ResourceRecord(**r) for r in data["resources"]]
         return cls(**data)
@@ -117,5 +118,5 @@ class Snapshot:
         path.write_text(json.dumps(self.to_json(), indent=1, sort_keys=True))
 
     @classmethod
-    def load(cls, path: Path) -> "Snapshot":
+    def load(cls, path: Path) -> Snapshot:
         return cls.from_json(json.loads(path.read_text()))

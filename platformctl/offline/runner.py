@@ -17,9 +17,10 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from platformctl.offline.project import ProjectError, StackConfig, load_stack_config, referenced_stacks, stacks_of
 from platformctl.offline.records import Snapshot
@@ -46,7 +47,7 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_program(cfg: StackConfig, stack_outputs: Optional[dict[str, Any]] = None, preview: bool = False) -> Snapshot:
+def run_program(cfg: StackConfig, stack_outputs: dict[str, Any] | None = None, preview: bool = False) -> Snapshot:
     """Run ``cfg``'s program here, in this process, and return what it registered."""
     import pulumi
     from pulumi.runtime import config as runtime_config
@@ -79,7 +80,7 @@ def run_program(cfg: StackConfig, stack_outputs: Optional[dict[str, Any]] = None
         raise SynthError(cfg.stack, str(exc)) from None
     except ProjectError as exc:
         raise SynthError(cfg.stack, str(exc)) from None
-    except Exception:  # noqa: BLE001 - a bug in the program: show where
+    except Exception:
         raise SynthError(cfg.stack, traceback.format_exc(), user_error=False) from None
     finally:
         os.chdir(cwd)
@@ -112,7 +113,7 @@ def _run_worker(project_dir: Path, stack: str, refs: dict[str, Any], preview: bo
 
 
 def synth_all(
-    stacks: Optional[Iterable[str]] = None,
+    stacks: Iterable[str] | None = None,
     project_dir: Path = REPO_ROOT,
     preview: bool = False,
     parallel: int = 2,
