@@ -1,10 +1,102 @@
-"""Wiring: config -> providers -> layers, per account x region."""
+"""Wiring: config -> providers -> layers, per account x region.
 
+The config is validated before anything else runs, so a bad stack file fails
+with one message and registers nothing. Every layer receives its provider
+through its Args; none can fall back to a default provider.
+"""
+
+import pulumi
+
+from components.kms import domain_specs
+from components.log_archive import LogArchive, LogArchiveArgs
+from components.network import BUILD_INTERFACE_SERVICES, Network, NetworkArgs
 from components.providers import ProviderRegistry
-from config import load_settings
+from components.security import (
+    AccountBaseline,
+    AccountBaselineArgs,
+    CentralLogging,
+    ConfigRecording,
+    ConfigRecordingArgs,
+    RegionalBaseline,
+    RegionalBaselineArgs,
+)
+from config import Settings, load_settings
+from config.schema import Account
+
+
+def security_baseline(s: Settings, providers: ProviderRegistry, account: Account, role: str,
+                      central: CentralLogging | pulumi.Output, keys: dict[str, RegionalBaseline] | None = None) -> dict[str, RegionalBaseline]:
+    """The StackSet-style baseline of one account: regional part per region, account part once."""
+    f = s.features
+    keys = dict(keys or {})
+    for region in s.regions:
+        if region in keys:
+            continue
+        t = providers.target(account, region)
+        keys[region] = RegionalBaseline(f"{t.key}-baseline", RegionalBaselineArgs(
+            target=t, org=s.config.org, key_specs=domain_specs(role, t), deletion_window_days=s.knobs.kms_deletion_window_days,
+            protect=s.protect_stateful, is_primary=region == s.primary_region, macie=f.macie, security_hub=f.security_hub,
+            guard_duty=f.guard_duty))
+    primary = providers.target(account, s.primary_region)
+    auditors = [] if account.id == s.config.accounts.security.id else [s.role_arn(s.config.accounts.security)]
+    account_part = AccountBaseline(f"{account.name}-account-baseline", AccountBaselineArgs(
+        target=primary, org=s.config.org, central_logging=central, logs_key_arn=keys[s.primary_region].keys["logs"].arn,
+        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, audit_principals=auditors, aws_config=f.aws_config))
+    if account_part.config_role_arn is not None:
+        for region in s.regions:
+            t = providers.target(account, region)
+            ConfigRecording(f"{t.key}-config", ConfigRecordingArgs(
+                target=t, role_arn=account_part.config_role_arn, central_logging=central, is_primary=region == s.primary_region))
+    return keys
+
+
+def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
+    accts = s.config.accounts
+    security = providers.target(accts.security, s.primary_region)
+    # The archive's own access logs need the security account's logs key before the rest of its baseline.
+    security_primary = RegionalBaseline(f"{security.key}-baseline", RegionalBaselineArgs(
+        target=security, org=s.config.org, key_specs=domain_specs("security", security),
+        deletion_window_days=s.knobs.kms_deletion_window_days, protect=s.protect_stateful, is_primary=True,
+        macie=s.features.macie, security_hub=s.features.security_hub, guard_duty=s.features.guard_duty))
+    archive = LogArchive("log-archive", LogArchiveArgs(
+        target=security, org=s.config.org, source_accounts=[*accts.members, accts.security.id, accts.shared_services.id],
+        logs_key_arn=security_primary.keys["logs"].arn, deletion_window_days=30, retention_days=s.knobs.log_retention_days))
+    central = CentralLogging(archive.bucket_name, archive.key_arn)
+    security_baseline(s, providers, accts.security, "security", central, {s.primary_region: security_primary})
+    services_keys = security_baseline(s, providers, accts.shared_services, "shared-services", central)
+
+    services = providers.target(accts.shared_services, s.primary_region)
+    build = Network(f"{services.key}-build-network", NetworkArgs(
+        target=services, cidr=accts.shared_services.vpc_cidrs[s.primary_region], az_count=s.config.network.az_count,
+        logs_key_arn=services_keys[s.primary_region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
+        protect=s.protect_stateful, tier="build", interface_services=BUILD_INTERFACE_SERVICES))
+
+    pulumi.export("logArchiveBucketName", archive.bucket_name)
+    pulumi.export("logArchiveBucketArn", archive.bucket_arn)
+    pulumi.export("logArchiveKeyArn", archive.key_arn)
+    pulumi.export("buildVpcId", build.vpc_id)
+
+
+def workload_stack(s: Settings, providers: ProviderRegistry) -> None:
+    shared = pulumi.StackReference("shared", stack_name=s.config.shared_stack)
+    central = CentralLogging(shared.require_output("logArchiveBucketName"), shared.require_output("logArchiveKeyArn"))
+    exports = {}
+    for account in s.workload_accounts:
+        keys = security_baseline(s, providers, account, "workload", central)
+        networks = {}
+        for region in s.regions:
+            t = providers.target(account, region)
+            networks[region] = Network(f"{t.key}-network", NetworkArgs(
+                target=t, cidr=account.vpc_cidrs[region], az_count=s.config.network.az_count,
+                logs_key_arn=keys[region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
+                protect=s.protect_stateful))
+        exports[account.name] = {region: {"vpcId": networks[region].vpc_id, "keys": keys[region].key_arns} for region in s.regions}
+    pulumi.export("workloads", exports)
+
 
 settings = load_settings()
-providers = ProviderRegistry(settings)
-for account in settings.owned_accounts:
-    for region in settings.regions:
-        providers.target(account, region)
+registry = ProviderRegistry(settings)
+if settings.is_shared:
+    shared_stack(settings, registry)
+else:
+    workload_stack(settings, registry)

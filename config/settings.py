@@ -165,6 +165,11 @@ class Settings:
     def is_shared(self) -> bool:
         return self.config.environment is Environment.shared
 
+    @property
+    def protect_stateful(self) -> bool:
+        """Prod, and the shared stack that prod depends on, protect and retain everything stateful."""
+        return self.config.environment in (Environment.prod, Environment.shared)
+
     @cached_property
     def regions(self) -> list[str]:
         """Every region this stack deploys into, primary first."""

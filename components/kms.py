@@ -1,0 +1,131 @@
+"""Customer-managed KMS keys: rotation on, long deletion windows, least-privilege key policies.
+
+Each key policy grants the account administrator (so IAM policies can delegate
+use of the key) and exactly the AWS service principals that must use the key
+directly, each pinned with ``aws:SourceAccount``/``aws:SourceArn`` or an
+encryption-context condition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components import iam
+from components.naming import fit
+from components.providers import Target
+
+
+def root_admin(account_id: str) -> dict[str, Any]:
+    return {
+        "Sid": "AccountAdministration",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+
+
+def service_use(sid: str, service: str, account_id: str, actions: list[str] | None = None, condition: dict | None = None) -> dict[str, Any]:
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": actions or ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        "Resource": "*",
+        "Condition": condition or {"StringEquals": {"aws:SourceAccount": account_id}},
+    }
+
+
+def logs_use(target: Target) -> dict[str, Any]:
+    """CloudWatch Logs encrypts log groups with the key; scoped to this account's log groups."""
+    return service_use(
+        "CloudWatchLogsUse", f"logs.{target.region}.amazonaws.com", target.account_id,
+        ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{target.region}:{target.account_id}:log-group:*"}},
+    )
+
+
+def macie_use(account_id: str) -> dict[str, Any]:
+    """Macie reads SSE-KMS objects through its service-linked role, which IAM policies cannot grant."""
+    return {
+        "Sid": "MacieServiceLinkedRoleDecrypt",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account_id}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie"},
+        "Action": ["kms:Decrypt", "kms:DescribeKey"],
+        "Resource": "*",
+    }
+
+
+def alert_publishers(account_id: str) -> list[dict[str, Any]]:
+    """Services that publish to a KMS-encrypted SNS alert topic need the key directly."""
+    return [
+        service_use(f"{svc.split('.')[0].title()}Publish", svc, account_id, ["kms:Decrypt", "kms:GenerateDataKey*"])
+        for svc in ("cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com")
+    ]
+
+
+@dataclass
+class KeySpec:
+    """What one data-domain key protects and which services use it directly."""
+
+    domain: str
+    description: str
+    service_statements: list[dict[str, Any]] = field(default_factory=list)
+
+
+def create_key(
+    target: Target,
+    spec: KeySpec,
+    parent: pulumi.Resource,
+    *,
+    org: str,
+    deletion_window_days: int,
+    protect: bool,
+) -> tuple[aws.kms.Key, aws.kms.Alias]:
+    name = f"{target.key}-{spec.domain}"
+    policy = iam.document([root_admin(target.account_id), *spec.service_statements])
+    stateful = target.opts(parent, protect=protect, retain_on_delete=protect)
+    key = aws.kms.Key(
+        f"{name}-key",
+        description=f"{org} {spec.description} ({target.account.name}, {target.region})",
+        enable_key_rotation=True,
+        rotation_period_in_days=365,
+        deletion_window_in_days=deletion_window_days,
+        bypass_policy_lockout_safety_check=False,
+        policy=policy,
+        opts=stateful,
+    )
+    alias = aws.kms.Alias(
+        f"{name}-alias",
+        name=fit(f"alias/{org}/{spec.domain}", "kms-alias"),
+        target_key_id=key.key_id,
+        opts=target.opts(parent),
+    )
+    return key, alias
+
+
+def s3_access_logging_use(account_id: str) -> dict[str, Any]:
+    """S3 server access logging writes SSE-KMS objects into the log target with this key."""
+    return service_use("S3AccessLoggingUse", "logging.s3.amazonaws.com", account_id, ["kms:GenerateDataKey*", "kms:Decrypt"])
+
+
+def domain_specs(role: str, target: Target) -> list[KeySpec]:
+    """The data-domain keys each kind of account holds in each region."""
+    acct = target.account_id
+    logs = KeySpec("logs", "log groups, flow logs and access logs", [logs_use(target), s3_access_logging_use(acct)])
+    alerts = KeySpec("alerts", "alert topics", alert_publishers(acct))
+    if role == "workload":
+        return [
+            KeySpec("data", "data lake", [macie_use(acct)]),
+            KeySpec("ml", "ML artifacts, volumes and endpoints"),
+            logs,
+            KeySpec("backup", "backup vaults"),
+            alerts,
+        ]
+    if role == "shared-services":
+        return [KeySpec("artifacts", "container and model registries, CI/CD artifacts"), logs, KeySpec("backup", "backup vaults"), alerts]
+    return [logs, alerts]

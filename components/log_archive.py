@@ -1,0 +1,132 @@
+"""The central log archive in the security account: one bucket every account's trail delivers to.
+
+CloudTrail and AWS Config write here from each platform account; the bucket
+policy and the key policy name each source account and trail, so no other
+account or trail can write, and nothing can be read without TLS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components import iam, kms
+from components.naming import fit
+from components.providers import Target
+from components.secure_bucket import Lifecycle, SecureBucket, SecureBucketArgs
+from components.security import trail_name
+
+
+@dataclass
+class LogArchiveArgs:
+    target: Target  # security account, primary region
+    org: str
+    source_accounts: list[str]  # every account whose trail and AWS Config deliver here
+    logs_key_arn: pulumi.Input[str]  # for the archive's own access-log bucket
+    deletion_window_days: int
+    retention_days: int
+
+
+class LogArchive(pulumi.ComponentResource):
+    def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("aiplatform:security:LogArchive", name, None, opts)
+        t = args.target
+        accounts = sorted(set(args.source_accounts))
+        trail_arns = [f"arn:aws:cloudtrail:*:{a}:trail/{trail_name(args.org)}" for a in accounts]
+
+        self.key = aws.kms.Key(
+            f"{name}-key",
+            description=f"{args.org} central log archive (CloudTrail, AWS Config)",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,  # audit data: always the longest window
+            policy=iam.document([
+                kms.root_admin(t.account_id),
+                {
+                    "Sid": "CloudTrailEncrypt",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "kms:GenerateDataKey*",
+                    "Resource": "*",
+                    "Condition": {
+                        "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": [f"arn:aws:cloudtrail:*:{a}:trail/*" for a in accounts]},
+                        "ArnLike": {"aws:SourceArn": trail_arns},
+                    },
+                },
+                {
+                    "Sid": "CloudTrailDescribeKey",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "kms:DescribeKey",
+                    "Resource": "*",
+                    "Condition": {"ArnLike": {"aws:SourceArn": trail_arns}},
+                },
+                kms.service_use("AwsConfigDelivery", "config.amazonaws.com", t.account_id, ["kms:Decrypt", "kms:GenerateDataKey"],
+                                {"StringEquals": {"aws:SourceAccount": accounts}}),
+            ]),
+            opts=t.opts(self, protect=True, retain_on_delete=True),
+        )
+        aws.kms.Alias(f"{name}-alias", name=f"alias/{args.org}/log-archive", target_key_id=self.key.key_id, opts=t.opts(self))
+
+        self.access_logs = SecureBucket(
+            f"{name}-access-logs",
+            SecureBucketArgs(
+                target=t, bucket_name=fit(f"{args.org}-log-archive-access-{t.account_id}-{t.region}", "s3"),
+                kms_key_arn=args.logs_key_arn, protect=True, is_log_target=True,
+                lifecycle=Lifecycle(ia_days=None, glacier_days=90, noncurrent_expiration_days=30, expiration_days=args.retention_days),
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        def delivery_statements(arn: pulumi.Output[str]) -> list[Any]:
+            return [
+                {
+                    "Sid": "CloudTrailAclCheck",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "s3:GetBucketAcl",
+                    "Resource": arn,
+                    "Condition": {"ArnLike": {"aws:SourceArn": trail_arns}},
+                },
+                {
+                    "Sid": "CloudTrailWrite",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": [arn.apply(lambda a, acct=acct: f"{a}/AWSLogs/{acct}/*") for acct in accounts],
+                    "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}, "ArnLike": {"aws:SourceArn": trail_arns}},
+                },
+                {
+                    "Sid": "AwsConfigAclCheck",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "config.amazonaws.com"},
+                    "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+                    "Resource": arn,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": accounts}},
+                },
+                {
+                    "Sid": "AwsConfigWrite",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "config.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": [arn.apply(lambda a, acct=acct: f"{a}/config/AWSLogs/{acct}/Config/*") for acct in accounts],
+                    "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": accounts}},
+                },
+            ]
+
+        self.archive = SecureBucket(
+            f"{name}-bucket",
+            SecureBucketArgs(
+                target=t, bucket_name=fit(f"{args.org}-log-archive-{t.account_id}-{t.region}", "s3"),
+                kms_key_arn=self.key.arn, protect=True, access_log_bucket=self.access_logs.name,
+                policy_statements=delivery_statements, object_lock_days=args.retention_days,
+                lifecycle=Lifecycle(ia_days=None, glacier_days=90, noncurrent_expiration_days=args.retention_days),
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.bucket_name = self.archive.name
+        self.bucket_arn = self.archive.arn
+        self.key_arn = self.key.arn
+        self.register_outputs({"bucketName": self.bucket_name, "bucketArn": self.bucket_arn, "keyArn": self.key_arn})
