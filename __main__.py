@@ -77,21 +77,25 @@ def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
     pulumi.export("buildVpcId", build.vpc_id)
 
 
+def workload_account(s: Settings, providers: ProviderRegistry, account: Account, central: CentralLogging,
+                     shared: pulumi.StackReference) -> dict:
+    """Every layer of one workload account; returns what the stack exports for it."""
+    keys = security_baseline(s, providers, account, "workload", central)
+    exports: dict = {}
+    for region in s.regions:
+        t = providers.target(account, region)
+        network = Network(f"{t.key}-network", NetworkArgs(
+            target=t, cidr=account.vpc_cidrs[region], az_count=s.config.network.az_count,
+            logs_key_arn=keys[region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
+            protect=s.protect_stateful))
+        exports[region] = {"vpcId": network.vpc_id, "keys": keys[region].key_arns}
+    return exports
+
+
 def workload_stack(s: Settings, providers: ProviderRegistry) -> None:
     shared = pulumi.StackReference("shared", stack_name=s.config.shared_stack)
     central = CentralLogging(shared.require_output("logArchiveBucketName"), shared.require_output("logArchiveKeyArn"))
-    exports = {}
-    for account in s.workload_accounts:
-        keys = security_baseline(s, providers, account, "workload", central)
-        networks = {}
-        for region in s.regions:
-            t = providers.target(account, region)
-            networks[region] = Network(f"{t.key}-network", NetworkArgs(
-                target=t, cidr=account.vpc_cidrs[region], az_count=s.config.network.az_count,
-                logs_key_arn=keys[region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
-                protect=s.protect_stateful))
-        exports[account.name] = {region: {"vpcId": networks[region].vpc_id, "keys": keys[region].key_arns} for region in s.regions}
-    pulumi.export("workloads", exports)
+    pulumi.export("workloads", {a.name: workload_account(s, providers, a, central, shared) for a in s.workload_accounts})
 
 
 settings = load_settings()

@@ -41,11 +41,15 @@ def service_use(sid: str, service: str, account_id: str, actions: list[str] | No
 
 
 def logs_use(target: Target) -> dict[str, Any]:
-    """CloudWatch Logs encrypts log groups with the key; scoped to this account's log groups."""
+    """CloudWatch Logs encrypts log groups with the key; scoped to this account's log groups.
+
+    DescribeKey carries no encryption context, so it is left out rather than granted under a
+    condition it could never meet.
+    """
     return service_use(
         "CloudWatchLogsUse", f"logs.{target.region}.amazonaws.com", target.account_id,
-        ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{target.region}:{target.account_id}:log-group:*"}},
+        ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+        {"StringLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{target.region}:{target.account_id}:log-group:*"}},
     )
 
 

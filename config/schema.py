@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -45,7 +45,7 @@ AccountId = Annotated[str, AfterValidator(_account_id)]
 RegionName = Annotated[str, AfterValidator(_region)]
 
 
-class Environment(str, Enum):
+class Environment(StrEnum):
     shared = "shared"
     dev = "dev"
     prod = "prod"

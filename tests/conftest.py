@@ -1,0 +1,51 @@
+"""Session fixtures: each stack is synthesized once (in its own interpreter) and shared by every test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from platformctl.offline import Snapshot, synth_all
+from platformctl.offline.records import ResourceRecord
+
+ROOT = Path(__file__).resolve().parents[1]
+STACKS = ("shared", "dev", "prod")
+
+
+@pytest.fixture(scope="session")
+def snapshots() -> dict[str, Snapshot]:
+    """shared, dev and prod as the engine would see them; dev and prod read shared's exports."""
+    return synth_all(STACKS, ROOT)
+
+
+@pytest.fixture(scope="session", params=STACKS)
+def stack(request, snapshots) -> Snapshot:
+    return snapshots[request.param]
+
+
+@pytest.fixture(scope="session", params=("dev", "prod"))
+def workload(request, snapshots) -> Snapshot:
+    return snapshots[request.param]
+
+
+def decoded(value: Any) -> Any:
+    """Provider inputs arrive JSON-encoded; resource inputs do not."""
+    if isinstance(value, str) and value[:1] in "[{":
+        return json.loads(value)
+    return value
+
+
+POLICY_INPUTS = ("policy", "assumeRolePolicy", "accessPolicy", "resourcePolicy", "repositoryPolicy")
+
+
+def policy_docs(record: ResourceRecord) -> list[tuple[str, dict]]:
+    """Every IAM or resource policy document among a record's inputs, with the input's name."""
+    docs = []
+    for key in POLICY_INPUTS:
+        value = record.inputs.get(key)
+        if isinstance(value, str) and value.strip().startswith("{") and '"Statement"' in value:
+            docs.append((key, json.loads(value)))
+    return docs
