@@ -4,18 +4,32 @@ A resource's computed outputs are derived from its type, inputs and the
 provider it was created with, so ARNs name the right service, region and
 account. Invokes are answered for the provider that asked, the way AWS would
 answer in that account and region.
+
+Types and invokes without a hand-written answer get plausible values derived
+from what the provider SDK declares: the resource class's output-only
+properties (``pulumi._types.resource_types``) and the invoke's result class,
+so ordinary third-party programs run. Under ``--preview`` (dry run) computed
+outputs stay unknown, as in a real preview.
 """
 
 from __future__ import annotations
 
+import collections.abc
+import enum
 import hashlib
+import importlib
 import json
 import re
+import types
+import typing
 import uuid
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
+import pulumi
+from pulumi import _types
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -33,7 +47,24 @@ _ID_PREFIX = {
     "aws:ec2/routeTable:RouteTable": "rtb", "aws:ec2/flowLog:FlowLog": "fl",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+    "aws:ec2/instance:Instance": "i", "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/natGateway:NatGateway": "nat", "aws:ec2/eip:Eip": "eipalloc", "aws:ec2/networkInterface:NetworkInterface": "eni",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt", "aws:ec2transitgateway/transitGateway:TransitGateway": "tgw",
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": "tgw-attach", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
+    "aws:ec2/managedPrefixList:ManagedPrefixList": "pl", "aws:ebs/volume:Volume": "vol",
 }
+# ARN service names that differ from the provider module name.
+_ARN_SERVICE = {"lb": "elasticloadbalancing", "alb": "elasticloadbalancing", "elb": "elasticloadbalancing", "sfn": "states",
+                "cognito": "cognito-idp", "apigatewayv2": "apigateway", "cloudwatch": "cloudwatch", "opensearch": "es",
+                "msk": "kafka", "servicediscovery": "servicediscovery", "wafv2": "wafv2"}
+# ARN resource parts that are not "<kind>/<name>".
+_ARN_RESOURCE = {
+    "aws:lambda/function:Function": "function:{}", "aws:sns/topic:Topic": "{}", "aws:sqs/queue:Queue": "{}",
+    "aws:rds/instance:Instance": "db:{}", "aws:rds/cluster:Cluster": "cluster:{}", "aws:redshift/cluster:Cluster": "cluster:{}",
+    "aws:secretsmanager/secret:Secret": "secret:{}", "aws:sfn/stateMachine:StateMachine": "stateMachine:{}",
+    "aws:iam/role:Role": "role/{}", "aws:iam/policy:Policy": "policy/{}",
+}
+_TIMESTAMP = "2024-01-01T00:00:00Z"
 
 
 def _digest(*parts: str, n: int = 17) -> str:
@@ -51,6 +82,212 @@ def _json_list(value: Any) -> list:
         except json.JSONDecodeError:
             return [value]
     return list(value or [])
+
+
+# -- what a provider SDK declares ------------------------------------------------
+def _split_token(token: str) -> tuple[str, str, str]:
+    package, module, name = (token.split(":") + ["", ""])[:3]
+    return package, module, name
+
+
+def _import(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except Exception:  # an SDK that is absent or fails to import just has no declared shapes
+        return None
+
+
+def _sdk_module(package: str, module: str) -> Any:
+    """The Python module of a provider SDK holding ``package:module`` (``pulumi_aws.route53`` for ``aws:route53/...``)."""
+    root = f"pulumi_{package.replace('-', '_')}"
+    first = module.split("/")[0]
+    return _import(root if first in ("", "index") else f"{root}.{first}")
+
+
+@cache
+def resource_class(token: str) -> type | None:
+    """The SDK class registered for a resource type token (generated SDKs register their modules on import)."""
+    package, module, name = _split_token(token)
+    if _sdk_module(package, "") is None:
+        return None
+    for registration in rpc._RESOURCE_MODULES.get(f"{package}:{module}", []):
+        info = getattr(registration, "mod_info", None) or {}
+        if token in info.get("classes", {}):
+            cls = getattr(_import(info["fqn"]), info["classes"][token], None)
+            if isinstance(cls, type):
+                return cls
+    cls = getattr(_sdk_module(package, module), name, None)
+    return cls if isinstance(cls, type) else None
+
+
+@cache
+def _class_tokens(package: str) -> dict[tuple[str, str], str]:
+    """(module fqn, class name) -> type token, for every resource class a package registered."""
+    found = {}
+    for key, registrations in rpc._RESOURCE_MODULES.items():
+        if key.split(":")[0] != package:
+            continue
+        for registration in registrations:
+            info = getattr(registration, "mod_info", None) or {}
+            for token, class_name in info.get("classes", {}).items():
+                found[(info["fqn"], class_name)] = token
+    return found
+
+
+def token_of(cls: type) -> str | None:
+    package = cls.__module__.split(".")[0].removeprefix("pulumi_").replace("_", "-")
+    module = cls.__module__.rsplit(".", 1)[0] if cls.__module__.count(".") > 1 else cls.__module__
+    return _class_tokens(package).get((module, cls.__name__))
+
+
+@cache
+def resource_shape(token: str) -> tuple[dict[str, Any], frozenset[str]] | None:
+    """Declared output property types and input property names (wire names) of a resource type."""
+    cls = resource_class(token)
+    if cls is None or not issubclass(cls, pulumi.Resource) or issubclass(cls, pulumi.ProviderResource):
+        return None
+    try:
+        outputs = _types.resource_types(cls)
+        args = getattr(_import(cls.__module__), f"{cls.__name__}Args", None)
+        inputs = frozenset(_types.resource_types(args)) if isinstance(args, type) else frozenset()
+    except Exception:  # an SDK class that pulumi cannot introspect: fall back to the generic answer
+        return None
+    return outputs, inputs
+
+
+@cache
+def invoke_result_types(token: str) -> dict[str, Any] | None:
+    """Declared result property types of an invoke (``GetZoneResult`` for ``aws:route53/getZone:getZone``)."""
+    package, module, name = _split_token(token)
+    cls = getattr(_sdk_module(package, module), f"{name[:1].upper()}{name[1:]}Result", None)
+    if not isinstance(cls, type) or not _types.is_output_type(cls):
+        return None
+    try:
+        return _types.output_type_types(cls)
+    except Exception:  # see resource_shape
+        return None
+
+
+# -- plausible values of a declared type -------------------------------------------
+class Subject(typing.NamedTuple):
+    """What a plausible value is about: the resource (or invoke) and where it lives."""
+
+    service: str
+    kind: str
+    physical: str
+    resource_id: str
+    region: str
+    account: str
+    inputs: dict[str, Any]
+
+
+def _hostname(text: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "x"
+
+
+def _plausible_str(prop: str, s: Subject) -> str:
+    low = prop.lower()
+    region = "" if s.service in _GLOBAL_SERVICES else s.region
+    arn_service = _ARN_SERVICE.get(s.service, s.service)
+    api = str(s.inputs.get("restApi") or s.inputs.get("apiId") or s.resource_id)
+    stage = s.inputs.get("stageName")
+    if prop == "executionArn":
+        return f"arn:aws:execute-api:{s.region}:{s.account}:{api}" + (f"/{stage}" if stage else "")
+    if prop == "invokeArn" and s.service == "lambda":
+        function_arn = f"arn:aws:lambda:{s.region}:{s.account}:function:{s.physical}"
+        return f"arn:aws:apigateway:{s.region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+    if prop == "invokeUrl":
+        return f"https://{_hostname(api)}.execute-api.{s.region}.amazonaws.com/{stage or ''}"
+    if prop == "arnSuffix":
+        return f"app/{s.physical}/{_digest(s.physical, n=16)}"
+    if low.endswith("arn"):
+        kind = s.kind if prop == "arn" else _kebab(prop[:-3])
+        return f"arn:aws:{arn_service}:{region}:{s.account}:{kind}/{s.physical}"
+    if low.endswith(("url", "uri", "endpoint")):
+        return f"https://{_hostname(s.resource_id)}.{s.service}.{s.region}.amazonaws.com"
+    if "cidr" in low:
+        return "2600:1f18:1234:5600::/56" if "ipv6" in low else "10.0.0.0/16"
+    if low.endswith(("ip", "ipaddress")):
+        return "10.0.0.10"
+    if low.endswith(("dnsname", "domainname", "hostname", "address")):
+        return f"{_hostname(s.physical)}-{_digest(s.physical, n=8)}.{s.service}.{s.region}.amazonaws.com"
+    if low.endswith("region"):
+        return s.region
+    if low in ("accountid", "ownerid", "owneraccountid", "account", "owner"):
+        return s.account
+    if low.endswith("zoneid"):
+        return "Z" + _digest(s.physical, prop).upper()[:13]
+    if low == "keyid":
+        return str(uuid.UUID(_digest(s.physical, s.account, n=32)))
+    if low == "id":
+        return s.resource_id
+    if low.endswith("id"):
+        return f"{_kebab(prop[:-2])}-{_digest(s.physical, prop)}"
+    if any(word in low for word in ("date", "time", "created", "modified", "updated")):
+        return _TIMESTAMP
+    if low.endswith("name"):
+        return s.physical
+    if low in ("status", "state"):
+        return "available"
+    if "version" in low:
+        return "1"
+    if low.endswith(("etag", "hash", "checksum", "sha256", "fingerprint")):
+        return _digest(s.physical, prop, n=32)
+    return f"{s.physical}-{_kebab(prop)}"
+
+
+def plausible(prop: str, typ: Any, s: Subject, depth: int = 0) -> Any:
+    """A value of the declared type ``typ`` for property ``prop``, shaped like what AWS returns."""
+    args = [a for a in typing.get_args(typ) if a is not type(None)]
+    origin = typing.get_origin(typ)
+    if origin in (typing.Union, types.UnionType):
+        return plausible(prop, args[0], s, depth) if args else None
+    if origin in (list, tuple, collections.abc.Sequence):
+        element = args[0] if args else str
+        singular = prop[:-1] if prop.endswith("s") else prop
+        count = 2 if element is str else 1
+        return [plausible(singular, element, s._replace(physical=f"{s.physical}-{i + 1}"), depth + 1) for i in range(count)]
+    if origin is not None:  # mappings and anything else generic
+        return {}
+    if not isinstance(typ, type):
+        return None
+    if issubclass(typ, enum.Enum):
+        return next(iter(typ)).value
+    if typ is bool:
+        return False
+    if typ is int:
+        return 443 if "port" in prop.lower() else 1
+    if typ is float:
+        return 1.0
+    if typ is str:
+        return _plausible_str(prop, s)
+    if _types.is_output_type(typ):
+        if depth >= 3:
+            return {}
+        return {k: plausible(k, t, s, depth + 1) for k, t in _types.output_type_types(typ).items()}
+    if issubclass(typ, pulumi.CustomResource):
+        return _resource_reference(typ, prop, s)
+    return None
+
+
+def _resource_reference(cls: type, prop: str, s: Subject) -> Any:
+    """A reference to a resource of class ``cls`` the mock monitor can resolve (``getResource``), or None."""
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.settings import get_monitor, get_project, get_stack
+
+    token = token_of(cls)
+    monitor = get_monitor()
+    if token is None or not isinstance(monitor, MockMonitor):
+        return None
+    name = f"{s.physical}-{_kebab(prop)}"
+    package, module, type_name = _split_token(token)
+    kind = _kebab(type_name)
+    child = s._replace(service=module.split("/")[0], kind=kind, physical=name, resource_id=name, inputs={})
+    shape = resource_shape(token)
+    state = {k: plausible(k, t, child, 3) for k, t in shape[0].items() if not _types.is_output_type(t)} if shape else {}
+    urn = f"urn:pulumi:{get_stack()}::{get_project()}::{token}::{name}"
+    monitor.resources[urn] = MockMonitor.ResourceRegistration(urn, name, state)
+    return {rpc._special_sig_key: rpc._special_resource_sig, "urn": urn, "id": name}
 
 
 class ProviderView:
@@ -93,10 +330,26 @@ class PlatformMocks(Mocks):
     # -- invokes ----------------------------------------------------------------
     def call(self, args: MockCallArgs):
         handler = self.calls.get(args.token)
-        if handler is None:
-            self.warnings.append(f"invoke {args.token} has no offline answer; it returned an empty result")
+        if handler is not None:
+            return handler(args.args, self.view(args.provider))
+        result = invoke_result_types(args.token)
+        if result is None:
+            warning = f"invoke {args.token} has no offline answer; it returned an empty result"
+            if warning not in self.warnings:
+                self.warnings.append(warning)
             return {}
-        return handler(args.args, self.view(args.provider))
+        return self._declared_invoke(args.token, dict(args.args), result, self.view(args.provider))
+
+    @staticmethod
+    def _declared_invoke(token: str, args: dict[str, Any], result: dict[str, Any], p: ProviderView) -> dict[str, Any]:
+        """An invoke's declared result: arguments echoed where the result names them, the rest plausible."""
+        _, module, name = _split_token(token)
+        physical = str(args.get("name") or args.get("domainName") or f"{_kebab(name.removeprefix('get'))}-{_digest(token, json.dumps(args, sort_keys=True, default=str), n=7)}")
+        kind = _kebab(name.removeprefix("get"))
+        prefix = _ID_PREFIX.get(f"{token.split(':')[0]}:{module}:{name.removeprefix('get')}")
+        subject = Subject(service=module.split("/")[0], kind=kind, physical=physical,
+                          resource_id=f"{prefix}-{_digest(token, physical)}" if prefix else physical, region=p.region, account=p.account, inputs=args)
+        return {k: args[k] if k in args else plausible(k, t, subject) for k, t in result.items()}
 
     def _caller_identity(self, args: dict[str, Any], p: ProviderView) -> dict[str, Any]:
         return {"accountId": p.account, "arn": f"arn:aws:sts::{p.account}:assumed-role/deployer/pulumi", "userId": "AROAEXAMPLE:pulumi", "id": p.account}
@@ -158,7 +411,30 @@ class PlatformMocks(Mocks):
         p = self.view(args.provider)
         if typ == "awsx:ec2:Vpc":
             return self._awsx_vpc(args.name, inputs, p)
-        return self._generic(typ, args.name, inputs, p)
+        resource_id, state = self._generic(typ, args.name, inputs, p)
+        return self._declared(typ, args.name, inputs, resource_id, state, p)
+
+    def _declared(self, typ: str, name: str, inputs: dict[str, Any], resource_id: str, state: dict[str, Any], p: ProviderView):
+        """Fill the outputs the SDK declares that nothing set; under a dry run leave computed outputs unknown."""
+        shape = resource_shape(typ)
+        if shape is None:
+            return resource_id, state
+        declared, input_names = shape
+        cls = resource_class(typ)
+        component = cls is not None and not issubclass(cls, pulumi.CustomResource)
+        if pulumi.runtime.is_dry_run():
+            kept = set(inputs) | {"name", "region", "tagsAll", _NAME_INPUT.get(typ, "name")}
+            return ("" if not component else resource_id), {k: (v if k in kept else rpc.UNKNOWN) for k, v in state.items()} | {
+                k: rpc.UNKNOWN for k in declared if k not in state}
+        _, module, type_name = _split_token(typ)
+        subject = Subject(service=module.split("/")[0], kind=_kebab(type_name), physical=str(state.get("name") or name),
+                          resource_id=resource_id, region=p.region, account=p.account, inputs=inputs)
+        for key, typ_ in declared.items():
+            if key not in state and (component or key not in input_names):
+                value = plausible(key, typ_, subject)
+                if value is not None:
+                    state[key] = value
+        return resource_id, state
 
     def _generic(self, typ: str, name: str, inputs: dict[str, Any], p: ProviderView):
         package, module_path, type_name = (typ.split(":") + ["", ""])[:3]
@@ -171,7 +447,7 @@ class PlatformMocks(Mocks):
             region = "" if service in _GLOBAL_SERVICES else p.region
             account = "" if service == "s3" else p.account
             kind = _kebab(type_name)
-            resource = f"{kind}/{physical}"
+            resource = _ARN_RESOURCE.get(typ, kind + "/{}").format(physical)
             if typ == "aws:kms/key:Key":
                 resource_id = str(uuid.UUID(_digest(name, p.account, p.region, n=32)))
                 resource = f"key/{resource_id}"
@@ -186,7 +462,7 @@ class PlatformMocks(Mocks):
             elif service == "ec2" and type_name == "VpcEndpoint":
                 state.setdefault("prefixListId", f"pl-{_digest(name, n=8)}")
                 state.setdefault("dnsEntries", [{"dnsName": f"{resource_id}.{inputs.get('serviceName', '')}", "hostedZoneId": "Z7HUB22UULQXV"}])
-            state.setdefault("arn", f"arn:aws:{service}:{region}:{account}:{resource}")
+            state.setdefault("arn", f"arn:aws:{_ARN_SERVICE.get(service, service)}:{region}:{account}:{resource}")
             state.setdefault("name", physical)
             state.setdefault("region", p.region)
             state.setdefault("tagsAll", inputs.get("tags") or {})
