@@ -7,6 +7,7 @@ through its Args; none can fall back to a default provider.
 
 import pulumi
 
+from components.data import DataLake, DataLakeArgs, LakeLifecycle
 from components.kms import domain_specs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.network import BUILD_INTERFACE_SERVICES, Network, NetworkArgs
@@ -82,13 +83,25 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
     """Every layer of one workload account; returns what the stack exports for it."""
     keys = security_baseline(s, providers, account, "workload", central)
     exports: dict = {}
+    networks: dict[str, Network] = {}
+    lakes: dict[str, DataLake] = {}
     for region in s.regions:
         t = providers.target(account, region)
-        network = Network(f"{t.key}-network", NetworkArgs(
+        network = networks[region] = Network(f"{t.key}-network", NetworkArgs(
             target=t, cidr=account.vpc_cidrs[region], az_count=s.config.network.az_count,
             logs_key_arn=keys[region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
             protect=s.protect_stateful))
         exports[region] = {"vpcId": network.vpc_id, "keys": keys[region].key_arns}
+        # The primary region holds the lake; the DR region (prod) a lake of replicas.
+        if region in (s.primary_region, s.dr_region):
+            lakes[region] = DataLake(f"{t.key}-lake", DataLakeArgs(
+                target=t, org=s.config.org, data_key_arn=keys[region].keys["data"].arn, ml_key_arn=keys[region].keys["ml"].arn,
+                logs_key_arn=keys[region].keys["logs"].arn, s3_endpoint_id=network.s3_endpoint.id,
+                lifecycle=LakeLifecycle(s.knobs.lake_ia_transition_days, s.knobs.lake_glacier_transition_days,
+                                        s.knobs.noncurrent_version_expiration_days),
+                protect=s.protect_stateful, trusted_principal_arns=[s.role_arn(account), *s.config.operator_principals],
+                replica=region != s.primary_region))
+            exports[region]["lakeBuckets"] = lakes[region].bucket_names
     return exports
 
 
