@@ -31,13 +31,13 @@ class Model(BaseModel):
 
 def _account_id(value: str) -> str:
     if not ACCOUNT_ID.match(value):
-        raise ValueError(f"'{value}' is not a 12-digit AWS account id (quote it in YAML so leading zeros survive)")
+        raise ValueError(f"'{value}' is not a 12-digit AWS account id | fix: write all 12 digits in quotes, e.g. \"012345678901\"")
     return value
 
 
 def _region(value: str) -> str:
     if value not in AWS_REGIONS:
-        raise ValueError(f"'{value}' is not an AWS region this platform supports (one of: {', '.join(sorted(AWS_REGIONS))})")
+        raise ValueError(f"'{value}' is not an AWS region this platform supports | fix: use one of {', '.join(sorted(AWS_REGIONS))}")
     return value
 
 
@@ -49,6 +49,9 @@ class Environment(StrEnum):
     shared = "shared"
     dev = "dev"
     prod = "prod"
+
+
+_CIDR_FIX = "use a private range such as 10.20.0.0/16 (between /16 and /24) that no other VPC uses"
 
 
 class Account(Model):
@@ -66,11 +69,11 @@ class Account(Model):
             try:
                 net = ipaddress.ip_network(cidr, strict=True)
             except ValueError as exc:
-                raise ValueError(f"{region}: '{cidr}' is not a valid network CIDR ({exc})") from None
+                raise ValueError(f"{region}: '{cidr}' is not a valid network CIDR ({exc}) | fix: {_CIDR_FIX}") from None
             if not net.is_private or net.version != 4:
-                raise ValueError(f"{region}: '{cidr}' must be a private (RFC 1918) IPv4 range")
+                raise ValueError(f"{region}: '{cidr}' must be a private (RFC 1918) IPv4 range | fix: {_CIDR_FIX}")
             if not 16 <= net.prefixlen <= 24:
-                raise ValueError(f"{region}: '{cidr}' must be between /16 and /24 to fit one subnet per AZ")
+                raise ValueError(f"{region}: '{cidr}' must be between /16 and /24 to fit one subnet per AZ | fix: {_CIDR_FIX}")
         return value
 
 
@@ -115,6 +118,40 @@ class Features(Model):
     autopilot: bool = False
     standby_endpoint: bool = Field(default=False, alias="standbyEndpoint")
     cost_allocation_tags: bool = Field(default=False, alias="costAllocationTags")
+    # Model-quality monitoring needs ground-truth labels merged with captured predictions; off until labels exist.
+    model_quality_monitor: bool = Field(default=False, alias="modelQualityMonitor")
+    # Automatic scale-out of the endpoint when its latency or 5xx alarms fire.
+    remediation: bool = True
+
+
+class AlarmThresholds(Model):
+    """Operational alarm thresholds (knobs.alarms); every alarm notifies the alerts topic."""
+
+    endpoint_latency_ms: float = Field(default=500, gt=0, alias="endpointLatencyMs", description="p90 ModelLatency per 5 minutes")
+    endpoint_5xx_errors: int = Field(default=5, ge=1, alias="endpoint5xxErrors", description="Invocation5XXErrors per 5 minutes")
+    endpoint_4xx_errors: int = Field(default=50, ge=1, alias="endpoint4xxErrors", description="Invocation4XXErrors per 5 minutes")
+    invocations_band_width: float = Field(default=3, gt=0, le=10, alias="invocationsBandWidth",
+                                          description="standard deviations of the Invocations anomaly-detection band")
+    api_latency_p99_ms: float = Field(default=3000, gt=0, alias="apiLatencyP99Ms")
+    api_5xx_errors: int = Field(default=5, ge=1, alias="api5xxErrors", description="5XX responses per 5 minutes")
+    lambda_errors: int = Field(default=5, ge=1, alias="lambdaErrors", description="function errors per 5 minutes")
+    lambda_throttles: int = Field(default=1, ge=1, alias="lambdaThrottles", description="throttled invocations per 5 minutes")
+    glue_failed_tasks: int = Field(default=1, ge=1, alias="glueFailedTasks", description="failed Spark tasks per job run")
+
+
+class ModelMonitoring(Model):
+    """SageMaker Model Monitor on the endpoint's data capture (knobs.modelMonitoring)."""
+
+    interval_hours: int = Field(default=24, alias="intervalHours", description="how often the monitoring job runs")
+    instance_type: str = Field(default="ml.m5.xlarge", alias="instanceType")
+    drift_threshold: float = Field(default=0.2, gt=0, le=1, alias="driftThreshold",
+                                   description="baseline drift distance above which a feature counts as drifted")
+    features: list[str] = Field(default_factory=list, alias="features",
+                                description="input features whose feature_baseline_drift_<name> metric the drift alarm watches")
+    problem_type: str = Field(default="BinaryClassification", alias="problemType",
+                              pattern=r"^(BinaryClassification|MulticlassClassification|Regression)$")
+    inference_attribute: str = Field(default="prediction", alias="inferenceAttribute")
+    probability_attribute: str | None = Field(default=None, alias="probabilityAttribute")
 
 
 class Knobs(Model):
@@ -130,6 +167,12 @@ class Knobs(Model):
     backup_retention_days: int = Field(default=35, ge=1, alias="backupRetentionDays")
     monthly_budget_usd: float = Field(default=1000, gt=0, alias="monthlyBudgetUsd")
     alert_emails: list[str] = Field(default_factory=list, alias="alertEmails")
+    alarms: AlarmThresholds = Field(default_factory=AlarmThresholds)
+    model_monitoring: ModelMonitoring = Field(default_factory=ModelMonitoring, alias="modelMonitoring")
+    # Prod vault lock: no recovery point may be kept longer than this (must be >= backupRetentionDays).
+    backup_max_retention_days: int = Field(default=365, ge=1, alias="backupMaxRetentionDays")
+    cost_anomaly_threshold_usd: float = Field(default=100, gt=0, alias="costAnomalyThresholdUsd")
+    remediation_concurrency: int = Field(default=1, ge=1, le=10, alias="remediationConcurrency")
 
 
 # CloudWatch Logs accepts only these retention periods.

@@ -133,6 +133,8 @@ def _schema_problems(exc: ValidationError, stack: str) -> list[Problem]:
         kind = err["type"]
         message = err["msg"].removeprefix("Value error, ")
         fix = _FIXES.get(kind, "correct the value").format(stack=stack, allowed=_allowed_keys(loc) if kind == "extra_forbidden" else "")
+        if " | fix: " in message:  # our validators carry their own fix
+            message, fix = message.split(" | fix: ", 1)
         if kind == "extra_forbidden":
             message = "unknown key"
         elif "input" in err and kind not in ("missing", "value_error"):
@@ -318,6 +320,37 @@ def _semantic_problems(cfg: PlatformConfig, stack: str) -> list[Problem]:
     for i, arn in enumerate(cfg.operator_principals):
         if not re.match(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$", arn):
             add(f"operatorPrincipals[{i}]", f"'{arn}' is not an IAM principal ARN", "use arn:aws:iam::<account>:role/<name>")
+    problems += _operations_problems(cfg)
+    return problems
+
+
+# SageMaker Model Monitor schedules run hourly or every N hours where N divides the day.
+MONITORING_INTERVAL_HOURS = (1, 2, 3, 4, 6, 8, 12, 24)
+# A metric-math alarm may reference at most 10 metrics.
+MAX_DRIFT_FEATURES = 10
+
+
+def _operations_problems(cfg: PlatformConfig) -> list[Problem]:
+    """Monitoring, backup and cost knobs."""
+    problems: list[Problem] = []
+    add = lambda key, message, fix: problems.append(Problem(key, message, fix))  # noqa: E731
+    knobs = cfg.knobs
+    mm = knobs.model_monitoring
+    if mm.interval_hours not in MONITORING_INTERVAL_HOURS:
+        add("knobs.modelMonitoring.intervalHours", f"Model Monitor cannot run every {mm.interval_hours} hours",
+            f"use one of {', '.join(map(str, MONITORING_INTERVAL_HOURS))}")
+    if not re.match(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", mm.instance_type):
+        add("knobs.modelMonitoring.instanceType", f"'{mm.instance_type}' is not a SageMaker instance type", "use a type such as ml.m5.xlarge")
+    if cfg.environment is not Environment.shared and not 1 <= len(mm.features) <= MAX_DRIFT_FEATURES:
+        add("knobs.modelMonitoring.features", f"the drift alarm needs 1 to {MAX_DRIFT_FEATURES} features (got {len(mm.features)})",
+            "list the model's most important input features, as named in the baseline statistics")
+    for i, feature in enumerate(mm.features):
+        if not re.match(r"^[A-Za-z0-9_.-]{1,200}$", feature):
+            add(f"knobs.modelMonitoring.features[{i}]", f"'{feature}' cannot be part of a CloudWatch metric name",
+                "use letters, digits, '_', '.' or '-' as in the baseline's column names")
+    if cfg.environment is Environment.prod and knobs.backup_max_retention_days < knobs.backup_retention_days:
+        add("knobs.backupMaxRetentionDays", f"the prod vault lock would reject backups kept {knobs.backup_retention_days} days",
+            "make it at least knobs.backupRetentionDays")
     return problems
 
 

@@ -67,12 +67,18 @@ def print_summary(snap: Snapshot, console: Console, types: bool = False) -> None
         console.print(f"[yellow]warning:[/] {warning}")
 
 
+def report_error(exc: SynthError) -> None:
+    """One clear message on stderr; a program bug keeps its traceback, a user mistake never gets one."""
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    err.print(f"error: stack {exc.stack}: {exc.message}", markup=False, style="red" if exc.user_error else None)
+
+
 def run(args: argparse.Namespace) -> int:
     console = Console()
     try:
         snap = synth(args.stack, args.project_dir)
     except SynthError as exc:
-        console.print(f"[red]error:[/] stack {exc.stack}: {exc.message}", markup=False if "[" in exc.message else True)
+        report_error(exc)
         return 2
     print_summary(snap, console, args.types)
     if args.json_out:

@@ -67,6 +67,14 @@ class RecordingMonitor(MockMonitor):
         )
         return response
 
+    def ReadResource(self, request):
+        response = super().ReadResource(request)
+        self.records.append(ResourceRecord(
+            urn=response.urn, type=request.type, name=request.name, custom=True, id=request.id, parent=request.parent,
+            provider=request.provider, inputs=struct_to_json(request.properties), outputs=struct_to_json(response.properties),
+            dependencies=list(request.dependencies), read=True))
+        return response
+
     def RegisterResourceOutputs(self, request):
         if "::pulumi:pulumi:Stack::" in request.urn:
             self.stack_outputs = struct_to_json(request.outputs)

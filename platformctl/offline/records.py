@@ -22,6 +22,7 @@ class ResourceRecord:
     provider: str = ""  # provider reference "urn::id", as the engine sees it
     providers: dict[str, str] = field(default_factory=dict)  # remote components: package -> reference
     remote: bool = False
+    read: bool = False  # an existing resource read by the program (e.g. a StackReference), not managed
     inputs: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
     dependencies: list[str] = field(default_factory=list)
@@ -74,7 +75,11 @@ class Snapshot:
             raise LookupError(f"expected one {type_} named *{name_contains}*, found {[r.name for r in found]}")
         return found[0]
 
-    def provider_of(self, record: ResourceRecord) -> ResourceRecord | None:
+    def provider_of(self, record: ResourceRecord, package: str = "") -> ResourceRecord | None:
+        """The record's provider; for a remote component, the one it was given for ``package`` (default aws)."""
+        if record.remote:
+            ref = record.providers.get(package or "aws", "")
+            return self.by_urn.get(ref.rsplit("::", 1)[0])
         return self.by_urn.get(record.provider_urn)
 
     def children(self, record: ResourceRecord) -> list[ResourceRecord]:

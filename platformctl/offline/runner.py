@@ -31,11 +31,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 class SynthError(Exception):
     """The program (or its configuration) failed; ``message`` is what to show the user."""
 
-    def __init__(self, stack: str, message: str, user_error: bool = True):
+    def __init__(self, stack: str, message: str, user_error: bool = True, registered: int = 0):
         super().__init__(message)
         self.stack = stack
         self.message = message
         self.user_error = user_error
+        self.registered = registered  # resources registered before the failure (stack and providers excluded)
 
 
 class _WarningCollector(logging.Handler):
@@ -74,14 +75,15 @@ def run_program(cfg: StackConfig, stack_outputs: dict[str, Any] | None = None, p
     sys.path.insert(0, str(cfg.project_dir))
     cwd = os.getcwd()
     os.chdir(cfg.project_dir)
+    def registered() -> int:
+        return sum(1 for r in monitor.records if r.custom and not r.is_provider)
+
     try:
         _sync_await(run_in_stack(lambda: runpy.run_path(str(cfg.main), run_name="__main__")))
-    except pulumi.RunError as exc:
-        raise SynthError(cfg.stack, str(exc)) from None
-    except ProjectError as exc:
-        raise SynthError(cfg.stack, str(exc)) from None
-    except Exception:
-        raise SynthError(cfg.stack, traceback.format_exc(), user_error=False) from None
+    except (pulumi.RunError, ProjectError) as exc:
+        raise SynthError(cfg.stack, str(exc), registered=registered()) from None
+    except Exception:  # a bug in the program, not a user mistake: keep the traceback
+        raise SynthError(cfg.stack, traceback.format_exc(), user_error=False, registered=registered()) from None
     finally:
         os.chdir(cwd)
     return Snapshot(
@@ -108,7 +110,7 @@ def _run_worker(project_dir: Path, stack: str, refs: dict[str, Any], preview: bo
             raise SynthError(stack, f"the offline runner crashed:\n{proc.stderr.strip()}", user_error=False)
         result = json.loads(out_file.read_text())
     if "error" in result:
-        raise SynthError(stack, result["error"], user_error=result.get("user_error", True))
+        raise SynthError(stack, result["error"], user_error=result.get("user_error", True), registered=result.get("registered", 0))
     return Snapshot.from_json(result["snapshot"])
 
 

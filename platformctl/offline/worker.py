@@ -25,7 +25,7 @@ def main() -> None:
     except ProjectError as exc:
         result = {"error": str(exc), "user_error": True}
     except SynthError as exc:
-        result = {"error": exc.message, "user_error": exc.user_error}
+        result = {"error": exc.message, "user_error": exc.user_error, "registered": exc.registered}
     args.out.write_text(json.dumps(result))
 
 

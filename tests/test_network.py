@@ -1,0 +1,134 @@
+"""Isolated VPCs: no internet path for the ML tier, every AWS API through a private endpoint, flow logs on."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from components.network import WORKLOAD_INTERFACE_SERVICES, service_name
+from tests.conftest import decoded
+
+# The foundation's promise: these endpoints exist in every workload VPC (later layers add more).
+REQUIRED = {
+    "sagemaker.api", "sagemaker.runtime", "sagemaker.featurestore-runtime", "aws.sagemaker.{region}.studio",
+    "aws.sagemaker.{region}.notebook", "sts", "logs", "monitoring", "events", "kms", "ecr.api", "ecr.dkr", "glue",
+    "servicecatalog", "ssm", "secretsmanager",
+}
+
+
+def region_of(snap, record) -> str:
+    return snap.provider_of(record).inputs["region"]
+
+
+def vpcs(snap):
+    return snap.of_type("awsx:ec2:Vpc")
+
+
+def in_vpc(snap, vpc, token):
+    """Resources of ``token`` whose vpcId input comes from this awsx VPC."""
+    return [r for r in snap.of_type(token) if vpc.urn in r.property_dependencies.get("vpcId", [])]
+
+
+def test_workload_vpcs_have_no_public_subnets_and_no_nat(workload):
+    assert vpcs(workload)
+    for vpc in vpcs(workload):
+        assert {s["type"] for s in vpc.inputs["subnetSpecs"]} == {"Isolated"}
+        assert vpc.inputs["natGateways"] == {"strategy": "None"}
+        assert vpc.inputs["enableDnsHostnames"] and vpc.inputs["enableDnsSupport"]
+
+
+def test_one_vpc_per_workload_account_and_region(workload):
+    regions = sorted(region_of(workload, v) for v in vpcs(workload))
+    assert regions == sorted(workload.config["aiplatform:accounts"]["workload"]["vpcCidrs"])
+
+
+def test_build_vpc_has_controlled_egress(snapshots):
+    (vpc,) = vpcs(snapshots["shared"])
+    assert {s["type"] for s in vpc.inputs["subnetSpecs"]} == {"Private", "Public"}
+    assert vpc.inputs["natGateways"] == {"strategy": "Single"}
+    egress = [r for r in snapshots["shared"].of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+              if r.inputs.get("cidrIpv4") == "0.0.0.0/0"]
+    assert [(r.inputs["fromPort"], r.inputs["toPort"]) for r in egress] == [(443, 443)]
+
+
+def test_every_required_interface_endpoint_with_private_dns(workload):
+    for vpc in vpcs(workload):
+        region = region_of(workload, vpc)
+        endpoints = {e.inputs["serviceName"]: e for e in in_vpc(workload, vpc, "aws:ec2/vpcEndpoint:VpcEndpoint")}
+        for service in REQUIRED:
+            name = service_name(service, region)
+            assert name in endpoints, f"{vpc.name} lacks the {name} endpoint"
+            e = endpoints[name]
+            assert e.inputs["vpcEndpointType"] == "Interface" and e.inputs["privateDnsEnabled"] is True
+            assert e.inputs["subnetIds"], f"{name} is in no subnet"
+        s3 = endpoints[f"com.amazonaws.{region}.s3"]
+        assert s3.inputs["vpcEndpointType"] == "Gateway" and s3.inputs["routeTableIds"]
+
+
+def test_interface_endpoints_only_in_zones_that_offer_them():
+    """us-east-1e offers few services (as in the offline answers): endpoints skip its subnet."""
+    from platformctl.offline.mocks import PlatformMocks, ProviderView
+
+    answer = PlatformMocks()._endpoint_service({"serviceName": "com.amazonaws.us-east-1.sts"}, ProviderView({"region": "us-east-1"}))
+    assert "us-east-1e" not in answer["availabilityZones"]
+    zones = ["us-east-1d", "us-east-1e", "us-east-1f"]
+    subnets = ["subnet-d", "subnet-e", "subnet-f"]
+    assert [s for s, z in zip(subnets, zones) if z in answer["availabilityZones"]] == ["subnet-d", "subnet-f"]
+
+
+def test_endpoint_security_group_admits_only_https_from_the_vpc(workload):
+    for vpc in vpcs(workload):
+        endpoints = in_vpc(workload, vpc, "aws:ec2/vpcEndpoint:VpcEndpoint")
+        sg_ids = {sg for e in endpoints for sg in e.inputs.get("securityGroupIds") or []}
+        assert len(sg_ids) == 1
+        (sg,) = [g for g in workload.of_type("aws:ec2/securityGroup:SecurityGroup") if g.id in sg_ids]
+        rules = [r for r in workload.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                 if sg.urn in r.property_dependencies.get("securityGroupId", [])]
+        assert [(r.inputs["fromPort"], r.inputs["toPort"], r.inputs["cidrIpv4"]) for r in rules] == [(443, 443, vpc.inputs["cidrBlock"])]
+
+
+def test_no_security_group_admits_the_internet(stack):
+    for r in stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
+        assert r.inputs.get("cidrIpv4") not in ("0.0.0.0/0",) and r.inputs.get("cidrIpv6") != "::/0", r.urn
+    for sg in stack.of_type("aws:ec2/securityGroup:SecurityGroup"):
+        for rule in sg.inputs.get("ingress") or []:
+            assert "0.0.0.0/0" not in (rule.get("cidrBlocks") or []), sg.urn
+
+
+def test_isolated_subnets_have_a_network_acl(workload):
+    for vpc in vpcs(workload):
+        (acl,) = in_vpc(workload, vpc, "aws:ec2/networkAcl:NetworkAcl")
+        assert acl.inputs["subnetIds"]
+        cidr = ipaddress.ip_network(vpc.inputs["cidrBlock"])
+        open_ingress = [r for r in acl.inputs["ingress"] if r["cidrBlock"] == "0.0.0.0/0"]
+        # From outside the VPC only replies (ephemeral ports) may enter.
+        assert all(r["protocol"] == "tcp" and r["fromPort"] >= 1024 for r in open_ingress)
+        assert any(ipaddress.ip_network(r["cidrBlock"]) == cidr and r["protocol"] == "-1" for r in acl.inputs["ingress"])
+
+
+def test_flow_logs_for_every_vpc_into_encrypted_groups(stack):
+    groups = {g.outputs["arn"]: g for g in stack.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    for vpc in vpcs(stack):
+        (flow,) = in_vpc(stack, vpc, "aws:ec2/flowLog:FlowLog")
+        assert flow.inputs["trafficType"] == "ALL"
+        group = groups[flow.inputs["logDestination"]]
+        assert group.inputs["kmsKeyId"].startswith("arn:aws:kms:")
+        assert region_of(stack, group) == region_of(stack, vpc)
+
+
+def test_workload_interface_endpoint_list_is_unique():
+    assert len(WORKLOAD_INTERFACE_SERVICES) == len(set(WORKLOAD_INTERFACE_SERVICES))
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1"])
+def test_studio_endpoint_names_follow_the_aws_scheme(region):
+    assert service_name("aws.sagemaker.{region}.studio", region) == f"aws.sagemaker.{region}.studio"
+    assert service_name("sts", region) == f"com.amazonaws.{region}.sts"
+
+
+def test_vpc_cidrs_come_from_config(workload):
+    cidrs = workload.config["aiplatform:accounts"]["workload"]["vpcCidrs"]
+    for vpc in vpcs(workload):
+        assert vpc.inputs["cidrBlock"] == cidrs[region_of(workload, vpc)]
+        assert decoded(vpc.inputs["availabilityZoneNames"])
