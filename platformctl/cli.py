@@ -10,9 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from platformctl import synth_cmd
+from platformctl import deploy_cmd, synth_cmd
 
-COMMANDS = [synth_cmd]
+COMMANDS = [synth_cmd, deploy_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
