@@ -1,0 +1,89 @@
+"""Judgements several rules share: KMS key references and IAM-style policy documents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from crossguard_aws.values import Unknown, maybe_json
+
+_AWS_MANAGED_ALIAS = re.compile(r"(^|:)alias/aws/")
+
+
+def key_problem(value: Any, what: str) -> str | None:
+    """Why ``value`` is not a customer-managed KMS key reference, or None when it is one.
+
+    An unknown value (preview) is a reference computed from another resource's output: only a key or alias the
+    program creates can be that (AWS-managed keys are named by fixed aliases, known at preview), so it is
+    accepted as customer-managed rather than reported as not judged.
+    """
+    if isinstance(value, Unknown):
+        return None
+    if value is None or value == "":
+        return f"{what} is not set, so AWS-owned or AWS-managed keys are used; set it to a customer-managed KMS key ARN."
+    if not isinstance(value, str):
+        return f"{what} must be a KMS key ARN, id or alias, got {value!r}."
+    if _AWS_MANAGED_ALIAS.search(value):
+        return f"{what} is the AWS-managed key {value!r}; use a customer-managed KMS key so key policy and rotation are yours."
+    return None
+
+
+def statements(document: Any) -> list[dict[str, Any]]:
+    """Statements of a policy document given as JSON text or an object. Unknown parts raise when judged."""
+    doc = maybe_json(document)
+    if isinstance(doc, Unknown):
+        doc._judge()
+    if not isinstance(doc, dict):
+        return []
+    found = doc.get("Statement", doc.get("statement", []))
+    if isinstance(found, Unknown):
+        found._judge()
+    found = found if isinstance(found, list) else [found]
+    return [s for s in found if isinstance(s, dict)]
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def field(statement: dict[str, Any], name: str) -> Any:
+    """A statement field whatever the casing (IAM JSON uses Action, some SDK objects use action)."""
+    return statement.get(name, statement.get(name.lower()))
+
+
+# Condition keys that pin a "*" principal down to known accounts, organisations, sources or networks.
+_SCOPING_CONDITION_KEYS = {
+    "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:principalorgid", "aws:principalaccount",
+    "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceip",
+}
+
+
+def _principal_is_public(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    if isinstance(principal, dict):
+        return any(v == "*" or (isinstance(v, list) and "*" in v) for k, v in principal.items() if k.lower() == "aws")
+    return False
+
+
+def public_allow_statements(document: Any) -> Iterator[dict[str, Any]]:
+    """Allow statements that grant to everyone ("*") without a condition scoping the caller."""
+    for st in statements(document):
+        if str(field(st, "Effect")) != "Allow" or not _principal_is_public(field(st, "Principal")):
+            continue
+        condition = field(st, "Condition") or {}
+        keys = {k.lower() for ops in condition.values() if isinstance(ops, dict) for k in ops}
+        if not keys & _SCOPING_CONDITION_KEYS:
+            yield st
+
+
+def grants(statement: dict[str, Any], action_pattern: str, resource: str = "*") -> bool:
+    """An Allow statement granting an action matching ``action_pattern`` (regex, case-insensitive) on ``resource``."""
+    if str(field(statement, "Effect")) != "Allow":
+        return False
+    actions = [str(a) for a in as_list(field(statement, "Action"))]
+    resources = [str(r) for r in as_list(field(statement, "Resource"))]
+    return resource in resources and any(re.fullmatch(action_pattern, a, re.IGNORECASE) for a in actions)

@@ -1,0 +1,130 @@
+"""The resource views rules judge, built from what the analyzer passes (args or stack resources)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from crossguard_aws.values import Unknown, dig, maybe_json, to_plain
+
+DEFAULT_PROVIDER_PREFIX = "default"
+
+
+@dataclass
+class Provider:
+    type: str
+    urn: str
+    name: str
+    props: dict[str, Any]
+
+    @classmethod
+    def from_policy(cls, provider: Any) -> Provider | None:
+        if provider is None:
+            return None
+        raw = to_plain(provider.props)
+        # The aws provider's object inputs arrive JSON-encoded ('{"tags": {...}}', '["1234..."]'):
+        # decode them so rules see the same shape whichever host produced them.
+        props = {k: maybe_json(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+        return cls(provider.resource_type, provider.urn, provider.name, props)
+
+    @property
+    def package(self) -> str:
+        return self.type.removeprefix("pulumi:providers:")
+
+    @property
+    def is_default(self) -> bool:
+        """Default providers are named ``default`` or ``default_<version>`` by the engine."""
+        return self.name == DEFAULT_PROVIDER_PREFIX or self.name.startswith(DEFAULT_PROVIDER_PREFIX + "_")
+
+
+@dataclass
+class Res:
+    type: str
+    urn: str
+    name: str
+    props: dict[str, Any]
+    provider: Provider | None = None
+    protect: bool = False
+    parent: str | None = None
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        value = dig(self.props, dotted)
+        return default if value is None else value
+
+    @property
+    def package(self) -> str:
+        return self.type.split(":", 1)[0]
+
+    @property
+    def label(self) -> str:
+        return f"{self.type.rsplit(':', 1)[-1]} '{self.name}'"
+
+    def depends_on(self, urn: str, *props: str) -> bool:
+        """True when this resource's given inputs (or, with no names, any input or dependency) come from ``urn``."""
+        if props:
+            return any(urn in self.property_dependencies.get(p, ()) for p in props)
+        return urn in self.dependencies or any(urn in v for v in self.property_dependencies.values())
+
+    @classmethod
+    def from_args(cls, args: Any) -> Res:
+        props = to_plain(args.props)
+        return cls(args.resource_type, args.urn, args.name, props if isinstance(props, dict) else {},
+                   Provider.from_policy(args.provider), bool(args.opts.protect), args.opts.parent)
+
+    @classmethod
+    def from_policy_resource(cls, r: Any) -> Res:
+        props = to_plain(r.props)
+        return cls(
+            r.resource_type, r.urn, r.name, props if isinstance(props, dict) else {},
+            Provider.from_policy(r.provider), bool(r.opts.protect),
+            r.parent.urn if r.parent is not None else (r.opts.parent or None),
+            [d.urn for d in r.dependencies],
+            {k: [d.urn for d in v] for k, v in r.property_dependencies.items()},
+        )
+
+
+class Stack:
+    """Every resource of one stack, with the joins stack rules need."""
+
+    def __init__(self, resources: Iterable[Res]):
+        self.resources = list(resources)
+
+    @cached_property
+    def by_urn(self) -> Mapping[str, Res]:
+        return {r.urn: r for r in self.resources}
+
+    def of_types(self, types: Iterable[str]) -> list[Res]:
+        wanted = set(types)
+        return [r for r in self.resources if r.type in wanted]
+
+    def attached(self, target: Res, types: Iterable[str], *props: str, match_values: Iterable[str] = ()) -> list[Res]:
+        """Resources of ``types`` that point at ``target`` through the inputs ``props``.
+
+        In a preview IDs and ARNs are unknown, so the join goes through the engine's property dependencies
+        (and plain dependencies); when values are known (an update, or names fixed in code) the inputs are
+        also compared with the target's identifying values ``match_values`` (e.g. "id", "bucket", "arn").
+        """
+        keys = {v for v in (_known_str(target.get(m)) for m in match_values) if v}
+        found = []
+        for r in self.of_types(types):
+            if r.urn == target.urn:
+                continue
+            if r.depends_on(target.urn, *props):
+                found.append(r)
+                continue
+            if keys and any(_known_str(r.get(p)) in keys for p in props):
+                found.append(r)
+        return found
+
+    def children_of(self, urn: str) -> list[Res]:
+        return [r for r in self.resources if r.parent == urn]
+
+
+def _known_str(value: Any) -> str | None:
+    if isinstance(value, Unknown) or not isinstance(value, str):
+        return None
+    return value

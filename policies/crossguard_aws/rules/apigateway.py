@@ -1,0 +1,44 @@
+"""API Gateway: stages behind WAF, methods behind an authorizer or API key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pulumi_policy import Severity
+
+from crossguard_aws.context import RuleContext
+from crossguard_aws.model import fsbp, resource_rule, stack_rule
+from crossguard_aws.resources import Res, Stack
+from crossguard_aws.values import truthy
+
+STAGES = ("aws:apigateway/stage:Stage", "aws-native:apigateway:Stage")
+WAF_ASSOCIATIONS = ("aws:wafv2/webAclAssociation:WebAclAssociation", "aws-native:wafv2:WebAclAssociation")
+METHODS = ("aws:apigateway/method:Method", "aws-native:apigateway:Method")
+
+
+@stack_rule(
+    id="aws-apigateway-stage-require-waf", pack="network", types=STAGES, severity=Severity.MEDIUM,
+    description="Every API Gateway REST stage must be associated with a WAFv2 web ACL.",
+    remediation="Add an aws.wafv2.WebAclAssociation with resource_arn=stage.arn and a regional web ACL.",
+    controls=fsbp("APIGateway.4"), tags=("waf", "api"),
+)
+def stage_waf(stage: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
+    if stage.get("webAclArn"):
+        return
+    if not stack.attached(stage, WAF_ASSOCIATIONS, "resourceArn", match_values=("arn",)):
+        yield "has no WAFv2 web ACL association."
+
+
+@resource_rule(
+    id="aws-apigateway-method-require-authorization", pack="network", types=METHODS, severity=Severity.HIGH,
+    description="API Gateway methods must require an authorizer (IAM, Cognito, Lambda) or an API key.",
+    remediation="Set authorization to AWS_IAM, COGNITO_USER_POOLS or CUSTOM (with authorizer_id), or api_key_required=True. "
+                "CORS preflight OPTIONS methods are not judged.",
+    tags=("api", "authn"),
+)
+def method_authorization(res: Res, ctx: RuleContext) -> Iterator[str]:
+    if str(res.get("httpMethod", "")).upper() == "OPTIONS":
+        return
+    kind = res.get("authorization" if res.package == "aws" else "authorizationType", "NONE")
+    if kind == "NONE" and not truthy(res.get("apiKeyRequired", False)):
+        yield "authorization is NONE and apiKeyRequired is not true; anyone can call it."

@@ -1,0 +1,93 @@
+"""EC2/VPC networking: no security-group ingress from the whole internet; flow logs on every VPC."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pulumi_policy import Severity
+
+from crossguard_aws.context import RuleContext
+from crossguard_aws.model import cis, fsbp, resource_rule, stack_rule
+from crossguard_aws.resources import Res, Stack
+from crossguard_aws.values import dig, items
+
+WORLD = ("0.0.0.0/0", "::/0")
+SG_TYPES = (
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws-native:ec2:SecurityGroup",
+    "aws-native:ec2:SecurityGroupIngress",
+)
+VPCS = ("aws:ec2/vpc:Vpc", "aws-native:ec2:Vpc", "awsx:ec2:Vpc")
+FLOW_LOGS = ("aws:ec2/flowLog:FlowLog", "aws-native:ec2:FlowLog")
+
+
+def _ingress_rules(res: Res) -> list[tuple[str, Any]]:
+    """(where, rule) pairs; every rule normalised to cidrs/ipv6/from/to/protocol lookups below."""
+    if res.type == "aws:ec2/securityGroup:SecurityGroup":
+        return [(f"ingress[{i}]", r) for i, r in enumerate(items(res.get("ingress")))]
+    if res.type == "aws-native:ec2:SecurityGroup":
+        return [(f"securityGroupIngress[{i}]", r) for i, r in enumerate(items(res.get("securityGroupIngress")))]
+    if res.type == "aws:ec2/securityGroupRule:SecurityGroupRule" and res.get("type") != "ingress":
+        return []
+    return [("rule", res.props)]
+
+
+def _world_sources(rule: Any) -> list[str]:
+    sources = []
+    for name in ("cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6", "cidrIp"):
+        value = dig(rule, name)
+        sources += [v for v in (value if isinstance(value, list) else [value]) if v is not None]
+    return [s for s in sources if s in WORLD]
+
+
+def _ports(rule: Any) -> tuple[str, int | None, int | None]:
+    protocol = str(dig(rule, "protocol") or dig(rule, "ipProtocol") or "-1").lower()
+    start, end = dig(rule, "fromPort"), dig(rule, "toPort")
+    return protocol, None if start is None else int(start), None if end is None else int(end)
+
+
+@resource_rule(
+    id="aws-ec2-securitygroup-deny-public-ingress", pack="network", types=SG_TYPES, severity=Severity.HIGH,
+    description="Security groups must not allow ingress from 0.0.0.0/0 or ::/0 (inline rules and rule resources).",
+    remediation="Restrict the source to your VPC CIDR, a prefix list or a security group; put public entry points behind "
+                "a load balancer and list its ports in policy config allowedPublicIngressPorts.",
+    controls=(*fsbp("EC2.18", "EC2.19"), *cis("5.2", "5.3")), tags=("vpc", "public-access"),
+    knobs=("allowedPublicIngressPorts",),
+)
+def sg_public_ingress(res: Res, ctx: RuleContext) -> Iterator[str]:
+    allowed = set(ctx["allowedPublicIngressPorts"])
+    for where, rule in _ingress_rules(res):
+        world = _world_sources(rule)
+        if not world:
+            continue
+        protocol, start, end = _ports(rule)
+        if protocol in ("tcp", "6", "udp", "17") and start is not None and start == end and start in allowed:
+            continue
+        ports = "all ports" if protocol in ("-1", "all") or start is None else f"{protocol} {start}-{end}"
+        yield f"{where} allows {', '.join(world)} on {ports}."
+
+
+def _flow_logs_for(vpc: Res, stack: Stack) -> list[Res]:
+    logs = stack.attached(vpc, FLOW_LOGS, "vpcId", "resourceId", match_values=("id", "vpcId"))
+    return [log for log in logs if log.type != "aws-native:ec2:FlowLog" or log.get("resourceType") == "VPC"]
+
+
+@stack_rule(
+    id="aws-ec2-vpc-require-flow-logs", pack="network", types=VPCS, severity=Severity.MEDIUM,
+    description="Every VPC (including awsx:ec2:Vpc components) must have a flow log.",
+    remediation="Add an aws.ec2.FlowLog with vpc_id=<vpc id>, traffic_type 'ALL' (or 'REJECT') and a KMS-encrypted "
+                "log group or S3 destination.",
+    controls=(*fsbp("EC2.6"), *cis("3.7")), tags=("vpc", "logging"),
+)
+def vpc_flow_logs(vpc: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
+    parent = stack.by_urn.get(vpc.parent or "")
+    if parent is not None and parent.type == "awsx:ec2:Vpc":
+        return  # judged once, on the awsx component that owns it
+    candidates = [vpc]
+    if vpc.type == "awsx:ec2:Vpc":
+        candidates += [c for c in stack.children_of(vpc.urn) if c.type in VPCS]
+    if not any(_flow_logs_for(v, stack) for v in candidates):
+        yield "has no flow log; add an aws.ec2.FlowLog for it."

@@ -1,0 +1,197 @@
+"""S3: KMS encryption, public access blocks, TLS-only policies, versioning and access logging."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pulumi_policy import Severity
+
+from crossguard_aws.checks import as_list, field, key_problem, statements
+from crossguard_aws.context import RuleContext
+from crossguard_aws.model import cis, fsbp, resource_rule, stack_rule
+from crossguard_aws.resources import Res, Stack
+from crossguard_aws.values import dig, items, truthy
+
+CLASSIC_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+NATIVE_BUCKET = "aws-native:s3:Bucket"
+BUCKETS = (*CLASSIC_BUCKETS, NATIVE_BUCKET)
+SSE_CONFIGS = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+)
+PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
+BUCKET_POLICIES = ("aws:s3/bucketPolicy:BucketPolicy", "aws-native:s3:BucketPolicy")
+VERSIONINGS = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
+LOGGINGS = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
+FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+BUCKET_IDS = ("id", "bucket", "bucketName")
+
+
+def sse_defaults(res: Res) -> list[tuple[str, Any]]:
+    """(where, applyServerSideEncryptionByDefault block) pairs declared on a bucket or an encryption config."""
+    if res.type in CLASSIC_BUCKETS:
+        block = res.get("serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault")
+        return [("serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault", block)] if block is not None else []
+    if res.type == NATIVE_BUCKET:
+        rules = items(res.get("bucketEncryption.serverSideEncryptionConfiguration"))
+        return [(f"bucketEncryption.serverSideEncryptionConfiguration[{i}].serverSideEncryptionByDefault",
+                 dig(r, "serverSideEncryptionByDefault")) for i, r in enumerate(rules)]
+    rules = items(res.get("rules", res.get("rule")))
+    return [(f"rules[{i}].applyServerSideEncryptionByDefault", dig(r, "applyServerSideEncryptionByDefault"))
+            for i, r in enumerate(rules)]
+
+
+def _sse_problems(where: str, block: Any) -> Iterator[str]:
+    algorithm = dig(block, "sseAlgorithm")
+    if algorithm not in KMS_ALGORITHMS:
+        yield f"{where}.sseAlgorithm is {algorithm!r}; use 'aws:kms' with a customer-managed key (not AES256/S3-managed keys)."
+        return
+    problem = key_problem(dig(block, "kmsMasterKeyId"), f"{where}.kmsMasterKeyId")
+    if problem:
+        yield problem
+
+
+@resource_rule(
+    id="aws-s3-bucket-enforce-kms", pack="encryption", types=(*BUCKETS, *SSE_CONFIGS), severity=Severity.HIGH,
+    description="S3 default encryption must use SSE-KMS with a customer-managed key.",
+    remediation="Set sse_algorithm='aws:kms' and kms_master_key_id=<your key ARN> in the bucket's "
+                "BucketServerSideEncryptionConfiguration (or the aws-native bucketEncryption block).",
+    controls=fsbp("S3.17"), tags=("kms",),
+)
+def s3_bucket_enforce_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
+    for where, block in sse_defaults(res):
+        if block is None:
+            yield f"{where} is missing; set sseAlgorithm 'aws:kms' and a customer-managed kmsMasterKeyId."
+            continue
+        yield from _sse_problems(where, block)
+
+
+@stack_rule(
+    id="aws-s3-bucket-require-encryption-config", pack="encryption", types=BUCKETS, severity=Severity.HIGH,
+    description="Every S3 bucket must have a server-side encryption configuration with a customer-managed KMS key.",
+    remediation="Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket (bucket=bucket.id) with "
+                "sse_algorithm 'aws:kms' and your key, or set bucketEncryption on aws-native buckets.",
+    controls=fsbp("S3.17"), tags=("kms",),
+)
+def s3_bucket_require_encryption_config(bucket: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
+    declared = [(bucket, sse_defaults(bucket))]
+    declared += [(c, sse_defaults(c)) for c in stack.attached(bucket, SSE_CONFIGS, "bucket", match_values=BUCKET_IDS)]
+    blocks = [(owner, where, block) for owner, found in declared for where, block in found]
+    if not blocks:
+        yield ("has no server-side encryption configuration; add a BucketServerSideEncryptionConfiguration "
+               "(bucket=<this bucket>) with sse_algorithm 'aws:kms' and a customer-managed key.")
+        return
+    problems = [[f"{owner.label}: {where} is missing."] if block is None else [f"{owner.label}: {p}" for p in _sse_problems(where, block)]
+                for owner, where, block in blocks]
+    if all(problems):
+        yield "no encryption configuration uses a customer-managed KMS key: " + " ".join(p for ps in problems for p in ps)
+
+
+def _flags_off(props_owner: Res, prefix: str = "") -> list[str]:
+    return [f for f in FLAGS if not truthy(props_owner.get(prefix + f))]
+
+
+@resource_rule(
+    id="aws-s3-publicaccessblock-enforce-all-flags", pack="network",
+    types=(PUBLIC_ACCESS_BLOCK, ACCOUNT_PUBLIC_ACCESS_BLOCK), severity=Severity.HIGH,
+    description="S3 public access blocks must turn on all four flags.",
+    remediation="Set block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets to True.",
+    controls=(*fsbp("S3.1", "S3.8"), *cis("2.1.4")), tags=("public-access",),
+)
+def s3_public_access_block_flags(res: Res, ctx: RuleContext) -> Iterator[str]:
+    off = _flags_off(res)
+    if off:
+        yield f"{', '.join(off)} not true; all four flags must be true."
+
+
+@stack_rule(
+    id="aws-s3-bucket-require-public-access-block", pack="network", types=BUCKETS, severity=Severity.HIGH,
+    description="Every S3 bucket must be covered by a public access block with all four flags on.",
+    remediation="Add an aws.s3.BucketPublicAccessBlock (bucket=bucket.id) with all four flags True, or an "
+                "AccountPublicAccessBlock on the bucket's provider (account), or publicAccessBlockConfiguration on aws-native buckets.",
+    controls=(*fsbp("S3.8"), *cis("2.1.4")), tags=("public-access",),
+)
+def s3_bucket_require_public_access_block(bucket: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
+    if bucket.type == NATIVE_BUCKET and bucket.get("publicAccessBlockConfiguration") is not None:
+        if not _flags_off(bucket, "publicAccessBlockConfiguration."):
+            return
+    blocks = stack.attached(bucket, (PUBLIC_ACCESS_BLOCK,), "bucket", match_values=BUCKET_IDS)
+    if bucket.provider is not None:
+        blocks += [a for a in stack.of_types((ACCOUNT_PUBLIC_ACCESS_BLOCK,))
+                   if a.provider is not None and a.provider.urn == bucket.provider.urn]
+    if any(not _flags_off(b) for b in blocks):
+        return
+    if blocks:
+        yield f"its public access block ({blocks[0].label}) leaves {', '.join(_flags_off(blocks[0]))} off."
+    else:
+        yield "has no public access block; add a BucketPublicAccessBlock with all four flags true."
+
+
+def _denies_insecure_transport(document: Any) -> bool:
+    for st in statements(document):
+        if str(field(st, "Effect")) != "Deny":
+            continue
+        for ops in (field(st, "Condition") or {}).values():
+            if not isinstance(ops, dict):
+                continue
+            for key, value in ops.items():
+                if key.lower() == "aws:securetransport" and [str(v).lower() for v in as_list(value)] == ["false"]:
+                    return True
+    return False
+
+
+@stack_rule(
+    id="aws-s3-bucket-require-tls-policy", pack="data-protection", types=BUCKETS, severity=Severity.HIGH,
+    description="Every S3 bucket policy must deny requests that do not use TLS (aws:SecureTransport = false).",
+    remediation="Add a BucketPolicy for the bucket with a Deny statement for Principal '*', Action 's3:*' on the bucket "
+                "and its objects, Condition {Bool: {aws:SecureTransport: false}}.",
+    controls=(*fsbp("S3.5"), *cis("2.1.1")), tags=("tls",),
+)
+def s3_bucket_require_tls_policy(bucket: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
+    documents = [bucket.get("policy")] if bucket.type in CLASSIC_BUCKETS and bucket.get("policy") is not None else []
+    for policy in stack.attached(bucket, BUCKET_POLICIES, "bucket", match_values=BUCKET_IDS):
+        documents.append(policy.get("policy", policy.get("policyDocument")))
+    if not documents:
+        yield "has no bucket policy; add one that denies requests with aws:SecureTransport = false."
+    elif not any(_denies_insecure_transport(d) for d in documents):
+        yield "its bucket policy has no Deny statement on aws:SecureTransport = false."
+
+
+@stack_rule(
+    id="aws-s3-bucket-enable-versioning", pack="data-protection", types=BUCKETS, severity=Severity.MEDIUM,
+    description="Every S3 bucket must have versioning enabled.",
+    remediation="Add an aws.s3.BucketVersioning (bucket=bucket.id, versioning_configuration status 'Enabled'), "
+                "or versioningConfiguration status Enabled on aws-native buckets.",
+    controls=fsbp("S3.14"), tags=("versioning",),
+)
+def s3_bucket_enable_versioning(bucket: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
+    if bucket.type in CLASSIC_BUCKETS and truthy(bucket.get("versioning.enabled", False)):
+        return
+    if bucket.type == NATIVE_BUCKET and bucket.get("versioningConfiguration.status") == "Enabled":
+        return
+    configs = stack.attached(bucket, VERSIONINGS, "bucket", match_values=BUCKET_IDS)
+    if any(c.get("versioningConfiguration.status") == "Enabled" for c in configs):
+        return
+    yield "versioning is not enabled; add a BucketVersioning with status 'Enabled'."
+
+
+@stack_rule(
+    id="aws-s3-bucket-enable-access-logging", pack="data-protection", types=BUCKETS, severity=Severity.MEDIUM,
+    description="Every S3 bucket must have server access logging, except buckets that receive access logs.",
+    remediation="Add an aws.s3.BucketLogging (bucket=bucket.id, target_bucket=<log bucket>), or loggingConfiguration on "
+                "aws-native buckets. A bucket that is itself an access-log target is not required to log.",
+    controls=fsbp("S3.9"), tags=("logging",),
+)
+def s3_bucket_enable_access_logging(bucket: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
+    if bucket.type in CLASSIC_BUCKETS and bucket.get("logging.targetBucket") is not None:
+        return
+    if bucket.type == NATIVE_BUCKET and bucket.get("loggingConfiguration.destinationBucketName") is not None:
+        return
+    if stack.attached(bucket, LOGGINGS, "bucket", match_values=BUCKET_IDS):
+        return
+    if stack.attached(bucket, LOGGINGS, "targetBucket", match_values=BUCKET_IDS):
+        return  # this bucket is where access logs land
+    yield "server access logging is not configured; add a BucketLogging with a target bucket."
