@@ -1,0 +1,66 @@
+"""The bootstrap templates (deploy roles, state backend) are valid CloudFormation with sound IAM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from cfnlint.api import lint as cfn_lint
+
+from tests.conftest import ROOT
+from tests.iam_lint import lint
+
+TEMPLATES = sorted((ROOT / "bootstrap").glob("*.yaml"))
+
+
+class CfnLoader(yaml.SafeLoader):
+    """Reads CloudFormation short-form tags (!Sub, !Ref, ...) as plain values."""
+
+
+CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: loader.construct_scalar(node)
+                                if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node))
+
+
+def template(path: Path) -> dict:
+    return yaml.load(path.read_text(), Loader=CfnLoader)  # noqa: S506 - SafeLoader subclass
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_cfn_lint_finds_no_errors_or_warnings(path):
+    findings = [str(m) for m in cfn_lint(path.read_text()) if m.rule.id[0] in "EW"]
+    assert not findings
+
+
+def test_deploy_role_trusts_only_operators_and_main_branch_ci():
+    roles = {k: v for k, v in template(ROOT / "bootstrap/deploy-roles.yaml")["Resources"].items() if v["Type"] == "AWS::IAM::Role"}
+    deployer = roles["PlatformDeployer"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    ci = next(s for s in deployer if s["Action"] == "sts:AssumeRoleWithWebIdentity")
+    assert ci["Condition"]["StringEquals"] == {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
+    subjects = ci["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]
+    assert all(":pull_request" not in s for s in subjects), "pull requests must not get the deploy role"
+    previewer = roles["PlatformPreviewer"]["Properties"]
+    assert previewer["ManagedPolicyArns"] == ["arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess"]
+
+
+def test_guardrail_policies_pass_parliament():
+    roles = template(ROOT / "bootstrap/deploy-roles.yaml")["Resources"]
+    for policy in roles["PlatformDeployer"]["Properties"]["Policies"]:
+        doc = policy["PolicyDocument"]
+        # Resolve the one substitution parliament cannot know.
+        for st in doc["Statement"]:
+            if isinstance(st["Resource"], str):
+                st["Resource"] = st["Resource"].replace("${AWS::Partition}", "aws").replace("${LogArchiveBucketName}", "acme-log-archive")
+        assert not lint(doc)
+
+
+def test_state_bucket_is_encrypted_versioned_private_and_retained():
+    res = template(ROOT / "bootstrap/state-backend.yaml")["Resources"]
+    bucket = res["StateBucket"]
+    assert bucket["DeletionPolicy"] == "Retain" and res["StateKey"]["DeletionPolicy"] == "Retain"
+    props = bucket["Properties"]
+    assert props["VersioningConfiguration"]["Status"] == "Enabled"
+    sse = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert sse["SSEAlgorithm"] == "aws:kms"
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    assert res["StateKey"]["Properties"]["EnableKeyRotation"] is True

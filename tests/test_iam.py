@@ -1,0 +1,69 @@
+"""Every IAM and resource policy the stacks build: parliament-clean and least privilege."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import STACKS, policy_docs
+from tests.iam_lint import kind_of, lint
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def documents(snap):
+    for record in snap.resources:
+        for key, doc in policy_docs(record):
+            yield record, key, doc
+
+
+def test_stacks_build_policy_documents(stack):
+    assert sum(1 for _ in documents(stack)) >= 10
+
+
+def test_every_document_passes_parliament(stack):
+    failures = [f"{r.type} {r.name} ({key}): {finding}" for r, key, doc in documents(stack) for finding in lint(doc, kind_of(key, doc))]
+    assert not failures, "\n".join(failures)
+
+
+def test_no_allow_of_every_action_on_every_resource(stack):
+    for r, _, doc in documents(stack):
+        for st in as_list(doc["Statement"]):
+            if st["Effect"] != "Allow" or "Principal" in st:
+                continue
+            actions = as_list(st.get("Action", []))
+            resources = as_list(st.get("Resource", []))
+            assert not ("*" in resources and any(a == "*" or a.endswith(":*") for a in actions)), f"{r.urn}: {st}"
+            assert not ("*" in resources and any(a.lower() == "iam:passrole" for a in actions)), f"{r.urn}: PassRole on *"
+
+
+def test_trust_policies_never_trust_a_whole_account_or_everyone(stack):
+    for r, key, doc in documents(stack):
+        if key != "assumeRolePolicy":
+            continue
+        for st in as_list(doc["Statement"]):
+            principal = st["Principal"]
+            assert principal != "*", r.urn
+            for arn in as_list(principal.get("AWS", [])):
+                assert not arn.endswith(":root"), f"{r.urn} trusts all of {arn}"
+            if "Service" in principal:
+                assert "aws:SourceAccount" in str(st.get("Condition")), f"{r.urn}: service trust without aws:SourceAccount"
+
+
+def test_lint_catches_what_aws_would_reject():
+    bad = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "arn:aws:s3:::b/*"}]}
+    assert any("UNKNOWN_ACTION" in f for f in lint(bad))
+    wrong_condition = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+        "Condition": {"ArnLike": {"s3:prefix": "x"}}}]}
+    assert lint(wrong_condition)
+
+
+@pytest.mark.parametrize("name", STACKS)
+def test_stack_exports_hold_no_secrets(snapshots, name):
+    text = str(snapshots[name].outputs)
+    assert "__secret__" not in text
+    assert "offline-placeholder-secret" not in text
