@@ -452,7 +452,7 @@ class PlatformMocks(Mocks):
                 resource_id = str(uuid.UUID(_digest(name, p.account, p.region, n=32)))
                 resource = f"key/{resource_id}"
                 state["keyId"] = resource_id
-            elif service == "s3" and kind.startswith("bucket"):
+            elif typ in _NAME_INPUT:  # the buckets themselves, not their bucket* sub-resources
                 resource, resource_id = str(physical), str(physical)
                 state.update(bucket=physical, bucketDomainName=f"{physical}.s3.amazonaws.com", bucketRegionalDomainName=f"{physical}.s3.{p.region}.amazonaws.com", region=p.region)
             elif service == "cloudwatch" and type_name == "LogGroup":

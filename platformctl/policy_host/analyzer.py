@@ -1,0 +1,110 @@
+"""A client for one running policy pack, calling it in the order the engine does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from platformctl.policy_host.model import PackInfo, PolicyMeta
+from platformctl.policy_host.packs import PackError, PackSpec
+
+_MAX_MESSAGE = 400 * 1024 * 1024  # what the engine and pulumi_policy allow
+_LEVEL_NAMES = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory",
+                analyzer_pb2.REMEDIATE: "remediate", analyzer_pb2.DISABLED: "disabled"}
+_LEVEL_VALUES = {v: k for k, v in _LEVEL_NAMES.items()}
+_SEVERITY_NAMES = {analyzer_pb2.POLICY_SEVERITY_LOW: "low", analyzer_pb2.POLICY_SEVERITY_MEDIUM: "medium",
+                   analyzer_pb2.POLICY_SEVERITY_HIGH: "high", analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical"}
+_BATCH = 64  # requests in flight at once; the pack serves four at a time
+
+
+def level_name(value: int) -> str:
+    return _LEVEL_NAMES.get(value, "advisory")
+
+
+def severity_name(value: int) -> str:
+    return _SEVERITY_NAMES.get(value, "unspecified")
+
+
+class Analyzer:
+    def __init__(self, spec: PackSpec, port: int):
+        self.spec = spec
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", _MAX_MESSAGE),
+                                                                          ("grpc.max_send_message_length", _MAX_MESSAGE)])
+        self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        self.info: PackInfo | None = None
+
+    def _call(self, what: str, method, request, optional: bool = False):
+        try:
+            return method(request, timeout=300)
+        except grpc.RpcError as exc:
+            if optional and exc.code() == grpc.StatusCode.UNIMPLEMENTED:
+                return None
+            raise PackError(f"policy pack {self.spec.path}: {what} failed: {exc.details() or exc.code().name}") from None
+
+    def handshake(self, engine_address: str) -> None:
+        directory = str(self.spec.path)
+        self._call("Handshake", self._stub.Handshake, analyzer_pb2.AnalyzerHandshakeRequest(
+            engine_address=engine_address, root_directory=directory, program_directory=directory), optional=True)
+
+    def configure_stack(self, project: str, stack: str, organization: str, dry_run: bool, config: dict[str, str],
+                        secret_keys: Sequence[str], tags: dict[str, str]) -> None:
+        self._call("ConfigureStack", self._stub.ConfigureStack, analyzer_pb2.AnalyzerStackConfigureRequest(
+            stack=stack, project=project, organization=organization, dry_run=dry_run, config=config,
+            config_secret_keys=list(secret_keys), tags=tags), optional=True)
+
+    def get_info(self) -> PackInfo:
+        resp = self._call("GetAnalyzerInfo", self._stub.GetAnalyzerInfo, empty_pb2.Empty())
+        policies = {}
+        for p in resp.policies:
+            schema = json_format.MessageToDict(p.configSchema) if p.HasField("configSchema") else {}
+            policies[p.name] = PolicyMeta(
+                name=p.name, description=p.description, display_name=p.displayName, enforcement=level_name(p.enforcementLevel),
+                severity=severity_name(p.severity), remediation_steps=p.remediation_steps, url=p.url,
+                kind="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
+                config_schema=schema, tags=tuple(p.tags))
+        initial = {}
+        for name, cfg in resp.initialConfig.items():
+            entry: dict[str, Any] = json_format.MessageToDict(cfg.properties) if cfg.HasField("properties") else {}
+            entry["enforcementLevel"] = level_name(cfg.enforcementLevel)
+            initial[name] = entry
+        # The version in PulumiPolicy.yaml wins over the pack's own answer, as in the engine.
+        self.info = PackInfo(name=resp.name, version=self.spec.version or resp.version, path=str(self.spec.path),
+                             policies=policies, initial_config=initial, supports_config=resp.supportsConfig)
+        return self.info
+
+    def configure(self, effective: dict[str, dict[str, Any]]) -> None:
+        request = analyzer_pb2.ConfigureAnalyzerRequest()
+        for name, config in effective.items():
+            props = struct_pb2.Struct()
+            props.update({k: v for k, v in config.items() if k != "enforcementLevel"})
+            request.policyConfig[name].CopyFrom(analyzer_pb2.PolicyConfig(
+                enforcementLevel=_LEVEL_VALUES[config.get("enforcementLevel", "advisory")], properties=props))
+        self._call("Configure", self._stub.Configure, request)
+
+    def remediate(self, request: analyzer_pb2.AnalyzeRequest) -> analyzer_pb2.RemediateResponse | None:
+        return self._call("Remediate", self._stub.Remediate, request, optional=True)
+
+    def analyze_all(self, requests: Sequence[analyzer_pb2.AnalyzeRequest]) -> list[analyzer_pb2.AnalyzeResponse]:
+        """Analyze every resource, keeping a batch in flight to hide the round trips."""
+        responses: list[analyzer_pb2.AnalyzeResponse] = []
+        for start in range(0, len(requests), _BATCH):
+            batch = requests[start:start + _BATCH]
+            futures = [self._stub.Analyze.future(r, timeout=300) for r in batch]
+            for request, future in zip(batch, futures):
+                try:
+                    responses.append(future.result())
+                except grpc.RpcError as exc:
+                    raise PackError(f"policy pack {self.spec.path}: Analyze({request.urn}) failed: "
+                                    f"{exc.details() or exc.code().name}") from None
+        return responses
+
+    def analyze_stack(self, request: analyzer_pb2.AnalyzeStackRequest) -> analyzer_pb2.AnalyzeResponse:
+        resp = self._call("AnalyzeStack", self._stub.AnalyzeStack, request, optional=True)
+        return resp if resp is not None else analyzer_pb2.AnalyzeResponse()
+
+    def close(self) -> None:
+        self._channel.close()

@@ -1,0 +1,248 @@
+"""``check_stack``: synthesize a stack offline and run every policy pack against it, as ``pulumi preview --policy-pack`` would."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pulumi.runtime.proto import analyzer_pb2
+
+from platformctl.offline import Snapshot, SynthError, synth
+from platformctl.offline.project import ProjectError, load_stack_config
+from platformctl.offline.records import ResourceRecord
+from platformctl.offline.runner import REPO_ROOT
+from platformctl.policy_host.analyzer import Analyzer, level_name, severity_name
+from platformctl.policy_host.engine import EngineServer
+from platformctl.policy_host.model import SEVERITIES, PackInfo, Violation
+from platformctl.policy_host.packs import PackError, PackProcess, discover, load_pack, pack_environment
+from platformctl.policy_host.policy_config import PolicyConfigError, load_config_file, reconcile, unknown_keys
+from platformctl.policy_host.wire import Marshaller
+
+ORGANIZATION = "organization"  # what the CLI passes for a self-managed backend
+
+
+class PolicyHostError(Exception):
+    """A policy pack or its configuration failed (not a violation); ``str()`` is the message to show."""
+
+
+@dataclass
+class CheckOutcome:
+    stack: str
+    project: str
+    project_dir: Path
+    repo_root: Path
+    snapshot: Snapshot
+    packs: list[PackInfo]
+    violations: list[Violation]
+    remediations: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    synth_seconds: float = 0.0
+    seconds: float = 0.0
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.mandatory]
+
+    @property
+    def stack_file(self) -> str:
+        return _relative(self.project_dir / f"Pulumi.{self.stack}.yaml", self.repo_root)
+
+
+def repository_root(path: Path) -> Path:
+    """The enclosing git work tree (what code scanning resolves SARIF paths against), else ``path`` itself."""
+    path = path.resolve()
+    for candidate in (path, *path.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return path
+
+
+def _relative(path: str | Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return ""
+
+
+def _config_files_per_pack(files: Sequence[Path], count: int) -> list[dict[str, dict[str, Any]]]:
+    loaded = [load_config_file(f) for f in files]
+    if not loaded:
+        return [{} for _ in range(count)]
+    if len(loaded) == 1:
+        return loaded * count
+    if len(loaded) != count:
+        raise PolicyConfigError(f"{len(loaded)} --policy-pack-config files for {count} policy packs: give one file for every "
+                                "pack, in the same order, or a single file for all of them")
+    return loaded
+
+
+class _Session:
+    """The packs of one check, started before the program runs so their start-up overlaps it."""
+
+    def __init__(self, stack: str, project_dir: Path, pack_dirs: Sequence[Path], preview: bool):
+        try:
+            self.cfg = load_stack_config(project_dir, stack)
+        except ProjectError as exc:
+            raise SynthError(stack, str(exc)) from None
+        try:
+            self.specs = [load_pack(p) for p in pack_dirs]
+        except PackError as exc:
+            raise PolicyHostError(str(exc)) from None
+        self.preview = preview
+        self.engine = EngineServer()
+        env = pack_environment(self.cfg.project, stack, preview, self.cfg.values, ORGANIZATION)
+        self.processes = [PackProcess(spec, self.engine.address, env) for spec in self.specs]
+        self.analyzers: list[Analyzer] = []
+
+    def connect(self, file_configs: list[dict[str, dict[str, Any]]]) -> list[PackInfo]:
+        cfg = self.cfg
+        tags = {"pulumi:project": cfg.project, "pulumi:runtime": "python"}
+        infos = []
+        for process in self.processes:
+            analyzer = Analyzer(process.spec, process.port())
+            self.analyzers.append(analyzer)
+            analyzer.handshake(self.engine.address)
+            analyzer.configure_stack(cfg.project, cfg.stack, ORGANIZATION, self.preview, cfg.values, cfg.secret_keys, tags)
+            infos.append(analyzer.get_info())
+        if len(file_configs) == 1 or len({id(c) for c in file_configs}) == 1:
+            unknown = unknown_keys(file_configs[0], infos) if file_configs else []
+        else:
+            unknown = [k for c, info in zip(file_configs, infos) for k in unknown_keys(c, [info])]
+        if unknown:
+            raise PolicyConfigError(f"--policy-pack-config names policies no pack has: {', '.join(unknown)}")
+        for analyzer, info, file_config in zip(self.analyzers, infos, file_configs):
+            if not info.supports_config and file_config:
+                raise PolicyConfigError(f"policy pack {info.name} does not support configuration")
+            info.effective = reconcile(info, file_config)
+            analyzer.configure(info.effective)
+        return infos
+
+    def close(self) -> list[str]:
+        for analyzer in self.analyzers:
+            analyzer.close()
+        logs = []
+        for process in self.processes:
+            process.stop()
+        for level, message in self.engine.messages:
+            if level in ("warning", "error"):
+                logs.append(f"policy pack {level}: {message}")
+        self.engine.stop()
+        return logs
+
+
+class _Locator:
+    """Where a resource was registered, relative to the repository root (falling back to an ancestor's position)."""
+
+    def __init__(self, snapshot: Snapshot, repo_root: Path):
+        self.snapshot = snapshot
+        self.root = repo_root
+
+    def __call__(self, record: ResourceRecord | None) -> tuple[str, int]:
+        chain = [record, *self.snapshot.ancestors(record)] if record is not None else []
+        for r in chain:
+            if r.source_file:
+                relative = _relative(r.source_file, self.root)
+                if relative and "site-packages" not in relative:
+                    return relative, r.source_line
+        return "", 0
+
+
+def _strip_description(message: str, description: str) -> str:
+    # pulumi_policy reports "<description>\n<message>"; keep the two apart.
+    if description and message.startswith(description):
+        return message[len(description):].lstrip("\n") or description
+    return message
+
+
+def check_stack(
+    stack: str,
+    project_dir: Path = REPO_ROOT,
+    packs: Sequence[Path] | None = None,
+    config_files: Sequence[Path] = (),
+    preview: bool = False,
+) -> CheckOutcome:
+    """Run ``stack``'s program under mocks and every policy pack over the analyzer protocol.
+
+    Raises ``SynthError`` when the program or its config fails and ``PolicyHostError`` when a pack or the policy config does.
+    """
+    started = time.perf_counter()
+    project_dir = project_dir.resolve()
+    pack_dirs = list(packs) if packs else discover(REPO_ROOT / "policies")
+    if not pack_dirs:
+        raise PolicyHostError(f"no policy packs: none under {REPO_ROOT / 'policies'}; pass --policy-pack DIR")
+    try:
+        file_configs = _config_files_per_pack(config_files, len(pack_dirs))
+    except PolicyConfigError as exc:
+        raise PolicyHostError(str(exc)) from None
+    session = _Session(stack, project_dir, pack_dirs, preview)
+    logs: list[str] = []
+    try:
+        synth_started = time.perf_counter()
+        snapshot = synth(stack, project_dir, preview)
+        synth_seconds = time.perf_counter() - synth_started
+        infos = session.connect(file_configs)
+        violations, remediations = _analyze(session, snapshot, infos, repository_root(project_dir))
+    except (PackError, PolicyConfigError) as exc:
+        raise PolicyHostError(str(exc)) from None
+    finally:
+        logs = session.close()
+    root = repository_root(project_dir)
+    return CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root, snapshot=snapshot,
+                        packs=infos, violations=violations, remediations=remediations, warnings=[*snapshot.warnings, *logs],
+                        synth_seconds=round(synth_seconds, 3), seconds=round(time.perf_counter() - started, 3))
+
+
+def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path) -> tuple[list[Violation], list[str]]:
+    marshal = Marshaller(snapshot)
+    locate = _Locator(snapshot, root)
+    stack_urn = next((r.urn for r in snapshot.resources if r.type == "pulumi:pulumi:Stack"), "")
+    records = snapshot.resources
+    requests = [marshal.analyze_request(r) for r in records]
+    violations: list[Violation] = []
+    remediations: list[str] = []
+
+    def violation(info: PackInfo, d: analyzer_pb2.AnalyzeDiagnostic, record: ResourceRecord | None) -> Violation:
+        policy = info.policies.get(d.policyName)
+        level = level_name(d.enforcementLevel)
+        source_file, source_line = locate(record)
+        return Violation(
+            stack=snapshot.stack, policy_pack=info.name, policy_pack_version=info.version, policy=d.policyName,
+            enforcement="mandatory" if level == "remediate" else level,
+            severity=severity_name(d.severity) if d.severity else (policy.severity if policy else "unspecified"),
+            message=_strip_description(d.message, d.description), description=d.description,
+            remediation=policy.remediation_steps if policy else "", url=policy.url if policy else "",
+            urn=record.urn if record else stack_urn, resource_type=record.type if record else "pulumi:pulumi:Stack",
+            resource_name=record.name if record else snapshot.stack, source_file=source_file, source_line=source_line)
+
+    # Remediations first, in pack order, each seeing the previous one's result (as the engine's first pass).
+    remediating = [(a, i) for a, i in zip(session.analyzers, infos) if any(c.get("enforcementLevel") == "remediate" for c in i.effective.values())]
+    for record, request in zip(records, requests) if remediating else ():
+        for analyzer, info in remediating:
+            resp = analyzer.remediate(request)
+            for rem in resp.remediations if resp is not None else ():
+                if rem.diagnostic:
+                    violations.append(violation(info, analyzer_pb2.AnalyzeDiagnostic(
+                        policyName=rem.policyName, description=rem.description, message=rem.diagnostic,
+                        enforcementLevel=analyzer_pb2.ADVISORY), record))
+                elif rem.HasField("properties"):
+                    request.properties.CopyFrom(rem.properties)
+                    remediations.append(f"{info.name}/{rem.policyName} remediated {record.urn}")
+
+    with ThreadPoolExecutor(max_workers=max(1, len(session.analyzers))) as pool:
+        per_pack = list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
+        stack_request = marshal.stack_request(records)
+        stack_responses = list(pool.map(lambda a: a.analyze_stack(stack_request), session.analyzers))
+    for info, responses, stack_response in zip(infos, per_pack, stack_responses):
+        for record, resp in zip(records, responses):
+            # The engine attributes resource diagnostics to the analyzed resource, whatever URN they name.
+            violations.extend(violation(info, d, record) for d in resp.diagnostics if level_name(d.enforcementLevel) != "disabled")
+        for d in stack_response.diagnostics:
+            if level_name(d.enforcementLevel) != "disabled":
+                violations.append(violation(info, d, snapshot.by_urn.get(d.urn)))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    violations.sort(key=lambda v: (not v.mandatory, order.get(v.severity, len(order)), v.policy_id, v.urn))
+    return violations, remediations

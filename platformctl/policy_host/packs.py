@@ -1,0 +1,142 @@
+"""Find policy packs and start each one the way the Pulumi CLI does.
+
+The CLI runs a Python pack through its ``pulumi-analyzer-policy-python`` plugin:
+``python -u -m pulumi.policy <engine address> .`` with the pack directory as the
+working directory (that script resolves the pack's ``virtualenv`` runtime option
+to pick the interpreter), and adds ``PULUMI_CONFIG``, ``PULUMI_ORGANIZATION``,
+``PULUMI_PROJECT``, ``PULUMI_STACK`` and ``PULUMI_DRY_RUN`` to the environment.
+The pack serves the Analyzer gRPC service and prints its port on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PACK_FILE = "PulumiPolicy.yaml"
+_SKIP_DIRS = {"venv", ".venv", "node_modules", "__pycache__", ".git"}
+
+
+class PackError(Exception):
+    """A policy pack cannot be loaded or started; ``str()`` says which and why."""
+
+
+@dataclass(frozen=True)
+class PackSpec:
+    path: Path
+    runtime: str
+    options: dict[str, Any] = field(default_factory=dict)
+    version: str = ""
+    description: str = ""
+
+    @property
+    def interpreter(self) -> str:
+        """The pack's virtualenv python when it declares one that exists, else this interpreter."""
+        venv = self.options.get("virtualenv")
+        if venv:
+            candidate = (self.path / str(venv) / "bin" / "python").resolve()
+            if candidate.exists():
+                return str(candidate)
+        return sys.executable
+
+
+def discover(policies_dir: Path) -> list[Path]:
+    """Every directory under ``policies_dir`` that holds a PulumiPolicy.yaml, sorted."""
+    if not policies_dir.is_dir():
+        return []
+    found = []
+    for pack_file in policies_dir.rglob(PACK_FILE):
+        if not _SKIP_DIRS.intersection(pack_file.relative_to(policies_dir).parts):
+            found.append(pack_file.parent)
+    return sorted(found)
+
+
+def load_pack(path: Path) -> PackSpec:
+    path = path.resolve()
+    pack_file = path / PACK_FILE
+    if not pack_file.exists():
+        raise PackError(f"--policy-pack {path}: no {PACK_FILE} there; point it at a policy pack directory")
+    try:
+        data = yaml.safe_load(pack_file.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise PackError(f"{pack_file} is not valid YAML: {exc}") from None
+    runtime = data.get("runtime")
+    name, options = (runtime.get("name"), runtime.get("options") or {}) if isinstance(runtime, dict) else (runtime, {})
+    if name != "python":
+        raise PackError(f"{pack_file}: runtime '{name}' is not python; only Python policy packs run offline")
+    if not (path / "__main__.py").exists():
+        raise PackError(f"{path} has no __main__.py: a Python policy pack serves from its __main__.py")
+    return PackSpec(path=path, runtime=name, options=dict(options), version=str(data.get("version") or ""),
+                    description=str(data.get("description") or ""))
+
+
+def pack_environment(project: str, stack: str, dry_run: bool, config: dict[str, str], organization: str = "organization") -> dict[str, str]:
+    """The environment the engine gives a policy pack process (``constructEnv`` in the CLI)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
+    env.update(PULUMI_ORGANIZATION=organization, PULUMI_PROJECT=project, PULUMI_STACK=stack,
+               PULUMI_DRY_RUN="true" if dry_run else "false", PYTHONUNBUFFERED="1")
+    if config:
+        env["PULUMI_CONFIG"] = json.dumps(config)
+    return env
+
+
+class PackProcess:
+    """One running policy pack; ``port()`` waits for the port it prints."""
+
+    def __init__(self, spec: PackSpec, engine_address: str, env: dict[str, str]):
+        self.spec = spec
+        self._stderr = tempfile.TemporaryFile(mode="w+b")
+        self._proc = subprocess.Popen(
+            [spec.interpreter, "-u", "-m", "pulumi.policy", engine_address, "."],
+            cwd=spec.path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr,
+        )
+        self._port: int | None = None
+        self._first_line = b""
+        self._ready = threading.Event()
+        self._reader = threading.Thread(target=self._read_stdout, daemon=True)
+        self._reader.start()
+
+    def _read_stdout(self) -> None:
+        assert self._proc.stdout is not None
+        self._first_line = self._proc.stdout.readline()
+        self._ready.set()
+        # Keep draining so a pack that prints cannot block on a full pipe.
+        for _ in iter(lambda: self._proc.stdout.read(65536), b""):
+            pass
+
+    def stderr_text(self) -> str:
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace").strip()
+
+    def port(self, timeout: float = 60.0) -> int:
+        if self._port is not None:
+            return self._port
+        if not self._ready.wait(timeout):
+            self.stop()
+            raise PackError(f"policy pack {self.spec.path} did not report its port within {timeout:.0f}s")
+        try:
+            self._port = int(self._first_line.strip())
+        except ValueError:
+            self._proc.wait(timeout=10)
+            detail = self.stderr_text() or self._first_line.decode(errors="replace").strip() or f"exit status {self._proc.returncode}"
+            raise PackError(f"policy pack {self.spec.path} failed to start:\n{detail}") from None
+        return self._port
+
+    def stop(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._stderr.close()
