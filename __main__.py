@@ -7,6 +7,9 @@ through its Args; none can fall back to a default provider.
 
 import pulumi
 
+from components.alerts import AlertTopic, AlertTopicArgs
+from components.backup import Backup, BackupArgs, DrCopy
+from components.cost import CostControls, CostControlsArgs
 from components.data import DataLake, DataLakeArgs, LakeLifecycle
 from components.kms import domain_specs
 from components.log_archive import LogArchive, LogArchiveArgs
@@ -102,7 +105,31 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
                 protect=s.protect_stateful, trusted_principal_arns=[s.role_arn(account), *s.config.operator_principals],
                 replica=region != s.primary_region))
             exports[region]["lakeBuckets"] = lakes[region].bucket_names
+    alerts = account_operations(s, providers, account, keys)
+    for region, topic in alerts.items():
+        exports[region]["alertsTopicArn"] = topic.topic_arn
     return exports
+
+
+def account_operations(s: Settings, providers: ProviderRegistry, account: Account,
+                       keys: dict[str, RegionalBaseline]) -> dict[str, AlertTopic]:
+    """Alerts topic per region, backup (with the DR copy and vault lock in prod) and cost controls of one account."""
+    alerts = {}
+    for region in s.regions:
+        t = providers.target(account, region)
+        alerts[region] = AlertTopic(f"{t.key}-alerts", AlertTopicArgs(
+            target=t, alerts_key_arn=keys[region].keys["alerts"].arn, emails=s.knobs.alert_emails))
+    primary = providers.target(account, s.primary_region)
+    dr = DrCopy(providers.target(account, s.dr_region), keys[s.dr_region].keys["backup"].arn) if s.is_prod and s.dr_region else None
+    Backup(f"{account.name}-backup", BackupArgs(
+        target=primary, org=s.config.org, backup_key_arn=keys[s.primary_region].keys["backup"].arn,
+        retention_days=s.knobs.backup_retention_days, alerts_topic_arn=alerts[s.primary_region].topic_arn,
+        protect=s.protect_stateful, dr=dr, lock_max_retention_days=s.knobs.backup_max_retention_days if s.is_prod else None))
+    CostControls(f"{account.name}-cost", CostControlsArgs(
+        target=primary, org=s.config.org, environment=s.environment, monthly_limit_usd=s.knobs.monthly_budget_usd,
+        alerts_topic_arn=alerts[s.primary_region].topic_arn, anomaly_threshold_usd=s.knobs.cost_anomaly_threshold_usd,
+        cost_allocation_tags=list(s.config.tag_policy.required) if s.features.cost_allocation_tags else []))
+    return alerts
 
 
 def workload_stack(s: Settings, providers: ProviderRegistry) -> None:
