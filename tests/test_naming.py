@@ -1,0 +1,55 @@
+"""Explicit physical names meet AWS's length and character rules before AWS sees them."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.naming import fit, is_valid, region_code
+
+# Resource type -> (input holding the physical name, naming rule).
+NAMED = {
+    "aws:s3/bucket:Bucket": ("bucket", "s3"),
+    "aws:iam/role:Role": ("name", "iam"),
+    "aws:kms/alias:Alias": ("name", "kms-alias"),
+    "aws:cloudwatch/logGroup:LogGroup": ("name", "log-group"),
+    "aws:cloudtrail/trail:Trail": ("name", "trail"),
+    "aws:lambda/function:Function": ("name", "lambda"),
+}
+
+
+def test_every_explicit_name_is_valid(stack):
+    checked = 0
+    for token, (field, kind) in NAMED.items():
+        for r in stack.of_type(token):
+            name = r.inputs.get(field)
+            if isinstance(name, str):
+                checked += 1
+                assert is_valid(name, kind), f"{r.urn}: {field}={name!r} breaks the {kind} naming rules"
+                if kind == "kms-alias":
+                    assert not name.startswith("alias/aws/"), "alias/aws/ is reserved for AWS managed keys"
+    assert checked
+
+
+def test_bucket_names_are_unique_across_stacks(snapshots):
+    names = [r.inputs["bucket"] for s in snapshots.values() for r in s.of_type("aws:s3/bucket:Bucket")]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("region,code", [("us-east-1", "use1"), ("ap-southeast-2", "apse2"), ("eu-central-1", "euc1"),
+                                         ("ap-northeast-3", "apne3"), ("il-central-1", "ilc1")])
+def test_region_codes(region, code):
+    assert region_code(region) == code
+
+
+def test_long_names_are_shortened_deterministically_within_limits():
+    long = "acme-" + "very-long-purpose-" * 5 + "123456789012-us-east-1"
+    first, second = fit(long, "s3"), fit(long, "s3")
+    assert first == second and len(first) == 63 and is_valid(first, "s3")
+    assert fit(long + "x", "s3") != first  # the hash keeps distinct names distinct
+    assert len(fit("r" * 80, "iam")) == 64
+
+
+def test_invalid_characters_are_refused():
+    with pytest.raises(ValueError, match="not a valid iam name"):
+        fit("role with spaces", "iam")
+    assert fit("Acme_Data.Lake", "s3") == "acme-data-lake"
