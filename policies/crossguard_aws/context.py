@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any
+
+from pulumi_policy.proxy import UnknownValueError
 
 from crossguard_aws.knobs import ConfigError
 from crossguard_aws.values import Unknown
@@ -115,6 +118,15 @@ class RuleContext:
         missing = [v for v in values if isinstance(v, Unknown)]
         self.unknowns.extend(v.dotted for v in missing)
         return not missing
+
+    def aspects(self, *checks: Callable[[], Iterable[str]]) -> Iterator[str]:
+        """Run independent checks of one resource: one that meets an unknown value is noted as not judged
+        and the others still run, so a preview judges everything that is known."""
+        for check in checks:
+            try:
+                yield from check()
+            except UnknownValueError as e:
+                self.unknowns.append("." + ".".join(e.props) if e.props else "(a value)")
 
     @cached_property
     def production(self) -> bool:

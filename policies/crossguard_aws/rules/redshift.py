@@ -43,6 +43,17 @@ def redshift_namespace_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
         yield problem
 
 
+def _public(res: Res) -> Iterator[str]:
+    # pulumi_aws v7 defaults publicly_accessible to false, so only an explicit true is public.
+    if truthy(res.get("publiclyAccessible", False)):
+        yield "publiclyAccessible is true."
+
+
+def _in_vpc(res: Res, field: str, what: str) -> Iterator[str]:
+    if not res.get(field):
+        yield f"{field} is not set, so {what} lands in the default VPC."
+
+
 @resource_rule(
     id="aws-redshift-cluster-deny-public-access", pack="network", types=CLUSTERS, severity=Severity.CRITICAL,
     description="Redshift clusters must not be publicly accessible and must run in your VPC subnets.",
@@ -50,11 +61,7 @@ def redshift_namespace_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
     controls=fsbp("Redshift.1"), tags=("vpc", "warehouse"),
 )
 def redshift_cluster_private(res: Res, ctx: RuleContext) -> Iterator[str]:
-    # pulumi_aws v7 defaults publicly_accessible to false, so only an explicit true is public.
-    if truthy(res.get("publiclyAccessible", False)):
-        yield "publiclyAccessible is true."
-    if not res.get("clusterSubnetGroupName"):
-        yield "clusterSubnetGroupName is not set, so the cluster lands in the default VPC."
+    yield from ctx.aspects(lambda: _public(res), lambda: _in_vpc(res, "clusterSubnetGroupName", "the cluster"))
 
 
 @resource_rule(
@@ -64,7 +71,4 @@ def redshift_cluster_private(res: Res, ctx: RuleContext) -> Iterator[str]:
     tags=("vpc", "warehouse"),
 )
 def redshift_workgroup_private(res: Res, ctx: RuleContext) -> Iterator[str]:
-    if truthy(res.get("publiclyAccessible", False)):
-        yield "publiclyAccessible is true."
-    if not res.get("subnetIds"):
-        yield "subnetIds is not set, so the workgroup lands in the default VPC."
+    yield from ctx.aspects(lambda: _public(res), lambda: _in_vpc(res, "subnetIds", "the workgroup"))

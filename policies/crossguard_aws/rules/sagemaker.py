@@ -124,11 +124,16 @@ def sagemaker_notebook_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
     controls=fsbp("SageMaker.1", "SageMaker.2"), tags=("vpc", "ml"),
 )
 def sagemaker_notebook_no_internet(res: Res, ctx: RuleContext) -> Iterator[str]:
-    if not res.get("subnetId"):
-        yield "subnetId is not set, so the instance runs outside your VPC; set a private subnet."
-    access = res.get("directInternetAccess", "Enabled")
-    if access != "Disabled":
-        yield f"directInternetAccess is {access!r}; set it to 'Disabled'."
+    def subnet() -> Iterator[str]:
+        if not res.get("subnetId"):
+            yield "subnetId is not set, so the instance runs outside your VPC; set a private subnet."
+
+    def internet() -> Iterator[str]:
+        access = res.get("directInternetAccess", "Enabled")
+        if access != "Disabled":
+            yield f"directInternetAccess is {access!r}; set it to 'Disabled'."
+
+    yield from ctx.aspects(subnet, internet)
 
 
 @resource_rule(
@@ -150,10 +155,15 @@ def sagemaker_notebook_no_root(res: Res, ctx: RuleContext) -> Iterator[str]:
     tags=("vpc", "ml"),
 )
 def sagemaker_model_isolation(res: Res, ctx: RuleContext) -> Iterator[str]:
-    if not truthy(res.get("enableNetworkIsolation", False)):
-        yield "enableNetworkIsolation is not true; containers could reach the internet."
-    if not _has_vpc(res.get("vpcConfig")):
-        yield "vpcConfig with subnets is not set; the model would run outside your VPC."
+    def isolation() -> Iterator[str]:
+        if not truthy(res.get("enableNetworkIsolation", False)):
+            yield "enableNetworkIsolation is not true; containers could reach the internet."
+
+    def vpc() -> Iterator[str]:
+        if not _has_vpc(res.get("vpcConfig")):
+            yield "vpcConfig with subnets is not set; the model would run outside your VPC."
+
+    yield from ctx.aspects(isolation, vpc)
 
 
 @resource_rule(
@@ -181,12 +191,16 @@ def sagemaker_job_isolation(res: Res, ctx: RuleContext) -> Iterator[str]:
     spec = JOBS[res.type]
     if "inline" in spec and res.get(spec["inline"]) is None:
         return
-    if not truthy(res.get(spec["isolation"], False)):
-        yield f"{spec['isolation']} is not true."
-    if not _has_vpc(res.get(spec["vpc"])):
-        yield f"{spec['vpc']} with subnets is not set."
-    if not truthy(res.get(spec["traffic"], False)):
-        yield f"{spec['traffic']} is not true."
+
+    def flag(path: str) -> Iterator[str]:
+        if not truthy(res.get(path, False)):
+            yield f"{path} is not true."
+
+    def vpc() -> Iterator[str]:
+        if not _has_vpc(res.get(spec["vpc"])):
+            yield f"{spec['vpc']} with subnets is not set."
+
+    yield from ctx.aspects(lambda: flag(spec["isolation"]), vpc, lambda: flag(spec["traffic"]))
 
 
 # Pipeline steps: the request fields each step type carries (SageMaker API names, as in the definition JSON).

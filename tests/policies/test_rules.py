@@ -1,0 +1,33 @@
+"""Every rule, through the analyzer servicer, on resources that pass and resources that violate."""
+
+from __future__ import annotations
+
+import pytest
+from crossguard_aws.model import rules_of
+
+from tests.policies.cases import CASES, Case
+from tests.policies.harness import run_rule
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}[{c.id}]" for c in CASES])
+def test_rule(case: Case, stack_env) -> None:
+    for key, value in case.env.items():
+        stack_env.setenv(key, value)
+    result = run_rule(case.rule, case.resources, case.config or None)
+    assert result.not_judged(case.rule) == [], "every value in these cases is judgeable"
+    violations = result.violations(case.rule)
+    if case.expect is None:
+        assert violations == []
+        assert case.rule not in result.not_applicable
+    else:
+        assert violations, f"{case.rule} should report {case.expect!r}"
+        assert any(case.expect in v.message for v in violations), [v.message for v in violations]
+
+
+def test_every_rule_has_a_passing_and_a_violating_case() -> None:
+    passing = {c.rule for c in CASES if c.expect is None}
+    violating = {c.rule for c in CASES if c.expect is not None}
+    ids = {r.id for r in rules_of()}
+    assert ids - passing == set()
+    assert ids - violating == set()
+    assert {c.rule for c in CASES} <= ids, "cases name rules that do not exist"
