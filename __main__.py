@@ -10,11 +10,13 @@ import pulumi
 from components.alerts import AlertTopic, AlertTopicArgs
 from components.backup import Backup, BackupArgs, DrCopy
 from components.cost import CostControls, CostControlsArgs
-from components.data import DataLake, DataLakeArgs, LakeLifecycle
+from components.data import DataLake, DataLakeArgs, LakeLifecycle, LakeReplication, LakeReplicationArgs, ReplicatedZone
 from components.kms import domain_specs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.network import BUILD_INTERFACE_SERVICES, Network, NetworkArgs
+from components.processing import Processing, ProcessingArgs, Zone
 from components.providers import ProviderRegistry
+from components.redshift import Warehouse, WarehouseArgs
 from components.security import (
     AccountBaseline,
     AccountBaselineArgs,
@@ -103,12 +105,42 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
                 lifecycle=LakeLifecycle(s.knobs.lake_ia_transition_days, s.knobs.lake_glacier_transition_days,
                                         s.knobs.noncurrent_version_expiration_days),
                 protect=s.protect_stateful, trusted_principal_arns=[s.role_arn(account), *s.config.operator_principals],
-                replica=region != s.primary_region))
+                replica=region != s.primary_region, log_retention_days=s.knobs.log_retention_days, macie=s.features.macie,
+                after=[keys[region].macie] if keys[region].macie else []))
             exports[region]["lakeBuckets"] = lakes[region].bucket_names
+    if s.dr_region:
+        # Every zone to its DR twin, re-encrypted with the DR region's key of the same domain.
+        src, dst = lakes[s.primary_region], lakes[s.dr_region]
+        domain = {"raw": "data", "curated": "data", "artifacts": "ml"}
+        LakeReplication(f"{account.name}-lake-replication", LakeReplicationArgs(
+            source=providers.target(account, s.primary_region), destination=providers.target(account, s.dr_region),
+            zones=[ReplicatedZone(zone, src.versioned_names[zone], src.bucket_arns[zone], keys[s.primary_region].keys[domain[zone]].arn,
+                                  dst.versioned_arns[zone], keys[s.dr_region].keys[domain[zone]].arn) for zone in src.buckets]))
+    data_and_processing(s, providers, account, keys[s.primary_region], networks[s.primary_region], lakes[s.primary_region])
     alerts = account_operations(s, providers, account, keys)
     for region, topic in alerts.items():
         exports[region]["alertsTopicArn"] = topic.topic_arn
     return exports
+
+
+def data_and_processing(s: Settings, providers: ProviderRegistry, account: Account, keys: RegionalBaseline, network: Network,
+                        lake: DataLake) -> Processing:
+    """Catalog, governance, Glue and DataBrew over the primary lake; the optional warehouse beside it."""
+    t = providers.target(account, s.primary_region)
+    zone = {z: Zone(lake.buckets[z].name, lake.buckets[z].arn) for z in lake.buckets}
+    processing = Processing(f"{t.key}-processing", ProcessingArgs(
+        target=t, org=s.config.org, raw=zone["raw"], curated=zone["curated"], artifacts=zone["artifacts"],
+        data_key_arn=keys.keys["data"].arn, ml_key_arn=keys.keys["ml"].arn, logs_key_arn=keys.keys["logs"].arn,
+        subnet_id=network.subnet_ids.apply(lambda ids: ids[0]), availability_zone=network.az_names[0],
+        security_group_id=network.workload_sg_id,
+        lake_admins=list(dict.fromkeys([s.role_arn(account), *s.config.operator_principals]))))
+    if s.features.redshift:
+        Warehouse(f"{t.key}-warehouse", WarehouseArgs(
+            target=t, org=s.config.org, data_key_arn=keys.keys["data"].arn, vpc_id=network.vpc_id,
+            vpc_cidr=account.vpc_cidrs[s.primary_region], subnet_ids=network.subnet_ids, client_sg_id=network.workload_sg_id,
+            s3_prefix_list_id=network.s3_endpoint.prefix_list_id, curated_bucket_arn=lake.buckets["curated"].arn,
+            protect=s.protect_stateful))
+    return processing
 
 
 def account_operations(s: Settings, providers: ProviderRegistry, account: Account,

@@ -57,8 +57,11 @@ class RegionalBaseline(pulumi.ComponentResource):
 
         aws.ebs.EncryptionByDefault(f"{t.key}-ebs-encryption", enabled=True, opts=t.opts(self))
 
+        # Exposed so layers that create Macie jobs can order themselves after the enablement.
+        self.macie: aws.macie2.Account | None = None
         if args.macie:
-            aws.macie2.Account(f"{t.key}-macie", finding_publishing_frequency="FIFTEEN_MINUTES", status="ENABLED", opts=t.opts(self))
+            self.macie = aws.macie2.Account(f"{t.key}-macie", finding_publishing_frequency="FIFTEEN_MINUTES", status="ENABLED",
+                                            opts=t.opts(self))
         if args.security_hub:
             hub = aws.securityhub.Account(f"{t.key}-securityhub", enable_default_standards=False,
                                           auto_enable_controls=True, opts=t.opts(self))
