@@ -8,11 +8,13 @@ see the same unknown-checking proxies and provider properties as under the CLI.
 
 from __future__ import annotations
 
+import contextvars
 import json
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import pulumi.runtime.config
 from crossguard_aws.model import REGISTRY, rules_of
 from crossguard_aws.packs import pack_arguments
 from google.protobuf import json_format, struct_pb2
@@ -126,6 +128,17 @@ class Result:
         return [d for d in self.of(rule_id) if d.message.startswith("can't run policy")]
 
 
+def isolated(call: Any, *args: Any) -> Any:
+    """Run a servicer call in a copied context: the servicer configures pulumi's runtime settings and config
+    (context variables) from PULUMI_* variables, which must not leak into other tests in the process."""
+
+    def run() -> Any:
+        pulumi.runtime.config.CONFIG.set({})
+        return call(*args)
+
+    return contextvars.copy_context().run(run)
+
+
 @cache
 def _pack(pack: str) -> dict[str, Any]:
     return pack_arguments(pack)
@@ -158,11 +171,11 @@ class Analyzer:
                       {n.policy_name: n.reason for n in response.not_applicable})
 
     def analyze(self, resource: R) -> Result:
-        return self._result(self.servicer.Analyze(resource.analyze_request(), None))
+        return self._result(isolated(self.servicer.Analyze, resource.analyze_request(), None))
 
     def analyze_stack(self, resources: list[R]) -> Result:
         request = pb.AnalyzeStackRequest(resources=[r.stack_resource() for r in resources])
-        return self._result(self.servicer.AnalyzeStack(request, None))
+        return self._result(isolated(self.servicer.AnalyzeStack, request, None))
 
     def info(self) -> pb.AnalyzerInfo:
         return self.servicer.GetAnalyzerInfo(None, None)

@@ -12,7 +12,7 @@ from typing import Any
 from pulumi.runtime.proto import analyzer_pb2 as pb
 
 from platformctl.offline.records import ResourceRecord, Snapshot
-from tests.policies.harness import UNKNOWN, Analyzer, Result, struct
+from tests.policies.harness import UNKNOWN, Analyzer, Result, isolated, struct
 
 
 def engine_value(value: Any) -> Any:
@@ -59,7 +59,7 @@ def analyze_stack_request(snapshot: Snapshot) -> pb.AnalyzeStackRequest:
 
 def analyze_snapshot(analyzer: Analyzer, snapshot: Snapshot) -> Result:
     """Every diagnostic one pack reports for a snapshot: per-resource analysis, then the stack analysis."""
-    responses = [analyzer.servicer.Analyze(request, None) for request in analyze_requests(snapshot)]
-    responses.append(analyzer.servicer.AnalyzeStack(analyze_stack_request(snapshot), None))
+    responses = [isolated(analyzer.servicer.Analyze, request, None) for request in analyze_requests(snapshot)]
+    responses.append(isolated(analyzer.servicer.AnalyzeStack, analyze_stack_request(snapshot), None))
     results = [Analyzer._result(r) for r in responses]
     return Result([d for r in results for d in r.diagnostics], {k: v for r in results for k, v in r.not_applicable.items()})
