@@ -12,8 +12,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,10 +163,11 @@ class Processing(pulumi.ComponentResource):
                 opts=t.opts(self, depends_on=grants))
             for zone, bucket, prefix in (("raw", args.raw, f"/{RAW_TABLE}/"), ("curated", args.curated, "/tables/"))
         }
+        # Relative to the project directory (Pulumi's working directory), so state holds no machine-specific path;
+        # the engine hashes the asset, so editing the script re-uploads it.
         self.script = aws.s3.BucketObjectv2(
-            f"{name}-etl-script", bucket=args.artifacts.name, key=SCRIPT_KEY, source=pulumi.FileAsset(str(SCRIPT)),
-            content_type="text/x-python", server_side_encryption="aws:kms", kms_key_id=args.ml_key_arn,
-            source_hash=hashlib.sha256(SCRIPT.read_bytes()).hexdigest(), opts=t.opts(self))
+            f"{name}-etl-script", bucket=args.artifacts.name, key=SCRIPT_KEY, source=pulumi.FileAsset(os.path.relpath(SCRIPT)),
+            content_type="text/x-python", server_side_encryption="aws:kms", kms_key_id=args.ml_key_arn, opts=t.opts(self))
         self.job = aws.glue.Job(
             f"{name}-etl", name=fit(f"{name}-raw-to-curated", "generic"), role_arn=etl_role.arn, glue_version=GLUE_VERSION,
             description="raw ingest -> curated Parquet (glue_scripts/raw_to_curated.py)",
