@@ -116,7 +116,9 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
             source=providers.target(account, s.primary_region), destination=providers.target(account, s.dr_region),
             zones=[ReplicatedZone(zone, src.versioned_names[zone], src.bucket_arns[zone], keys[s.primary_region].keys[domain[zone]].arn,
                                   dst.versioned_arns[zone], keys[s.dr_region].keys[domain[zone]].arn) for zone in src.buckets]))
-    data_and_processing(s, providers, account, keys[s.primary_region], networks[s.primary_region], lakes[s.primary_region])
+    # Later layers grant their roles curated-table reads with processing.grant_curated_read(name, role_arn).
+    processing = data_and_processing(s, providers, account, keys[s.primary_region], networks[s.primary_region], lakes[s.primary_region])
+    exports[s.primary_region].update(lakeDatabases=processing.databases_by_zone, ingestStreamArn=lakes[s.primary_region].ingest_stream_arn)
     alerts = account_operations(s, providers, account, keys)
     for region, topic in alerts.items():
         exports[region]["alertsTopicArn"] = topic.topic_arn
