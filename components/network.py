@@ -27,6 +27,8 @@ WORKLOAD_INTERFACE_SERVICES = (
     "servicecatalog", "ssm", "secretsmanager",
     # later layers: Lambda DLQs and alerts, ingestion, autoscaling actions, tracing, private API
     "sqs", "sns", "kinesis-firehose", "application-autoscaling", "xray", "execute-api", "lambda",
+    # Glue jobs in the VPC fetch Lake Formation-vended credentials for governed tables
+    "lakeformation",
 )
 BUILD_INTERFACE_SERVICES = ("sts", "logs", "kms", "ecr.api", "ecr.dkr", "codeartifact.api", "codeartifact.repositories", "secretsmanager")
 

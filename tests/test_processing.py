@@ -144,6 +144,16 @@ def test_job_runs_in_an_isolated_subnet_through_a_network_connection(workload):
     assert region_of(workload, vpc) == region_of(workload, job)
 
 
+@pytest.mark.parametrize("service", ["glue", "lakeformation", "kms", "logs", "sts", "monitoring"])
+def test_the_jobs_vpc_reaches_every_api_the_job_calls_privately(workload, service):
+    """The isolated subnets have no internet path: each API the job calls needs an interface endpoint there."""
+    (connection,) = deps_of_type(workload, glue_job(workload), "connections", "aws:glue/connection:Connection")
+    (vpc,) = deps_of_type(workload, connection, "physicalConnectionRequirements", "awsx:ec2:Vpc")
+    name = f"com.amazonaws.{region_of(workload, vpc)}.{service}"
+    endpoints = [e for e in workload.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+                 if vpc.urn in e.property_dependencies.get("vpcId", []) and e.inputs["serviceName"] == name]
+    assert only(endpoints).inputs["privateDnsEnabled"] is True
+
 def script_arguments() -> list[str]:
     """The names the script resolves with getResolvedOptions (its JOB_ARGUMENTS list)."""
     tree = ast.parse(SCRIPT.read_text())
