@@ -154,14 +154,16 @@ class Processing(pulumi.ComponentResource):
                 f"{name}-{zone}-crawler", name=fit(f"{name}-{zone}", "generic"), role=crawler_role.arn,
                 database_name=self.databases[zone].name, schedule=args.crawler_schedule,
                 security_configuration=self.security_configuration.name,
-                s3_targets=[{"path": pulumi.Output.concat("s3://", bucket.name, prefix)}],
+                s3_targets=[{"path": pulumi.Output.concat("s3://", bucket.name, prefix)} for prefix in prefixes],
                 # S3 reads use credentials Lake Formation vends for the registered location, not the role's own.
                 lake_formation_configuration={"use_lake_formation_credentials": True},
                 recrawl_policy={"recrawl_behavior": "CRAWL_NEW_FOLDERS_ONLY"},
                 schema_change_policy={"update_behavior": "LOG", "delete_behavior": "LOG"},
                 configuration=json.dumps({"Version": 1.0, "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}}}),
                 opts=t.opts(self, depends_on=grants))
-            for zone, bucket, prefix in (("raw", args.raw, f"/{RAW_TABLE}/"), ("curated", args.curated, "/tables/"))
+            # Curated: the ETL job's tables (it also updates them itself) and DataBrew's output, so training finds both.
+            for zone, bucket, prefixes in (("raw", args.raw, [f"/{RAW_TABLE}/"]),
+                                           ("curated", args.curated, ["/tables/", "/databrew/prepared/"]))
         }
         # Relative to the project directory (Pulumi's working directory), so state holds no machine-specific path;
         # the engine hashes the asset, so editing the script re-uploads it.

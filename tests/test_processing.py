@@ -105,8 +105,9 @@ def test_crawlers_are_scheduled_over_the_lake_and_read_through_lake_formation(wo
     for zone, crawler in crawlers.items():
         assert crawler.inputs["schedule"].startswith("cron(")
         bucket = lake_bucket(workload, zone)
-        (target,) = crawler.inputs["s3Targets"]
-        assert target["path"].startswith(f"s3://{bucket.outputs['bucket']}/")
+        assert crawler.inputs["s3Targets"]
+        for target in crawler.inputs["s3Targets"]:
+            assert target["path"].startswith(f"s3://{bucket.outputs['bucket']}/")
         assert crawler.inputs["lakeFormationConfiguration"]["useLakeFormationCredentials"] is True
         db = only(deps_of_type(workload, crawler, "databaseName", "aws:glue/catalogDatabase:CatalogDatabase"))
         assert db.name.endswith(f"-{zone}-db")
@@ -249,7 +250,12 @@ def test_databrew_job_is_kms_encrypted_and_writes_to_curated(workload):
     (key,) = deps_of_type(workload, job, "encryptionKeyArn", "aws:kms/key:Key")
     assert job.inputs["encryptionKeyArn"] == key.outputs["arn"] and key.name.endswith("-data-key")
     curated = lake_bucket(workload, "curated")
-    assert [o["location"]["bucket"] for o in job.inputs["outputs"]] == [curated.outputs["bucket"]]
+    (output,) = job.inputs["outputs"]
+    assert output["location"]["bucket"] == curated.outputs["bucket"]
+    # ... where the curated crawler catalogs it.
+    (crawler,) = [c for c in workload.of_type(CRAWLER) if c.name.endswith("-curated-crawler")]
+    paths = [t["path"] for t in crawler.inputs["s3Targets"]]
+    assert f"s3://{curated.outputs['bucket']}/{output['location']['key']}" in paths
 
 
 # -- IAM of this layer ------------------------------------------------------------------------------------------
