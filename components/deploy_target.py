@@ -118,7 +118,8 @@ class DeployTarget(pulumi.ComponentResource):
         aws.ssm.Parameter(
             f"{name}-target", name=target_parameter_name(args.org), type="String",
             description="Model delivery target: endpoint, execution role, network and key (no secrets)",
-            value=pulumi.Output.json_dumps({
+            # Not a secret (ids and ARNs); insecure_value keeps it readable in previews and reviews.
+            insecure_value=pulumi.Output.json_dumps({
                 "endpointName": self.endpoint_name, "resourcePrefix": prefix, "executionRoleArn": execution.arn,
                 "subnetIds": args.subnet_ids, "securityGroupIds": [args.security_group_id], "kmsKeyArn": args.ml_key_arn,
                 "instanceType": args.instance_type, "instanceCount": args.initial_instance_count,
