@@ -11,12 +11,15 @@ from components.alerts import AlertTopic, AlertTopicArgs
 from components.backup import Backup, BackupArgs, DrCopy
 from components.cost import CostControls, CostControlsArgs
 from components.data import DataLake, DataLakeArgs, LakeLifecycle, LakeReplication, LakeReplicationArgs, ReplicatedZone
+from components.deployment import DeploymentLayer, DeploymentLayerArgs, Variant
+from components.inference import InferenceLayer, InferenceLayerArgs, Route
 from components.kms import domain_specs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.network import BUILD_INTERFACE_SERVICES, Network, NetworkArgs
 from components.processing import Processing, ProcessingArgs, Zone
 from components.providers import ProviderRegistry
 from components.redshift import Warehouse, WarehouseArgs
+from components.registry import IMAGE_KINDS, Registries, RegistriesArgs, image_uri
 from components.security import (
     AccountBaseline,
     AccountBaselineArgs,
@@ -26,6 +29,7 @@ from components.security import (
     RegionalBaseline,
     RegionalBaselineArgs,
 )
+from components.training import TrainingLayer, TrainingLayerArgs
 from config import Settings, load_settings
 from config.schema import Account
 
@@ -40,7 +44,7 @@ def security_baseline(s: Settings, providers: ProviderRegistry, account: Account
             continue
         t = providers.target(account, region)
         keys[region] = RegionalBaseline(f"{t.key}-baseline", RegionalBaselineArgs(
-            target=t, org=s.config.org, key_specs=domain_specs(role, t), deletion_window_days=s.knobs.kms_deletion_window_days,
+            target=t, org=s.config.org, key_specs=domain_specs(role, t, s.config.accounts.members), deletion_window_days=s.knobs.kms_deletion_window_days,
             protect=s.protect_stateful, is_primary=region == s.primary_region, macie=f.macie, security_hub=f.security_hub,
             guard_duty=f.guard_duty))
     primary = providers.target(account, s.primary_region)
@@ -82,6 +86,22 @@ def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
     pulumi.export("logArchiveKeyArn", archive.key_arn)
     pulumi.export("buildVpcId", build.vpc_id)
 
+    # Container images and the model registry: pulled and read by the workload accounts.
+    dr = s.dr_region
+    registries = Registries(f"{services.key}-registries", RegistriesArgs(
+        target=services, org=s.config.org, artifacts_key_arn=services_keys[s.primary_region].keys["artifacts"].arn,
+        member_accounts=list(accts.members), protect=s.protect_stateful,
+        dr_target=providers.target(accts.shared_services, dr) if dr else None,
+        dr_artifacts_key_arn=services_keys[dr].keys["artifacts"].arn if dr else None,
+        publishers=list(s.knobs.model_registry.publishers), consumers=list(s.knobs.model_registry.consumers)))
+    pulumi.export("ecrRegistryId", registries.registry_id)
+    pulumi.export("ecrRepositoryNames", registries.repository_names)
+    pulumi.export("ecrRepositoryArns", registries.repository_arns)
+    pulumi.export("ecrRepositoryUrls", registries.repository_urls)
+    pulumi.export("registryKeyArns", {region: services_keys[region].keys["artifacts"].arn for region in s.regions})
+    pulumi.export("modelPackageGroupName", registries.model_package_group_name)
+    pulumi.export("modelPackageGroupArn", registries.model_package_group_arn)
+
 
 def workload_account(s: Settings, providers: ProviderRegistry, account: Account, central: CentralLogging,
                      shared: pulumi.StackReference) -> dict:
@@ -118,11 +138,82 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
                                   dst.versioned_arns[zone], keys[s.dr_region].keys[domain[zone]].arn) for zone in src.buckets]))
     # Later layers grant their roles curated-table reads with processing.grant_curated_read(name, role_arn).
     processing = data_and_processing(s, providers, account, keys[s.primary_region], networks[s.primary_region], lakes[s.primary_region])
+    ml = ml_layers(s, providers, account, keys, networks, lakes, shared)
+    for region, values in ml.items():
+        exports[region]["ml"] = values
     exports[s.primary_region].update(lakeDatabases=processing.databases_by_zone, ingestStreamArn=lakes[s.primary_region].ingest_stream_arn)
     alerts = account_operations(s, providers, account, keys)
     for region, topic in alerts.items():
         exports[region]["alertsTopicArn"] = topic.topic_arn
     return exports
+
+
+def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: dict[str, RegionalBaseline],
+              networks: dict[str, Network], lakes: dict[str, DataLake], shared: pulumi.StackReference) -> dict[str, dict]:
+    """Training, deployment and inference in the primary region; a standby endpoint in the DR region if enabled.
+
+    Returns, per region, what monitoring and operators need (endpoint, variants, pipeline, API, functions).
+    """
+    k = s.knobs
+    registry_id = shared.require_output("ecrRegistryId")
+    repo_names = shared.require_output("ecrRepositoryNames")
+    registry_keys = shared.require_output("registryKeyArns")
+
+    def images(region: str) -> tuple[dict[str, pulumi.Output[str]], list[pulumi.Output[str]], list[pulumi.Output[str]]]:
+        """Image URIs (the region's replica in DR), repository ARNs and the registry key of ``region``."""
+        uris = {kind: pulumi.Output.all(registry_id, repo_names).apply(
+            lambda v, kind=kind: image_uri(v[0], region, v[1][kind], k.endpoint.image_tag)) for kind in IMAGE_KINDS}
+        arns = [pulumi.Output.all(registry_id, repo_names).apply(
+            lambda v, kind=kind: f"arn:aws:ecr:{region}:{v[0]}:repository/{v[1][kind]}") for kind in IMAGE_KINDS]
+        return uris, arns, [registry_keys.apply(lambda m: m[region])]
+
+    variants = [Variant(v.name, v.instance_type or k.inference_instance_type, v.weight, v.min_instances, v.max_instances)
+                for v in k.endpoint.variants]
+    out: dict[str, dict] = {}
+    for region in [s.primary_region, *([s.dr_region] if s.dr_region and s.features.standby_endpoint else [])]:
+        t = providers.target(account, region)
+        standby = region != s.primary_region
+        net, lake, key = networks[region], lakes[region], keys[region].keys
+        uris, repo_arns, registry_key_arns = images(region)
+        if not standby:
+            training = TrainingLayer(f"{t.key}-training", TrainingLayerArgs(
+                target=t, org=s.config.org, environment=s.environment, vpc_id=net.vpc_id, subnet_ids=net.subnet_ids,
+                security_group_id=net.workload_sg_id, ml_key_arn=key["ml"].arn, data_key_arn=key["data"].arn,
+                curated_bucket_arn=lake.buckets["curated"].arn, curated_bucket_name=lake.buckets["curated"].name,
+                artifacts_bucket_arn=lake.buckets["artifacts"].arn, artifacts_bucket_name=lake.buckets["artifacts"].name,
+                training_image=uris["training"], inference_image=uris["inference"], image_repository_arns=repo_arns,
+                registry_key_arns=registry_key_arns, model_package_group_arn=shared.require_output("modelPackageGroupArn"),
+                training_instance_type=k.training_instance_type, processing_instance_type=k.processing_instance_type,
+                inference_instance_types=sorted({v.instance_type for v in variants}), retain_home_efs=s.is_prod,
+                protect=s.protect_stateful, studio_users=list(k.studio_users), idle_timeout_minutes=k.studio_idle_timeout_minutes,
+                autopilot=s.features.autopilot))
+        deployment = DeploymentLayer(f"{t.key}-deployment", DeploymentLayerArgs(
+            target=t, org=s.config.org, vpc_id=net.vpc_id, subnet_ids=net.subnet_ids, security_group_id=net.workload_sg_id,
+            ml_key_arn=key["ml"].arn, data_key_arn=key["data"].arn, logs_key_arn=key["logs"].arn,
+            artifacts_bucket_arn=lake.buckets["artifacts"].arn, artifacts_bucket_name=lake.buckets["artifacts"].name,
+            curated_bucket_arn=lake.buckets["curated"].arn, curated_bucket_name=lake.buckets["curated"].name,
+            inference_image=uris["inference"], image_repository_arns=repo_arns, registry_key_arns=registry_key_arns,
+            variants=variants, invocations_per_instance_target=k.endpoint.invocations_per_instance_target,
+            data_capture_percent=k.endpoint.data_capture_sampling_percent, log_retention_days=k.log_retention_days,
+            protect=s.protect_stateful, model_package_arn=k.endpoint.model_package_arn, batch_schedule=k.endpoint.batch_schedule,
+            reserved_concurrency=k.api.lambda_reserved_concurrency, standby=standby))
+        out[region] = {"endpointName": deployment.endpoint.name, "variantNames": deployment.variant_names,
+                       "modelName": deployment.model.name}
+        if standby:
+            continue
+        api = InferenceLayer(f"{t.key}-inference", InferenceLayerArgs(
+            target=t, org=s.config.org, function_name=deployment.invoke_function_name, function_arn=deployment.invoke_function_arn,
+            routes=[Route(r.path, r.auth.value) for r in k.api.routes], rate_limit=k.api.rate_limit, burst_limit=k.api.burst_limit,
+            quota_per_day=k.api.quota_per_day, waf_rate_limit=k.api.waf_rate_limit, logs_key_arn=key["logs"].arn,
+            log_retention_days=k.log_retention_days, protect=s.protect_stateful))
+        out[region].update({
+            "studioDomainId": training.domain_id, "pipelineName": training.pipeline_name, "pipelineArn": training.pipeline_arn,
+            "invokeFunctionName": deployment.invoke_function_name, "batchFunctionName": deployment.batch_function_name,
+            "batchScheduleName": deployment.batch_schedule_name, "batchOutputUri": deployment.batch_output_uri,
+            "deadLetterQueueName": deployment.dlq.name, "apiId": api.api_id, "apiName": api.api_name, "apiStageName": api.stage_name,
+            "invokeUrl": api.invoke_url, "routeUrls": api.route_urls, "webAclName": api.web_acl.name,
+        })
+    return out
 
 
 def data_and_processing(s: Settings, providers: ProviderRegistry, account: Account, keys: RegionalBaseline, network: Network,

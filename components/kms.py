@@ -117,8 +117,23 @@ def s3_access_logging_use(account_id: str) -> dict[str, Any]:
     return service_use("S3AccessLoggingUse", "logging.s3.amazonaws.com", account_id, ["kms:GenerateDataKey*", "kms:Decrypt"])
 
 
-def domain_specs(role: str, target: Target) -> list[KeySpec]:
-    """The data-domain keys each kind of account holds in each region."""
+def ecr_pull_use(target: Target, member_accounts: list[str]) -> dict[str, Any]:
+    """Workload accounts pull KMS-encrypted images cross-account: ECR decrypts on their behalf, and only through ECR."""
+    return {
+        "Sid": "WorkloadAccountsDecryptThroughEcr",
+        "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:aws:iam::{a}:root" for a in member_accounts]},
+        "Action": ["kms:Decrypt", "kms:DescribeKey"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"kms:ViaService": f"ecr.{target.region}.amazonaws.com"}},
+    }
+
+
+def domain_specs(role: str, target: Target, member_accounts: list[str] | None = None) -> list[KeySpec]:
+    """The data-domain keys each kind of account holds in each region.
+
+    ``member_accounts`` (shared-services only): workload accounts that pull images encrypted with ``artifacts``.
+    """
     acct = target.account_id
     logs = KeySpec("logs", "log groups, flow logs and access logs", [logs_use(target), s3_access_logging_use(acct)])
     alerts = KeySpec("alerts", "alert topics", alert_publishers(acct))
@@ -131,5 +146,7 @@ def domain_specs(role: str, target: Target) -> list[KeySpec]:
             alerts,
         ]
     if role == "shared-services":
-        return [KeySpec("artifacts", "container and model registries, CI/CD artifacts"), logs, KeySpec("backup", "backup vaults"), alerts]
+        pullers = [ecr_pull_use(target, member_accounts)] if member_accounts else []
+        return [KeySpec("artifacts", "container and model registries, CI/CD artifacts", pullers), logs, KeySpec("backup", "backup vaults"),
+                alerts]
     return [logs, alerts]

@@ -59,7 +59,10 @@ def lifecycle_policy(max_images: int) -> str:
 
 
 def pull_policy(member_accounts: Sequence[str]) -> dict[str, Any]:
-    """Only the workload accounts may pull; pushing stays with shared-services IAM (CI)."""
+    """Only the workload accounts may pull; pushing stays with shared-services IAM (CI).
+
+    ECR repository policies must not name a Resource (the repository is implied; ECR rejects one).
+    """
     return {"Version": "2012-10-17", "Statement": [{
         "Sid": "WorkloadAccountsPull",
         "Effect": "Allow",
@@ -69,7 +72,7 @@ def pull_policy(member_accounts: Sequence[str]) -> dict[str, Any]:
 
 
 def model_group_policy(group_arn: str, publishers: Sequence[str], consumers: Sequence[str]) -> dict[str, Any]:
-    """Publishers register pending versions; consumers read versions and build models from them."""
+    """Publishers register pending versions; consumers read versions (and so may build models from them)."""
     region_account, _, group = group_arn.partition(":model-package-group/")
     versions = f"{region_account}:model-package/{group}/*"
     statements: list[dict[str, Any]] = []
@@ -87,8 +90,9 @@ def model_group_policy(group_arn: str, publishers: Sequence[str], consumers: Seq
         statements += [
             {"Sid": "ConsumersReadGroup", "Effect": "Allow", "Principal": {"AWS": roots},
              "Action": ["sagemaker:DescribeModelPackageGroup"], "Resource": group_arn},
-            {"Sid": "ConsumersUseVersions", "Effect": "Allow", "Principal": {"AWS": roots},
-             "Action": ["sagemaker:DescribeModelPackage", "sagemaker:CreateModel"], "Resource": versions},
+            # CreateModel from a cross-account package is authorized by reading the package version.
+            {"Sid": "ConsumersReadVersions", "Effect": "Allow", "Principal": {"AWS": roots},
+             "Action": ["sagemaker:DescribeModelPackage"], "Resource": versions},
         ]
     return {"Version": "2012-10-17", "Statement": statements}
 

@@ -154,6 +154,63 @@ class ModelMonitoring(Model):
     probability_attribute: str | None = Field(default=None, alias="probabilityAttribute")
 
 
+class EndpointVariant(Model):
+    """One production variant of the real-time endpoint (knobs.endpoint.variants)."""
+
+    name: str = Field(pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+    instance_type: str | None = Field(default=None, alias="instanceType", description="defaults to knobs.inferenceInstanceType")
+    weight: float = Field(default=1.0, gt=0, description="share of traffic relative to the other variants")
+    min_instances: int = Field(default=1, ge=1, alias="minInstances", description="autoscaling floor (and the initial count)")
+    max_instances: int = Field(default=2, ge=1, alias="maxInstances", description="autoscaling ceiling")
+
+
+class Endpoint(Model):
+    """Real-time endpoint, data capture and batch transform (knobs.endpoint)."""
+
+    variants: list[EndpointVariant] = Field(default_factory=lambda: [EndpointVariant(name="primary")])
+    invocations_per_instance_target: int = Field(default=100, ge=1, alias="invocationsPerInstanceTarget",
+                                                 description="target of the SageMakerVariantInvocationsPerInstance tracking policy")
+    data_capture_sampling_percent: int = Field(default=20, ge=0, le=100, alias="dataCaptureSamplingPercent")
+    # An approved version from the shared model registry; without it the endpoint serves the bootstrap image + artifact.
+    model_package_arn: str | None = Field(default=None, alias="modelPackageArn")
+    image_tag: str = Field(default="bootstrap", alias="imageTag", pattern=r"^[\w][\w.-]{0,127}$",
+                           description="inference image tag (tags are immutable: deploy a new tag, never re-push one)")
+    batch_schedule: str = Field(default="cron(0 3 * * ? *)", alias="batchSchedule",
+                                description="EventBridge Scheduler expression of the nightly batch transform")
+
+
+class ApiAuth(StrEnum):
+    iam = "iam"
+    api_key = "apiKey"
+    cognito = "cognito"
+
+
+class ApiRoute(Model):
+    """One POST route of the inference API and how its callers authenticate."""
+
+    path: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    auth: ApiAuth
+
+
+class Api(Model):
+    """Inference API, its throttling and its web ACL (knobs.api)."""
+
+    routes: list[ApiRoute] = Field(default_factory=lambda: [ApiRoute(path="predict", auth=ApiAuth.iam)])
+    rate_limit: float = Field(default=50, gt=0, alias="rateLimit", description="steady requests per second per stage")
+    burst_limit: int = Field(default=100, ge=1, alias="burstLimit")
+    quota_per_day: int = Field(default=10000, ge=1, alias="quotaPerDay", description="requests per API key per day")
+    waf_rate_limit: int = Field(default=1000, ge=100, le=2000000000, alias="wafRateLimit",
+                                description="requests per client IP per 5 minutes before WAF blocks")
+    lambda_reserved_concurrency: int = Field(default=10, ge=1, alias="lambdaReservedConcurrency")
+
+
+class ModelRegistry(Model):
+    """Who may use the shared model registry (shared stack; ids from accounts.members)."""
+
+    publishers: list[AccountId] = Field(default_factory=list, description="accounts that register versions (always pending approval)")
+    consumers: list[AccountId] = Field(default_factory=list, description="accounts that read approved versions to deploy them")
+
+
 class Knobs(Model):
     """Per-environment settings the layers read."""
 
@@ -161,6 +218,8 @@ class Knobs(Model):
     log_retention_days: int = Field(default=365, alias="logRetentionDays")
     training_instance_type: str = Field(default="ml.m5.xlarge", alias="trainingInstanceType")
     inference_instance_type: str = Field(default="ml.m5.large", alias="inferenceInstanceType")
+    processing_instance_type: str = Field(default="ml.m5.xlarge", alias="processingInstanceType",
+                                          description="feature preparation and evaluation jobs of the training pipeline")
     lake_ia_transition_days: int = Field(default=30, ge=30, alias="lakeIaTransitionDays")
     lake_glacier_transition_days: int = Field(default=90, ge=31, alias="lakeGlacierTransitionDays")
     noncurrent_version_expiration_days: int = Field(default=90, ge=1, alias="noncurrentVersionExpirationDays")
@@ -173,6 +232,11 @@ class Knobs(Model):
     backup_max_retention_days: int = Field(default=365, ge=1, alias="backupMaxRetentionDays")
     cost_anomaly_threshold_usd: float = Field(default=100, gt=0, alias="costAnomalyThresholdUsd")
     remediation_concurrency: int = Field(default=1, ge=1, le=10, alias="remediationConcurrency")
+    studio_users: list[str] = Field(default_factory=list, alias="studioUsers", description="SageMaker Studio user profiles")
+    studio_idle_timeout_minutes: int = Field(default=120, ge=60, le=525600, alias="studioIdleTimeoutMinutes")
+    endpoint: Endpoint = Field(default_factory=Endpoint)
+    api: Api = Field(default_factory=Api)
+    model_registry: ModelRegistry = Field(default_factory=ModelRegistry, alias="modelRegistry")
 
 
 # CloudWatch Logs accepts only these retention periods.

@@ -20,6 +20,7 @@ from typing import Any
 import pulumi
 from pydantic import ValidationError
 
+from config.instance_types import INFERENCE_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, has_local_nvme
 from config.schema import (
     EXTERNAL_ID,
     LOG_RETENTION_DAYS,
@@ -321,6 +322,7 @@ def _semantic_problems(cfg: PlatformConfig, stack: str) -> list[Problem]:
         if not re.match(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$", arn):
             add(f"operatorPrincipals[{i}]", f"'{arn}' is not an IAM principal ARN", "use arn:aws:iam::<account>:role/<name>")
     problems += _operations_problems(cfg)
+    problems += _ml_problems(cfg)
     return problems
 
 
@@ -351,6 +353,71 @@ def _operations_problems(cfg: PlatformConfig) -> list[Problem]:
     if cfg.environment is Environment.prod and knobs.backup_max_retention_days < knobs.backup_retention_days:
         add("knobs.backupMaxRetentionDays", f"the prod vault lock would reject backups kept {knobs.backup_retention_days} days",
             "make it at least knobs.backupRetentionDays")
+    return problems
+
+
+SCHEDULE_EXPRESSION = re.compile(r"^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
+MODEL_PACKAGE_ARN = re.compile(r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[\w-]{1,63}/\d+$")
+STUDIO_USER = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+
+
+def _ml_problems(cfg: PlatformConfig) -> list[Problem]:
+    """Training, deployment and inference knobs (instance types, endpoint, API, registry)."""
+    problems: list[Problem] = []
+    add = lambda key, message, fix: problems.append(Problem(key, message, fix))  # noqa: E731
+    knobs = cfg.knobs
+    for key, value, allowed in (("knobs.trainingInstanceType", knobs.training_instance_type, TRAINING_INSTANCE_TYPES),
+                                ("knobs.inferenceInstanceType", knobs.inference_instance_type, INFERENCE_INSTANCE_TYPES),
+                                ("knobs.processingInstanceType", knobs.processing_instance_type, TRAINING_INSTANCE_TYPES),
+                                *((f"knobs.endpoint.variants[{i}].instanceType", v.instance_type, INFERENCE_INSTANCE_TYPES)
+                                  for i, v in enumerate(knobs.endpoint.variants) if v.instance_type)):
+        # Malformed training/inference types were reported above; report each problem once.
+        malformed_reported = key in ("knobs.trainingInstanceType", "knobs.inferenceInstanceType") and not re.match(
+            r"^ml\.[a-z0-9]+\.[a-z0-9]+$", value)
+        if value not in allowed and not malformed_reported:
+            add(key, f"'{value}' is not an instance type the platform allows here", f"use one of: {', '.join(allowed)}")
+    endpoint = knobs.endpoint
+    if not endpoint.variants:
+        add("knobs.endpoint.variants", "the endpoint needs at least one production variant", "add a variant with a name, e.g. primary")
+    names = [v.name for v in endpoint.variants]
+    for i, v in enumerate(endpoint.variants):
+        if names.index(v.name) != i:
+            add(f"knobs.endpoint.variants[{i}].name", f"variant name '{v.name}' is used twice", "give every variant its own name")
+        if v.min_instances > v.max_instances:
+            add(f"knobs.endpoint.variants[{i}].maxInstances", f"maxInstances ({v.max_instances}) is below minInstances ({v.min_instances})",
+                "make maxInstances at least minInstances")
+    # One endpoint config carries one volume key: AWS rejects it if any variant has local NVMe storage.
+    types = {v.instance_type or knobs.inference_instance_type for v in endpoint.variants}
+    if len({has_local_nvme(t) for t in types if re.match(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", t)}) > 1:
+        add("knobs.endpoint.variants", "variants mix NVMe instance types (no volume key allowed) with EBS types (volume key required)",
+            "use instance types of one kind for all variants, e.g. all ml.m5.* or all ml.g5.*")
+    if not SCHEDULE_EXPRESSION.match(endpoint.batch_schedule):
+        add("knobs.endpoint.batchSchedule", f"'{endpoint.batch_schedule}' is not an EventBridge Scheduler expression",
+            "use cron(<min> <hour> <day> <month> <weekday> <year>) or rate(<n> hours)")
+    if endpoint.model_package_arn is not None and not MODEL_PACKAGE_ARN.match(endpoint.model_package_arn):
+        add("knobs.endpoint.modelPackageArn", f"'{endpoint.model_package_arn}' is not a model package version ARN",
+            "use arn:aws:sagemaker:<region>:<shared-services account>:model-package/<group>/<version> of an approved version")
+    routes = [r.path for r in knobs.api.routes]
+    if not routes and cfg.environment is not Environment.shared:
+        add("knobs.api.routes", "the inference API needs at least one route", "add a route with a path and auth (iam, apiKey or cognito)")
+    for i, path in enumerate(routes):
+        if routes.index(path) != i:
+            add(f"knobs.api.routes[{i}].path", f"route '{path}' is listed twice", "give every route its own path")
+    if knobs.api.burst_limit < knobs.api.rate_limit:
+        add("knobs.api.burstLimit", "the burst limit is below the steady rate limit", "make burstLimit at least rateLimit")
+    for i, user in enumerate(knobs.studio_users):
+        if not STUDIO_USER.match(user):
+            add(f"knobs.studioUsers[{i}]", f"'{user}' is not a valid Studio user profile name", "use up to 63 letters, digits and '-'")
+        elif knobs.studio_users.index(user) != i:
+            add(f"knobs.studioUsers[{i}]", f"user '{user}' is listed twice", "list each user once")
+    if cfg.features.standby_endpoint and cfg.regions.dr is None:
+        add("features.standbyEndpoint", "a standby endpoint lives in the DR region, and this stack has none", "set regions.dr or turn the feature off")
+    registry = knobs.model_registry
+    for kind, ids in (("publishers", registry.publishers), ("consumers", registry.consumers)):
+        for i, account_id in enumerate(ids):
+            if account_id not in cfg.accounts.members:
+                add(f"knobs.modelRegistry.{kind}[{i}]", f"account {account_id} is not one of accounts.members",
+                    "list only workload accounts this stack serves (accounts.members)")
     return problems
 
 
