@@ -124,6 +124,33 @@ class Features(Model):
     remediation: bool = True
 
 
+class SourceProvider(StrEnum):
+    github = "github"
+    codecommit = "codecommit"
+
+
+class DeliveryEnvironment(Model):
+    """One deploy stage of the model delivery pipeline, in pipeline order."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9]{1,15}$", description="stage label, e.g. dev or prod")
+    account_id: AccountId = Field(alias="accountId", description="a workload account listed in accounts.members")
+    region: RegionName | None = Field(default=None, description="where its endpoint runs; defaults to regions.primary")
+    approval: bool = Field(default=False, description="a manual approval (notified by SNS) must pass before this stage")
+
+
+class ModelDelivery(Model):
+    """The model/container delivery pipeline in the shared-services account (knobs.modelDelivery, shared stack)."""
+
+    source_provider: SourceProvider = Field(default=SourceProvider.github, alias="sourceProvider")
+    repository: str = Field(default="", description="'owner/name' on GitHub, or the CodeCommit repository name")
+    branch: str = Field(default="main", max_length=255, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
+    environments: list[DeliveryEnvironment] = Field(default_factory=list)
+    evaluation_metric: str = Field(default="metrics.accuracy.value", alias="evaluationMetric",
+                                   pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$", description="dotted path into evaluation/report.json")
+    evaluation_threshold: float = Field(default=0.8, alias="evaluationThreshold")
+    higher_is_better: bool = Field(default=True, alias="higherIsBetter", description="false for error metrics such as RMSE")
+
+
 class AlarmThresholds(Model):
     """Operational alarm thresholds (knobs.alarms); every alarm notifies the alerts topic."""
 
@@ -226,6 +253,7 @@ class Knobs(Model):
     backup_retention_days: int = Field(default=35, ge=1, alias="backupRetentionDays")
     monthly_budget_usd: float = Field(default=1000, gt=0, alias="monthlyBudgetUsd")
     alert_emails: list[str] = Field(default_factory=list, alias="alertEmails")
+    model_delivery: ModelDelivery = Field(default_factory=ModelDelivery, alias="modelDelivery")
     alarms: AlarmThresholds = Field(default_factory=AlarmThresholds)
     model_monitoring: ModelMonitoring = Field(default_factory=ModelMonitoring, alias="modelMonitoring")
     # Prod vault lock: no recovery point may be kept longer than this (must be >= backupRetentionDays).

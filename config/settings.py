@@ -322,6 +322,7 @@ def _semantic_problems(cfg: PlatformConfig, stack: str) -> list[Problem]:
         if not re.match(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$", arn):
             add(f"operatorPrincipals[{i}]", f"'{arn}' is not an IAM principal ARN", "use arn:aws:iam::<account>:role/<name>")
     problems += _operations_problems(cfg)
+    problems += _delivery_problems(cfg)
     problems += _ml_problems(cfg)
     return problems
 
@@ -418,6 +419,46 @@ def _ml_problems(cfg: PlatformConfig) -> list[Problem]:
             if account_id not in cfg.accounts.members:
                 add(f"knobs.modelRegistry.{kind}[{i}]", f"account {account_id} is not one of accounts.members",
                     "list only workload accounts this stack serves (accounts.members)")
+    return problems
+
+
+GITHUB_REPOSITORY = re.compile(r"^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$")
+CODECOMMIT_REPOSITORY = re.compile(r"^[\w.-]{1,100}$")
+
+
+def _delivery_problems(cfg: PlatformConfig) -> list[Problem]:
+    """The model delivery pipeline (knobs.modelDelivery): the shared stack builds it, so only there is it required."""
+    problems: list[Problem] = []
+    add = lambda key, message, fix: problems.append(Problem(key, message, fix))  # noqa: E731
+    md = cfg.knobs.model_delivery
+    key = "knobs.modelDelivery"
+    if cfg.environment is not Environment.shared:
+        if md != type(md)():
+            add(key, "only the shared stack builds the model delivery pipeline; this setting would be ignored",
+                "move knobs.modelDelivery to Pulumi.shared.yaml")
+        return problems
+    github = md.source_provider.value == "github"
+    if not md.repository:
+        add(f"{key}.repository", "the pipeline needs the model repository it builds",
+            "set it to 'owner/name' (GitHub) or the CodeCommit repository name")
+    elif not (GITHUB_REPOSITORY if github else CODECOMMIT_REPOSITORY).match(md.repository):
+        add(f"{key}.repository", f"'{md.repository}' is not a {md.source_provider.value} repository name",
+            "use 'owner/name' for GitHub" if github else "use up to 100 letters, digits, '.', '_' or '-'")
+    if not md.environments:
+        add(f"{key}.environments", "the pipeline has nowhere to deploy",
+            "list the deploy stages in order, e.g. dev then prod (approval: true), each with its accountId")
+    names = [e.name for e in md.environments]
+    for i, env in enumerate(md.environments):
+        if names.index(env.name) != i:
+            add(f"{key}.environments[{i}].name", f"stage '{env.name}' is listed twice", "give every deploy stage its own name")
+        if env.account_id not in cfg.accounts.members:
+            add(f"{key}.environments[{i}].accountId", f"account {env.account_id} is not one of accounts.members",
+                "deploy only to workload accounts this stack serves (accounts.members)")
+    # The last stage is the one serving real traffic: nothing reaches it without a person's approval.
+    if md.environments and not md.environments[-1].approval:
+        last = len(md.environments) - 1
+        add(f"{key}.environments[{last}].approval", f"the last deploy stage ('{md.environments[-1].name}') has no manual approval",
+            "set approval: true on it")
     return problems
 
 
