@@ -9,15 +9,17 @@ import pulumi
 
 from components.alerts import AlertTopic, AlertTopicArgs
 from components.backup import Backup, BackupArgs, DrCopy
+from components.cicd import DeliveryStage, ModelDelivery, ModelDeliveryArgs
 from components.cost import CostControls, CostControlsArgs
 from components.data import DataLake, DataLakeArgs, LakeLifecycle, LakeReplication, LakeReplicationArgs, ReplicatedZone
+from components.deploy_target import DeployTarget, DeployTargetArgs
 from components.deployment import DeploymentLayer, DeploymentLayerArgs, Variant
 from components.inference import InferenceLayer, InferenceLayerArgs, Route
 from components.kms import domain_specs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.network import BUILD_INTERFACE_SERVICES, Network, NetworkArgs
 from components.processing import Processing, ProcessingArgs, Zone
-from components.providers import ProviderRegistry
+from components.providers import ProviderRegistry, Target
 from components.redshift import Warehouse, WarehouseArgs
 from components.registry import IMAGE_KINDS, Registries, RegistriesArgs, image_uri
 from components.security import (
@@ -101,6 +103,27 @@ def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
     pulumi.export("registryKeyArns", {region: services_keys[region].keys["artifacts"].arn for region in s.regions})
     pulumi.export("modelPackageGroupName", registries.model_package_group_name)
     pulumi.export("modelPackageGroupArn", registries.model_package_group_arn)
+    pulumi.export("modelDelivery", model_delivery(s, services, services_keys[s.primary_region], build, registries))
+
+
+def model_delivery(s: Settings, services: Target, keys: RegionalBaseline, build: Network, registries: Registries) -> dict:
+    """The model/container delivery pipeline; returns what the workload stacks' deploy targets read."""
+    md = s.knobs.model_delivery
+    delivery = ModelDelivery(f"{services.key}-model-delivery", ModelDeliveryArgs(
+        target=services, org=s.config.org, artifacts_key_arn=keys.keys["artifacts"].arn, logs_key_arn=keys.keys["logs"].arn,
+        alerts_key_arn=keys.keys["alerts"].arn, build_vpc_id=build.vpc_id, build_subnet_ids=build.subnet_ids,
+        build_security_group_id=build.workload_sg_id, source_provider=md.source_provider.value, repository=md.repository,
+        branch=md.branch, stages=[DeliveryStage(e.name, e.account_id, e.region or s.primary_region, e.approval) for e in md.environments],
+        image_repository_url=registries.repository_urls["inference"], image_repository_arn=registries.repository_arns["inference"],
+        evaluation_metric=md.evaluation_metric, evaluation_threshold=md.evaluation_threshold, higher_is_better=md.higher_is_better,
+        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, notification_emails=list(s.knobs.alert_emails)))
+    return {
+        "pipelineName": delivery.pipeline_name, "pipelineRoleArn": delivery.pipeline_role_arn,
+        # The only principals the workload deploy roles trust.
+        "deployerRoleArns": [delivery.deployer_role_arn], "artifactBucketArn": delivery.artifact_bucket_arn,
+        "artifactKeyArn": keys.keys["artifacts"].arn, "imageRepositoryArns": [registries.repository_arns["inference"]],
+        "notificationTopicArn": delivery.topic_arn, "sourceConnectionArn": delivery.connection_arn,
+    }
 
 
 def workload_account(s: Settings, providers: ProviderRegistry, account: Account, central: CentralLogging,
@@ -142,6 +165,8 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
     for region, values in ml.items():
         exports[region]["ml"] = values
     exports[s.primary_region].update(lakeDatabases=processing.databases_by_zone, ingestStreamArn=lakes[s.primary_region].ingest_stream_arn)
+    exports[s.primary_region]["modelDeployRoleArn"] = deploy_target(
+        s, providers.target(account, s.primary_region), keys[s.primary_region], networks[s.primary_region], shared).deploy_role_arn
     alerts = account_operations(s, providers, account, keys)
     for region, topic in alerts.items():
         exports[region]["alertsTopicArn"] = topic.topic_arn
@@ -214,6 +239,17 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
             "invokeUrl": api.invoke_url, "routeUrls": api.route_urls, "webAclName": api.web_acl.name,
         })
     return out
+
+
+def deploy_target(s: Settings, t: Target, keys: RegionalBaseline, network: Network, shared: pulumi.StackReference) -> DeployTarget:
+    """The role the shared model delivery pipeline assumes here, trusting only the principals the shared stack exports."""
+    delivery = shared.require_output("modelDelivery")
+    return DeployTarget(f"{t.key}-deploy-target", DeployTargetArgs(
+        target=t, org=s.config.org, trusted_principal_arns=delivery["deployerRoleArns"],
+        artifact_bucket_arn=delivery["artifactBucketArn"], artifact_key_arn=delivery["artifactKeyArn"],
+        image_repository_arns=delivery["imageRepositoryArns"], ml_key_arn=keys.keys["ml"].arn, logs_key_arn=keys.keys["logs"].arn,
+        subnet_ids=network.subnet_ids, security_group_id=network.workload_sg_id, instance_type=s.knobs.inference_instance_type,
+        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, initial_instance_count=2 if s.is_prod else 1))
 
 
 def data_and_processing(s: Settings, providers: ProviderRegistry, account: Account, keys: RegionalBaseline, network: Network,

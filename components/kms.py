@@ -129,10 +129,29 @@ def ecr_pull_use(target: Target, member_accounts: list[str]) -> dict[str, Any]:
     }
 
 
+def model_package_read_use(target: Target, member_accounts: list[str]) -> dict[str, Any]:
+    """Workload accounts' SageMaker execution roles read delivered model packages (SSE-KMS), only through S3."""
+    return {
+        "Sid": "WorkloadAccountsDecryptModelPackagesThroughS3",
+        "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:aws:iam::{a}:root" for a in member_accounts]},
+        "Action": "kms:Decrypt",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"kms:ViaService": f"s3.{target.region}.amazonaws.com", "kms:CallerAccount": list(member_accounts)}},
+    }
+
+
+def codestar_notifications_use(target: Target) -> dict[str, Any]:
+    """Pipeline notifications publish to a KMS-encrypted topic; only through SNS in this region."""
+    return service_use("CodeStarNotificationsPublish", "codestar-notifications.amazonaws.com", target.account_id,
+                       ["kms:GenerateDataKey*", "kms:Decrypt"], {"StringEquals": {"kms:ViaService": f"sns.{target.region}.amazonaws.com"}})
+
+
 def domain_specs(role: str, target: Target, member_accounts: list[str] | None = None) -> list[KeySpec]:
     """The data-domain keys each kind of account holds in each region.
 
-    ``member_accounts`` (shared-services only): workload accounts that pull images encrypted with ``artifacts``.
+    ``member_accounts`` (shared-services only): workload accounts that pull images and read model packages
+    encrypted with ``artifacts``.
     """
     acct = target.account_id
     logs = KeySpec("logs", "log groups, flow logs and access logs", [logs_use(target), s3_access_logging_use(acct)])
@@ -146,7 +165,8 @@ def domain_specs(role: str, target: Target, member_accounts: list[str] | None = 
             alerts,
         ]
     if role == "shared-services":
-        pullers = [ecr_pull_use(target, member_accounts)] if member_accounts else []
-        return [KeySpec("artifacts", "container and model registries, CI/CD artifacts", pullers), logs, KeySpec("backup", "backup vaults"),
+        members = [ecr_pull_use(target, member_accounts), model_package_read_use(target, member_accounts)] if member_accounts else []
+        alerts.service_statements.append(codestar_notifications_use(target))
+        return [KeySpec("artifacts", "container and model registries, CI/CD artifacts", members), logs, KeySpec("backup", "backup vaults"),
                 alerts]
     return [logs, alerts]
