@@ -70,52 +70,47 @@ class Runner:
                 report.results.append(result)
 
     def _run_wave(self, wave: list[StackInfo], report: RunReport) -> None:
-        slots = threading.BoundedSemaphore(self.parallel)
         ops = [StackOperation(info, self.settings, self.sink, self.cancel,
                               self.homes.for_stack(info.name) if self.homes else None) for info in wave]
-        started: list[StackOperation] = []
+        pending = list(ops)
+        started: list[tuple[StackOperation, threading.Event]] = []
 
-        def work(op: StackOperation) -> None:
+        def work(op: StackOperation, done: threading.Event) -> None:
             try:
                 op.run()
             finally:
-                slots.release()
+                done.set()
 
+        # The main thread only sleeps and polls: a Ctrl-C landing inside Thread.join() can mark a running
+        # thread as stopped on Python 3.11 (bpo-45274), and time.sleep() is safe to interrupt.
         # Daemon threads: if a CLI ignores cancellation we can still exit after the grace period.
-        threads: list[threading.Thread] = []
         try:
-            for op in ops:
-                while not slots.acquire(timeout=POLL_SECONDS):
-                    pass
-                if self.cancel.is_set():
-                    slots.release()
-                    break
-                thread = threading.Thread(target=work, args=(op,), name=f"stack-{op.info.name}", daemon=True)
-                started.append(op)
-                threads.append(thread)
-                thread.start()
-            self._join(threads)
+            while pending or not all(done.is_set() for _, done in started):
+                busy = sum(not done.is_set() for _, done in started)
+                while pending and busy < self.parallel and not self.cancel.is_set():
+                    op, done = pending.pop(0), threading.Event()
+                    started.append((op, done))
+                    threading.Thread(target=work, args=(op, done), name=f"stack-{op.info.name}", daemon=True).start()
+                    busy += 1
+                time.sleep(POLL_SECONDS)
         except KeyboardInterrupt:
-            self._interrupt(started, threads, report)
+            self._interrupt(started, report)
+        ran = {id(op) for op, _ in started}
         for op in ops:
-            if op in started and op.results:
+            if id(op) in ran and op.results:
                 report.results.extend(op.results)
             else:
-                reason = "interrupted before it finished" if op in started else "not started: interrupted"
+                reason = "interrupted before it finished" if id(op) in ran else "not started: interrupted"
                 self._mark(report, [op.info], Outcome.CANCELLED, reason)
 
     @staticmethod
-    def _join(threads: list[threading.Thread], deadline: float | None = None) -> None:
-        # join() with a timeout keeps the main thread able to receive KeyboardInterrupt
-        for thread in threads:
-            while thread.is_alive():
-                if deadline is not None and time.monotonic() > deadline:
-                    return
-                thread.join(POLL_SECONDS)
+    def _wait(dones: list[threading.Event], deadline: float) -> None:
+        while not all(d.is_set() for d in dones) and time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
 
-    def _interrupt(self, started: list[StackOperation], threads: list[threading.Thread], report: RunReport) -> None:
+    def _interrupt(self, started: list[tuple[StackOperation, threading.Event]], report: RunReport) -> None:
         self.cancel.set()
-        running = [op for op in started if not op.results or len(op.results) < len(checks_for(self.settings))]
+        running = [op for op, done in started if not done.is_set()]
         self.on_interrupt(f"interrupted: cancelling {', '.join(op.info.name for op in running) or 'nothing'}; "
                           f"press Ctrl-C again to stop waiting")
         for op in running:
@@ -123,6 +118,6 @@ class Runner:
             if error:
                 report.cancel_errors.append(f"{op.info.name}: pulumi cancel failed: {error}")
         try:
-            self._join(threads, deadline=time.monotonic() + self.cancel_grace)
+            self._wait([done for _, done in started], deadline=time.monotonic() + self.cancel_grace)
         except KeyboardInterrupt:
             self.on_interrupt("stopped waiting; a Pulumi CLI may still be finishing its cancellation")
