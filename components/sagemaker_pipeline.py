@@ -60,7 +60,10 @@ def join(*values: Any) -> dict[str, Any]:
     return {"Std:Join": {"On": "/", "Values": list(values)}}
 
 
-def s3(bucket: pulumi.Input[str], *parts: str) -> pulumi.Output[str]:
+def s3(bucket: pulumi.Input[str], *parts: str) -> pulumi.Input[str]:
+    """s3://bucket/parts; plain text when the bucket name is (so the definition is plain data in unit tests)."""
+    if isinstance(bucket, str):
+        return "/".join([f"s3://{bucket}", *parts])
     return pulumi.Output.concat("s3://", bucket, *(f"/{p}" for p in parts))
 
 

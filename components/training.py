@@ -32,6 +32,7 @@ from components.data import PLATFORM_ROLE_PATH
 from components.naming import fit
 from components.providers import Target
 from components.sagemaker_pipeline import PipelineSpec, definition
+from config.instance_types import has_local_nvme
 
 Input = pulumi.Input
 
@@ -113,6 +114,11 @@ class TrainingLayer(pulumi.ComponentResource):
             for user in args.studio_users
         }
 
+        nvme = sorted({it for it in (args.training_instance_type, args.processing_instance_type) if has_local_nvme(it)})
+        if nvme:
+            pulumi.log.warn(f"{t.key}: {', '.join(nvme)} have local NVMe storage; AWS rejects a volume KMS key there, so the "
+                            "pipeline's jobs on them carry none (their instance store is hardware-encrypted); outputs stay on the ML key",
+                            resource=self)
         self.pipeline_name = fit(f"{args.org}-{t.key}-training", "sagemaker")
         spec = PipelineSpec(
             name=self.pipeline_name, role_arn=self.pipeline_role.arn, subnet_ids=args.subnet_ids, security_group_ids=sgs,
