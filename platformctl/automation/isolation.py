@@ -1,8 +1,9 @@
 """Give each stack its own Pulumi workspace settings so stacks can run side by side.
 
 The CLI records the selected stack in ``$PULUMI_HOME/workspaces/<project>-<hash>-workspace.json``
-on ``stack select``/``stack init`` and, since 3.154, on every command that names a stack.
-Parallel runs over one project therefore race on that one file (pulumi/pulumi#8186, #6287).
+on ``stack select``/``stack init`` (which ``create_or_select_stack`` runs), and since 3.154 (#14519) other
+stack selections are saved the same way. Parallel runs over one project therefore race on that one
+file and can corrupt it (pulumi/pulumi#8186, #6287).
 Each stack gets a private PULUMI_HOME whose ``workspaces`` directory is its own while every
 other entry (plugins, credentials, policy packs, templates) is a symlink into the real home,
 so logins and the plugin cache stay shared and nothing is copied.
