@@ -59,7 +59,8 @@ class ProgressDisplay:
                     self.console.print(f"{escape(stack)}: {label} started", highlight=False)
                 return
             if key in self._tasks:
-                self.progress.reset(self._tasks[key], total=None, completed=0, current="retrying")
+                # reset() replaces every field, so hand them all back
+                self.progress.reset(self._tasks[key], completed=0, stack=stack, label=label, current="retrying")
             else:
                 self._tasks[key] = self.progress.add_task(stack, total=None, stack=stack, label=label, current="starting")
 
