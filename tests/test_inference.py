@@ -1,0 +1,189 @@
+"""Inference layer: the REST API, its authentication, logging and throttling, and its web ACL, from the records."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from components.inference import MANAGED_RULE_GROUPS, waf_rules
+from platformctl.offline.records import ResourceRecord, Snapshot
+from tests.iam_lint import lint
+
+AUTHORIZATION = {"iam": "AWS_IAM", "cognito": "COGNITO_USER_POOLS", "apiKey": "NONE"}
+
+
+def knobs(snap: Snapshot) -> dict[str, Any]:
+    return snap.config["aiplatform:knobs"]
+
+
+def deps(snap: Snapshot, record: ResourceRecord, prop: str, type_: str | None = None) -> list[ResourceRecord]:
+    return [snap.by_urn[u] for u in record.property_dependencies.get(prop, []) if type_ is None or snap.by_urn[u].type == type_]
+
+
+def only(snap: Snapshot, type_: str) -> ResourceRecord:
+    (record,) = snap.of_type(type_)
+    return record
+
+
+def routes(snap: Snapshot) -> dict[str, str]:
+    return {r["path"]: r["auth"] for r in knobs(snap)["api"]["routes"]}
+
+
+def method_for(snap: Snapshot, path: str) -> ResourceRecord:
+    (resource,) = [r for r in snap.of_type("aws:apigateway/resource:Resource") if r.inputs["pathPart"] == path]
+    (method,) = [m for m in snap.of_type("aws:apigateway/method:Method") if resource.urn in m.property_dependencies["resourceId"]]
+    return method
+
+
+def test_every_configured_route_exists_with_its_authentication(workload):
+    methods = workload.of_type("aws:apigateway/method:Method")
+    assert len(methods) == len(routes(workload)) >= 3
+    for path, auth in routes(workload).items():
+        method = method_for(workload, path)
+        assert method.inputs["httpMethod"] == "POST"
+        assert method.inputs["authorization"] == AUTHORIZATION[auth]
+        assert bool(method.inputs.get("apiKeyRequired")) is (auth == "apiKey")
+
+
+def test_no_method_without_authorization(workload):
+    for method in workload.of_type("aws:apigateway/method:Method"):
+        authorized = method.inputs["authorization"] in ("AWS_IAM", "COGNITO_USER_POOLS") or method.inputs.get("apiKeyRequired") is True
+        assert authorized, f"{method.name} is open to anyone"
+
+
+def test_cognito_routes_need_an_access_token_with_the_invoke_scope(workload):
+    authorizer = only(workload, "aws:apigateway/authorizer:Authorizer")
+    pool = only(workload, "aws:cognito/userPool:UserPool")
+    assert authorizer.inputs["type"] == "COGNITO_USER_POOLS"
+    assert deps(workload, authorizer, "providerArns") == [pool]
+    client = only(workload, "aws:cognito/userPoolClient:UserPoolClient")
+    assert client.inputs["allowedOauthFlows"] == ["client_credentials"] and client.inputs["generateSecret"] is True
+    for path, auth in routes(workload).items():
+        if auth == "cognito":
+            method = method_for(workload, path)
+            assert authorizer.urn in method.property_dependencies["authorizerId"]
+            assert method.inputs["authorizationScopes"] == client.inputs["allowedOauthScopes"]
+    assert pool.inputs["adminCreateUserConfig"]["allowAdminCreateUserOnly"] is True
+    assert pool.inputs["mfaConfiguration"] == "ON"
+
+
+def test_api_key_routes_have_a_usage_plan_with_quota_and_throttle(workload):
+    plan = only(workload, "aws:apigateway/usagePlan:UsagePlan")
+    api = knobs(workload)["api"]
+    assert plan.inputs["quotaSettings"] == {"limit": api["quotaPerDay"], "period": "DAY"}
+    assert plan.inputs["throttleSettings"] == {"rateLimit": api["rateLimit"], "burstLimit": api["burstLimit"]}
+    stage = only(workload, "aws:apigateway/stage:Stage")
+    assert stage.urn in plan.property_dependencies["apiStages"]
+    link = only(workload, "aws:apigateway/usagePlanKey:UsagePlanKey")
+    assert deps(workload, link, "usagePlanId") == [plan]
+    assert deps(workload, link, "keyId") == [only(workload, "aws:apigateway/apiKey:ApiKey")]
+
+
+def test_requests_are_validated_against_a_model(workload):
+    validator = only(workload, "aws:apigateway/requestValidator:RequestValidator")
+    assert validator.inputs["validateRequestBody"] is True
+    model = only(workload, "aws:apigateway/model:Model")
+    schema = json.loads(model.inputs["schema"])
+    assert schema["required"] == ["instances"] and schema["additionalProperties"] is False
+    for method in workload.of_type("aws:apigateway/method:Method"):
+        assert validator.urn in method.property_dependencies["requestValidatorId"]
+        assert method.inputs["requestModels"] == {"application/json": model.inputs["name"]}
+
+
+def test_routes_invoke_the_inference_lambda_with_a_scoped_permission(workload):
+    fn = workload.one("aws:lambda/function:Function", "use1-invoke-endpoint")
+    for integration in workload.of_type("aws:apigateway/integration:Integration"):
+        assert integration.inputs["type"] == "AWS_PROXY"
+        assert fn.urn in integration.property_dependencies["uri"]
+    permissions = workload.of_type("aws:lambda/permission:Permission")
+    assert {p.inputs["sourceArn"].rsplit("/POST/", 1)[1] for p in permissions if fn.urn in p.property_dependencies["function"]} == set(
+        routes(workload))
+    for permission in permissions:
+        assert permission.inputs["principal"] == "apigateway.amazonaws.com"
+        assert "/*/POST/" in permission.inputs["sourceArn"], "never the whole API"
+
+
+def test_stage_traces_and_logs_to_an_encrypted_group(workload):
+    stage = only(workload, "aws:apigateway/stage:Stage")
+    assert stage.inputs["xrayTracingEnabled"] is True
+    (group,) = deps(workload, stage, "accessLogSettings", "aws:cloudwatch/logGroup:LogGroup")
+    assert deps(workload, group, "kmsKeyId", "aws:kms/key:Key") == [workload.one("aws:kms/key:Key", "use1-logs-key")]
+    fields = json.loads(stage.inputs["accessLogSettings"]["format"])
+    assert "requestId" in fields and "status" in fields
+    account = only(workload, "aws:apigateway/account:Account")
+    assert account.urn in stage.dependencies, "execution logging needs the account's CloudWatch role first"
+
+
+def test_execution_logging_without_bodies_and_stage_throttling(workload):
+    settings = only(workload, "aws:apigateway/methodSettings:MethodSettings")
+    s = settings.inputs["settings"]
+    assert settings.inputs["methodPath"] == "*/*"
+    assert s["loggingLevel"] == "INFO" and s["metricsEnabled"] is True and s["dataTraceEnabled"] is False
+    api = knobs(workload)["api"]
+    assert (s["throttlingRateLimit"], s["throttlingBurstLimit"]) == (api["rateLimit"], api["burstLimit"])
+
+
+def test_account_cloudwatch_role_is_scoped(workload):
+    account = only(workload, "aws:apigateway/account:Account")
+    (role,) = deps(workload, account, "cloudwatchRoleArn", "aws:iam/role:Role")
+    trust = json.loads(role.inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    (policy,) = [p for p in workload.of_type("aws:iam/rolePolicy:RolePolicy") if role.urn in p.property_dependencies.get("role", [])]
+    doc = json.loads(policy.inputs["policy"])
+    assert lint(doc) == []
+    for st in doc["Statement"]:
+        if "logs:PutLogEvents" in st["Action"]:
+            assert all("API-Gateway-Execution-Logs_" in r for r in st["Resource"])
+
+
+def test_waf_protects_the_stage(workload):
+    acl = only(workload, "aws:wafv2/webAcl:WebAcl")
+    stage = only(workload, "aws:apigateway/stage:Stage")
+    association = only(workload, "aws:wafv2/webAclAssociation:WebAclAssociation")
+    assert acl.inputs["scope"] == "REGIONAL"
+    assert deps(workload, association, "resourceArn") == [stage]
+    assert deps(workload, association, "webAclArn") == [acl]
+
+
+def test_waf_rules(workload):
+    acl = only(workload, "aws:wafv2/webAcl:WebAcl")
+    rules = acl.inputs["rules"]
+    managed = {r["statement"]["managedRuleGroupStatement"]["name"] for r in rules if "managedRuleGroupStatement" in r["statement"]}
+    assert managed == set(MANAGED_RULE_GROUPS)
+    (rate,) = [r for r in rules if "rateBasedStatement" in r["statement"]]
+    assert rate["statement"]["rateBasedStatement"]["limit"] == knobs(workload)["api"]["wafRateLimit"]
+    assert rate["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP"
+    assert "block" in rate["action"]
+    assert len({r["priority"] for r in rules}) == len(rules), "WAF requires unique priorities"
+
+
+def test_waf_logs_to_an_encrypted_aws_waf_logs_group(workload):
+    logging = only(workload, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+    (group,) = deps(workload, logging, "logDestinationConfigs", "aws:cloudwatch/logGroup:LogGroup")
+    assert group.inputs["name"].startswith("aws-waf-logs-")
+    assert deps(workload, group, "kmsKeyId", "aws:kms/key:Key") == [workload.one("aws:kms/key:Key", "use1-logs-key")]
+    redacted = {f["singleHeader"]["name"] for f in logging.inputs["redactedFields"]}
+    assert {"authorization", "x-api-key"} <= redacted, "credentials never reach the WAF logs"
+    assert deps(workload, logging, "resourceArn") == [only(workload, "aws:wafv2/webAcl:WebAcl")]
+
+
+def test_invoke_url_is_exported(workload):
+    (account,) = workload.outputs["workloads"].values()
+    ml = account["us-east-1"]["ml"]
+    assert ml["invokeUrl"].startswith("https://") and set(ml["routeUrls"]) == set(routes(workload))
+
+
+def test_api_key_value_is_never_exported(workload):
+    key = only(workload, "aws:apigateway/apiKey:ApiKey")
+    assert key.inputs.get("value") is None, "AWS generates the key; the program never sets or sees it"
+    assert "apiKeyValue" not in json.dumps(workload.outputs)
+
+
+@pytest.mark.parametrize("limit", [100, 2000])
+def test_waf_rules_units(limit):
+    rules = waf_rules(limit)
+    assert [r["name"] for r in rules[:-1]] == list(MANAGED_RULE_GROUPS)
+    assert rules[-1]["statement"]["rate_based_statement"]["limit"] == limit
+    assert all("none" in r["override_action"] for r in rules[:-1]), "managed groups keep their own block actions"
