@@ -121,26 +121,6 @@ def resource_class(token: str) -> type | None:
 
 
 @cache
-def _class_tokens(package: str) -> dict[tuple[str, str], str]:
-    """(module fqn, class name) -> type token, for every resource class a package registered."""
-    found = {}
-    for key, registrations in rpc._RESOURCE_MODULES.items():
-        if key.split(":")[0] != package:
-            continue
-        for registration in registrations:
-            info = getattr(registration, "mod_info", None) or {}
-            for token, class_name in info.get("classes", {}).items():
-                found[(info["fqn"], class_name)] = token
-    return found
-
-
-def token_of(cls: type) -> str | None:
-    package = cls.__module__.split(".")[0].removeprefix("pulumi_").replace("_", "-")
-    module = cls.__module__.rsplit(".", 1)[0] if cls.__module__.count(".") > 1 else cls.__module__
-    return _class_tokens(package).get((module, cls.__name__))
-
-
-@cache
 def resource_shape(token: str) -> tuple[dict[str, Any], frozenset[str]] | None:
     """Declared output property types and input property names (wire names) of a resource type."""
     cls = resource_class(token)
@@ -237,7 +217,11 @@ def _plausible_str(prop: str, s: Subject) -> str:
 
 
 def plausible(prop: str, typ: Any, s: Subject, depth: int = 0) -> Any:
-    """A value of the declared type ``typ`` for property ``prop``, shaped like what AWS returns."""
+    """A value of the declared type ``typ`` for property ``prop``, shaped like what AWS returns.
+
+    Resource-typed outputs (awsx components' ``loadBalancer``, ``service``...) get None: a resource reference
+    resolved through the mock monitor's ``getResource`` deadlocks the SDK intermittently.
+    """
     args = [a for a in typing.get_args(typ) if a is not type(None)]
     origin = typing.get_origin(typ)
     if origin in (typing.Union, types.UnionType):
@@ -265,29 +249,7 @@ def plausible(prop: str, typ: Any, s: Subject, depth: int = 0) -> Any:
         if depth >= 3:
             return {}
         return {k: plausible(k, t, s, depth + 1) for k, t in _types.output_type_types(typ).items()}
-    if issubclass(typ, pulumi.CustomResource):
-        return _resource_reference(typ, prop, s)
     return None
-
-
-def _resource_reference(cls: type, prop: str, s: Subject) -> Any:
-    """A reference to a resource of class ``cls`` the mock monitor can resolve (``getResource``), or None."""
-    from pulumi.runtime.mocks import MockMonitor
-    from pulumi.runtime.settings import get_monitor, get_project, get_stack
-
-    token = token_of(cls)
-    monitor = get_monitor()
-    if token is None or not isinstance(monitor, MockMonitor):
-        return None
-    name = f"{s.physical}-{_kebab(prop)}"
-    package, module, type_name = _split_token(token)
-    kind = _kebab(type_name)
-    child = s._replace(service=module.split("/")[0], kind=kind, physical=name, resource_id=name, inputs={})
-    shape = resource_shape(token)
-    state = {k: plausible(k, t, child, 3) for k, t in shape[0].items() if not _types.is_output_type(t)} if shape else {}
-    urn = f"urn:pulumi:{get_stack()}::{get_project()}::{token}::{name}"
-    monitor.resources[urn] = MockMonitor.ResourceRegistration(urn, name, state)
-    return {rpc._special_sig_key: rpc._special_resource_sig, "urn": urn, "id": name}
 
 
 class ProviderView:
