@@ -13,15 +13,18 @@ from components.cicd import DeliveryStage, ModelDelivery, ModelDeliveryArgs
 from components.cost import CostControls, CostControlsArgs
 from components.data import DataLake, DataLakeArgs, LakeLifecycle, LakeReplication, LakeReplicationArgs, ReplicatedZone
 from components.deploy_target import DeployTarget, DeployTargetArgs
-from components.deployment import DeploymentLayer, DeploymentLayerArgs, Variant
+from components.deployment import DATA_CAPTURE_PREFIX, DeploymentLayer, DeploymentLayerArgs, Variant
 from components.inference import InferenceLayer, InferenceLayerArgs, Route
 from components.kms import domain_specs
 from components.log_archive import LogArchive, LogArchiveArgs
+from components.model_monitor import ModelMonitor, ModelMonitorArgs, ModelQualitySpec
+from components.monitoring import ApiWatch, EndpointWatch, Monitoring, MonitoringArgs
 from components.network import BUILD_INTERFACE_SERVICES, Network, NetworkArgs
 from components.processing import Processing, ProcessingArgs, Zone
 from components.providers import ProviderRegistry, Target
 from components.redshift import Warehouse, WarehouseArgs
 from components.registry import IMAGE_KINDS, Registries, RegistriesArgs, image_uri
+from components.remediation import Remediation, RemediationArgs, RetrainingTrigger, RetrainingTriggerArgs
 from components.security import (
     AccountBaseline,
     AccountBaselineArgs,
@@ -170,6 +173,9 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
     alerts = account_operations(s, providers, account, keys)
     for region, topic in alerts.items():
         exports[region]["alertsTopicArn"] = topic.topic_arn
+    exports[s.primary_region]["monitoring"] = monitoring_layers(
+        s, providers.target(account, s.primary_region), keys[s.primary_region], networks[s.primary_region],
+        lakes[s.primary_region], alerts[s.primary_region], ml[s.primary_region], processing)
     return exports
 
 
@@ -291,6 +297,39 @@ def account_operations(s: Settings, providers: ProviderRegistry, account: Accoun
         alerts_topic_arn=alerts[s.primary_region].topic_arn, anomaly_threshold_usd=s.knobs.cost_anomaly_threshold_usd,
         cost_allocation_tags=list(s.config.tag_policy.required) if s.features.cost_allocation_tags else []))
     return alerts
+
+
+def monitoring_layers(s: Settings, t: Target, keys: RegionalBaseline, network: Network, lake: DataLake, alerts: AlertTopic,
+                      ml: dict, processing: Processing) -> dict:
+    """Alarms and dashboard, Model Monitor with its drift alarm, drift -> retraining and endpoint remediation (primary region)."""
+    k, key, topic = s.knobs, keys.keys, alerts.topic_arn
+    mm = k.model_monitoring
+    artifacts = lake.buckets["artifacts"]
+    monitor = ModelMonitor(f"{t.key}-model-monitor", ModelMonitorArgs(
+        target=t, org=s.config.org, endpoint_name=ml["endpointName"], artifacts_bucket_name=artifacts.name,
+        artifacts_bucket_arn=artifacts.arn, data_capture_prefix=DATA_CAPTURE_PREFIX, ml_key_arn=key["ml"].arn,
+        subnet_ids=network.subnet_ids, security_group_id=network.workload_sg_id, interval_hours=mm.interval_hours,
+        instance_type=mm.instance_type, features=mm.features, drift_threshold=mm.drift_threshold, alerts_topic_arn=topic,
+        model_quality=ModelQualitySpec(mm.problem_type, mm.inference_attribute, mm.probability_attribute)
+        if s.features.model_quality_monitor else None))
+    RetrainingTrigger(f"{t.key}-retraining", RetrainingTriggerArgs(
+        target=t, org=s.config.org, drift_alarm_name=monitor.drift_alarm_name, pipeline_name=ml["pipelineName"],
+        alerts_topic_arn=topic, alerts_key_arn=key["alerts"].arn))
+    monitoring = Monitoring(f"{t.key}-monitoring", MonitoringArgs(
+        target=t, org=s.config.org, alerts_topic_arn=topic, thresholds=k.alarms,
+        endpoint=EndpointWatch(ml["endpointName"], ml["variantNames"]), api=ApiWatch("rest", ml["apiName"], ml["apiStageName"]),
+        lambda_names=[ml["invokeFunctionName"], ml["batchFunctionName"]], glue_job_names=[processing.job.name],
+        extra_alarm_arns=[monitor.drift_alarm.arn]))
+    out = {"dashboardName": monitoring.dashboard.dashboard_name, "driftAlarmName": monitor.drift_alarm_name,
+           "monitoringScheduleName": monitor.schedule_name}
+    if s.features.remediation:
+        remediation = Remediation(f"{t.key}-remediation", RemediationArgs(
+            target=t, org=s.config.org, endpoint_name=ml["endpointName"], variant_names=ml["variantNames"],
+            trigger_alarm_names=monitoring.remediation_alarm_names, alerts_topic_arn=topic, alerts_key_arn=key["alerts"].arn,
+            logs_key_arn=key["logs"].arn, log_retention_days=k.log_retention_days, subnet_ids=network.subnet_ids,
+            security_group_id=network.workload_sg_id, reserved_concurrency=k.remediation_concurrency))
+        out["remediationFunctionName"] = remediation.function_name
+    return out
 
 
 def workload_stack(s: Settings, providers: ProviderRegistry) -> None:
