@@ -103,14 +103,20 @@ def _fail(console: Console, message: str, code: int) -> int:
     return code
 
 
+def _check_destroy_flags(err: Console, args: argparse.Namespace, plan: Plan) -> int | None:
+    """A usage error when a production stack would be destroyed without --confirm-destroy naming it."""
+    if args.operation != "destroy":
+        return None
+    missing = missing_destroy_confirmation(plan.stacks, args.confirm_destroy)
+    if not missing:
+        return None
+    names = ", ".join(s.name for s in missing)
+    flags = " ".join(f"--confirm-destroy {s.name}" for s in missing)
+    return _fail(err, f"destroying production stack {names} also needs {flags}", exit_codes.USAGE)
+
+
 def _confirm(err: Console, args: argparse.Namespace, plan: Plan) -> int | None:
     """None to go on, or the exit code to stop with."""
-    if args.operation == "destroy":
-        missing = missing_destroy_confirmation(plan.stacks, args.confirm_destroy)
-        if missing:
-            names = ", ".join(s.name for s in missing)
-            flags = " ".join(f"--confirm-destroy {s.name}" for s in missing)
-            return _fail(err, f"destroying production stack {names} also needs {flags}", exit_codes.USAGE)
     to_confirm = stacks_to_confirm(args.operation, plan.stacks)
     if not to_confirm or getattr(args, "yes", False):
         return None
@@ -138,6 +144,9 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_stacks(project_dir, args.stacks)
     except PlanError as exc:
         return _fail(err, str(exc), exit_codes.USAGE)
+    stop = _check_destroy_flags(err, args, plan)
+    if stop is not None:
+        return stop
 
     try:
         command = resolve_pulumi_command(args.pulumi_root)

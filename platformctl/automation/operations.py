@@ -148,7 +148,7 @@ class StackOperation:
         started = time.monotonic()
         try:
             self.stack = open_stack(self.info, self.settings, self.pulumi_home)
-        except auto_errors.CommandError as exc:
+        except Exception as exc:  # CommandError from the CLI, OSError from the workspace files
             for label, _ in checks:
                 self._result(label, Outcome.FAILED, started, message=f"cannot select stack: {describe_failure(exc)}")
             return self.results

@@ -78,6 +78,11 @@ class Runner:
         def work(op: StackOperation, done: threading.Event) -> None:
             try:
                 op.run()
+            except Exception as exc:  # a bug must fail its stack, not vanish with the thread
+                result = StackResult(op.info.name, op.info.environment, self.settings.operation, Outcome.FAILED,
+                                     message=f"internal error: {exc!r}")
+                self.sink.finished(result)
+                op.results.append(result)
             finally:
                 done.set()
 

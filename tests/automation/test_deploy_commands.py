@@ -164,7 +164,7 @@ def test_destroy_of_prod_needs_the_flag_naming_it_even_with_yes(platformctl, fak
 
     assert run.code == exit_codes.USAGE
     assert "--confirm-destroy prod" in run.err
-    assert fake_cli.calls("destroy") == []
+    assert fake_cli.calls() == []  # a usage error: refused before the CLI is even looked for
 
 
 def test_destroy_runs_dependents_first(platformctl, fake_cli: FakeCli):
@@ -359,3 +359,10 @@ def test_events_arrive_over_grpc_on_newer_clis(platformctl, fake_cli: FakeCli):
     assert any(a.startswith("tcp://") for a in fake_cli.calls("refresh")[0]["args"])
     assert run.code == exit_codes.DRIFT
     assert {r["name"] for r in run.result("dev")["changed_resources"]} == {"workload-vpc", "lake-raw"}
+
+
+def test_show_output_streams_the_cli_output_per_stack(platformctl, fake_cli: FakeCli):
+    run = platformctl("preview", "--stack", "dev", "--show-output")
+
+    assert run.code == exit_codes.OK, run.err
+    assert "[dev] Previewing preview (dev):" in run.err
