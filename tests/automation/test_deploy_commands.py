@@ -366,3 +366,37 @@ def test_show_output_streams_the_cli_output_per_stack(platformctl, fake_cli: Fak
 
     assert run.code == exit_codes.OK, run.err
     assert "[dev] Previewing preview (dev):" in run.err
+
+
+def test_a_stack_that_cannot_be_opened_fails_alone(platformctl, fake_cli: FakeCli, monkeypatch: pytest.MonkeyPatch):
+    from platformctl.automation import operations
+
+    real_open = operations.open_stack
+
+    def open_stack(info, settings, home):
+        if info.name == "dev":
+            raise PermissionError("Pulumi.dev.yaml: permission denied")
+        return real_open(info, settings, home)
+
+    monkeypatch.setattr(operations, "open_stack", open_stack)
+
+    run = platformctl("preview")
+
+    assert run.code == exit_codes.FAILED
+    assert "permission denied" in run.result("dev")["message"]
+    assert [r["outcome"] for r in run.doc["results"]] == ["succeeded", "failed", "succeeded"]
+
+
+def test_an_unexpected_error_fails_its_stack_instead_of_vanishing(platformctl, fake_cli: FakeCli,
+                                                                  monkeypatch: pytest.MonkeyPatch):
+    from platformctl.automation import operations
+
+    def broken(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(operations.StackOperation, "run", broken)
+
+    run = platformctl("refresh", "--stack", "dev")
+
+    assert run.code == exit_codes.FAILED
+    assert run.result("dev")["message"] == "internal error: RuntimeError('boom')"
