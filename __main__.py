@@ -217,7 +217,7 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
                 training_instance_type=k.training_instance_type, processing_instance_type=k.processing_instance_type,
                 inference_instance_types=sorted({v.instance_type for v in variants}), retain_home_efs=s.is_prod,
                 protect=s.protect_stateful, studio_users=list(k.studio_users), idle_timeout_minutes=k.studio_idle_timeout_minutes,
-                autopilot=s.features.autopilot))
+                autopilot=s.features.autopilot, publish_models=not s.is_prod))
         deployment = DeploymentLayer(f"{t.key}-deployment", DeploymentLayerArgs(
             target=t, org=s.config.org, vpc_id=net.vpc_id, subnet_ids=net.subnet_ids, security_group_id=net.workload_sg_id,
             ml_key_arn=key["ml"].arn, data_key_arn=key["data"].arn, logs_key_arn=key["logs"].arn,

@@ -45,7 +45,7 @@ class PipelineSpec:
     training_instance_type: str
     processing_instance_type: str
     inference_instance_types: Sequence[str]
-    model_package_group: pulumi.Input[str] | None  # ARN in the shared-services account; None: no register step
+    model_package_group: pulumi.Input[str] | None  # ARN in the shared-services account; None: evaluate only, no register step
     autopilot: bool = False
     quality_threshold: float = 0.75
     max_tuning_jobs: int = 10
@@ -177,8 +177,9 @@ def steps(spec: PipelineSpec) -> list[dict[str, Any]]:
         "PropertyFiles": [{"PropertyFileName": "EvaluationReport", "OutputName": "evaluation", "FilePath": "evaluation.json"}]}
 
     result = [prepare, baseline, tuning, evaluate]
+    register: list[dict[str, Any]] = []
     if spec.model_package_group is not None:
-        register = {"Name": "RegisterModel", "Type": "RegisterModel", "Arguments": {
+        register = [{"Name": "RegisterModel", "Type": "RegisterModel", "Arguments": {
             "ModelPackageGroupName": spec.model_package_group,
             "ModelPackageDescription": f"Trained by pipeline {spec.name}",
             # The registry's resource policy admits nothing else: approval happens in shared services.
@@ -192,15 +193,16 @@ def steps(spec: PipelineSpec) -> list[dict[str, Any]]:
             },
             "ModelMetrics": {"ModelQuality": {"Statistics": {
                 "ContentType": "application/json", "S3Uri": join(run_output(spec, "evaluation"), "evaluation.json")}}},
-        }}
-        fail = {"Name": "QualityTooLow", "Type": "Fail",
-                "Arguments": {"ErrorMessage": "the tuned model is below Parameters.QualityThreshold; nothing was registered"}}
-        result.append({"Name": "CheckQuality", "Type": "Condition", "Arguments": {
-            "Conditions": [{"Type": "GreaterThanOrEqualTo",
-                            "LeftValue": {"Std:JsonGet": {"PropertyFile": get("Steps.EvaluateModel.PropertyFiles.EvaluationReport"),
-                                                          "Path": "metrics.auc.value"}},
-                            "RightValue": get("Parameters.QualityThreshold")}],
-            "IfSteps": [register], "ElseSteps": [fail]}})
+        }}]
+    # Without a register step (accounts that only consume the registry) the check still fails weak runs visibly.
+    fail = {"Name": "QualityTooLow", "Type": "Fail",
+            "Arguments": {"ErrorMessage": "the tuned model is below Parameters.QualityThreshold; nothing was registered"}}
+    result.append({"Name": "CheckQuality", "Type": "Condition", "Arguments": {
+        "Conditions": [{"Type": "GreaterThanOrEqualTo",
+                        "LeftValue": {"Std:JsonGet": {"PropertyFile": get("Steps.EvaluateModel.PropertyFiles.EvaluationReport"),
+                                                      "Path": "metrics.auc.value"}},
+                        "RightValue": get("Parameters.QualityThreshold")}],
+        "IfSteps": register, "ElseSteps": [fail]}})
     if spec.autopilot:
         result.append({"Name": "AutoPilot", "Type": "AutoML", "Arguments": {
             "AutoMLJobConfig": {

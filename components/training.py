@@ -63,7 +63,7 @@ class TrainingLayerArgs:
     protect: bool
     studio_users: Sequence[str] = field(default_factory=list)
     idle_timeout_minutes: int = 120
-    publish_models: bool = True  # register pipeline outputs in the shared registry
+    publish_models: bool = True  # register pipeline outputs in the shared registry (dev); prod only consumes it
     autopilot: bool = False
 
 

@@ -224,7 +224,9 @@ def test_pipeline_has_the_required_steps(workload):
     types = {s["Name"]: s["Type"] for s in defn["Steps"]}
     assert {"Processing", "Training", "Tuning", "Condition"} <= set(types.values())
     (condition,) = [s for s in defn["Steps"] if s["Type"] == "Condition"]
-    assert [s["Type"] for s in condition["Arguments"]["IfSteps"]] == ["RegisterModel"]
+    # Dev publishes to the shared registry; prod only consumes it (its retraining runs evaluate, nothing more).
+    publishes = workload.stack == "dev"
+    assert [s["Type"] for s in condition["Arguments"]["IfSteps"]] == (["RegisterModel"] if publishes else [])
     assert [s["Type"] for s in condition["Arguments"]["ElseSteps"]] == ["Fail"]
     evaluation = [s for s in defn["Steps"] if s["Type"] == "Processing" and s.get("PropertyFiles")]
     assert evaluation, "an evaluation step must publish the report the condition reads"
@@ -255,11 +257,25 @@ def test_pipeline_instance_types_come_from_config(workload):
     assert types == {k["trainingInstanceType"], k.get("processingInstanceType", "ml.m5.xlarge")}
 
 
-def test_models_register_pending_approval_in_the_shared_registry(workload, snapshots):
-    (condition,) = [s for s in pipeline_definition(workload)["Steps"] if s["Type"] == "Condition"]
+def test_dev_registers_pending_approval_in_the_shared_registry(snapshots):
+    dev = snapshots["dev"]
+    (condition,) = [s for s in pipeline_definition(dev)["Steps"] if s["Type"] == "Condition"]
     (register,) = condition["Arguments"]["IfSteps"]
     assert register["Arguments"]["ModelApprovalStatus"] == "PendingManualApproval"
     assert register["Arguments"]["ModelPackageGroupName"] == snapshots["shared"].outputs["modelPackageGroupArn"]
+
+
+@pytest.mark.parametrize(("stack", "may_register"), [("dev", True), ("prod", False)])
+def test_only_dev_roles_may_register_and_never_approve(snapshots, stack, may_register):
+    snap = snapshots[stack]
+    for role in sagemaker_roles(snap):
+        (inline,) = [p for p in snap.of_type("aws:iam/rolePolicy:RolePolicy") if role.urn in p.property_dependencies.get("role", [])]
+        statements = json.loads(inline.inputs["policy"])["Statement"]
+        register = [st for st in statements if "sagemaker:CreateModelPackage" in as_list(st["Action"])]
+        assert bool(register) is may_register, role.name
+        for st in register:
+            assert st["Condition"] == {"StringEquals": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}}
+        assert not any("sagemaker:UpdateModelPackage" in as_list(st["Action"]) for st in statements)
 
 
 # -- The NVMe rule and the instance-type allow lists (units) --------------------------------------
