@@ -57,10 +57,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             outcomes.append(check_stack(stack, args.project_dir, args.packs, args.configs or (), args.preview))
         except SynthError as exc:
-            console.print(f"[red]error:[/] stack {escape(exc.stack)}: {escape(exc.message)}")
+            console.print(f"[red]error:[/] stack {escape(exc.stack)}: {escape(exc.message)}", soft_wrap=True)
             return EXIT_FAILED
         except PolicyHostError as exc:
-            console.print(f"[red]error:[/] {escape(str(exc))}")
+            console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
             return EXIT_FAILED
     if machine_output:
         sys.stdout.write(_document(args.format, outcomes))

@@ -48,7 +48,7 @@ def print_table(outcomes: Sequence[CheckOutcome], console: Console) -> None:
         for note in outcome.remediations:
             console.print(f"[cyan]remediation:[/] {escape(note)}")
         for warning in outcome.warnings:
-            console.print(f"[yellow]warning:[/] {escape(warning)}")
+            console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
         mandatory = len(outcome.mandatory)
         advisory = len(outcome.violations) - mandatory
         verdict = "[red]FAIL[/]" if mandatory else "[green]PASS[/]"

