@@ -32,20 +32,34 @@ def test_cfn_lint_finds_no_errors_or_warnings(path):
     assert not findings
 
 
-def test_deploy_role_trusts_only_operators_and_main_branch_ci():
-    roles = {k: v for k, v in template(ROOT / "bootstrap/deploy-roles.yaml")["Resources"].items() if v["Type"] == "AWS::IAM::Role"}
-    deployer = roles["PlatformDeployer"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
-    ci = next(s for s in deployer if s["Action"] == "sts:AssumeRoleWithWebIdentity")
-    assert ci["Condition"]["StringEquals"] == {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
-    subjects = ci["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]
-    assert all(":pull_request" not in s for s in subjects), "pull requests must not get the deploy role"
-    previewer = roles["PlatformPreviewer"]["Properties"]
+def roles() -> dict:
+    return {k: v["Properties"] for k, v in template(ROOT / "bootstrap/deploy-roles.yaml")["Resources"].items() if v["Type"] == "AWS::IAM::Role"}
+
+
+def test_ci_enters_only_through_the_automation_account():
+    deploy_ci = roles()["PlatformAutomation"]["AssumeRolePolicyDocument"]["Statement"][0]
+    subjects = deploy_ci["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]
+    assert all(":pull_request" not in s for s in subjects), "pull requests must not get the deploy path"
+    preview_ci = roles()["PlatformPreviewAutomation"]["AssumeRolePolicyDocument"]["Statement"][0]
+    assert preview_ci["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"].endswith(":pull_request")
+    for name, target in (("PlatformAutomation", "PlatformDeployer"), ("PlatformPreviewAutomation", "PlatformPreviewer")):
+        (st,) = roles()[name]["Policies"][0]["PolicyDocument"]["Statement"]
+        assert st["Action"] == "sts:AssumeRole" and st["Resource"].endswith(f":role/{target}")
+
+
+def test_deploy_role_trusts_operators_and_the_deploy_automation_only():
+    statements = {s["Sid"]: s for s in roles()["PlatformDeployer"]["AssumeRolePolicyDocument"]["Statement"]}
+    assert set(statements) == {"Operators", "Automation"}
+    pinned = statements["Automation"]["Condition"]["ArnEquals"]["aws:PrincipalArn"]
+    assert pinned.endswith(":role/PlatformAutomation")
+    previewer = roles()["PlatformPreviewer"]
     assert previewer["ManagedPolicyArns"] == ["arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess"]
+    (st,) = previewer["AssumeRolePolicyDocument"]["Statement"]
+    assert st["Condition"]["ArnEquals"]["aws:PrincipalArn"].endswith(":role/PlatformPreviewAutomation")
 
 
 def test_guardrail_policies_pass_parliament():
-    roles = template(ROOT / "bootstrap/deploy-roles.yaml")["Resources"]
-    for policy in roles["PlatformDeployer"]["Properties"]["Policies"]:
+    for policy in roles()["PlatformDeployer"]["Policies"]:
         doc = policy["PolicyDocument"]
         # Resolve the one substitution parliament cannot know.
         for st in doc["Statement"]:
