@@ -104,9 +104,7 @@ class Backup(pulumi.ComponentResource):
 
         role = aws.iam.Role(
             f"{name}-role", path=PLATFORM_ROLE_PATH,  # the lake's perimeter admits platform roles by path
-            # AWS Backup's documented trust carries no source conditions; it assumes the role for this account's plan only.
-            assume_role_policy=iam.document([{"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"},
-                                               "Action": "sts:AssumeRole"}]),
+            assume_role_policy=iam.service_trust("backup.amazonaws.com", t.account_id),
             description="AWS Backup: back up and restore resources tagged backup=true", opts=t.opts(self))
         attachments = [
             aws.iam.RolePolicyAttachment(f"{name}-role-{arn.rsplit('/', 1)[1]}", role=role.name, policy_arn=arn, opts=t.opts(self))

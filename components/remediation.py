@@ -92,9 +92,7 @@ class Remediation(pulumi.ComponentResource):
         endpoint_arn = pulumi.Output.from_input(args.endpoint_name).apply(lambda n: t.arn("sagemaker", f"endpoint/{n.lower()}"))
         role = aws.iam.Role(
             f"{name}-role",
-            # Lambda's documented execution-role trust carries no source conditions.
-            assume_role_policy=iam.document([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                                               "Action": "sts:AssumeRole"}]),
+            assume_role_policy=iam.service_trust("lambda.amazonaws.com", t.account_id),
             description="Endpoint remediation: resize one endpoint's variants within their autoscaling bounds", opts=t.opts(self))
         aws.iam.RolePolicy(f"{name}-role", role=role.id, policy=iam.document([
             iam.allow(["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"], endpoint_arn, sid="ThisEndpointOnly"),
