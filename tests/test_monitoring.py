@@ -500,3 +500,37 @@ def test_cost_allocation_tags_activate_the_required_tags(flipped_dev):
     tags = flipped_dev.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag")
     assert sorted(t.inputs["tagKey"] for t in tags) == sorted(settings_of(flipped_dev).config.tag_policy.required)
     assert all(t.inputs["status"] == "Active" for t in tags)
+
+
+# -- configuration errors name the key and the fix ------------------------------------------------------------------
+def raw_config(snap: Snapshot) -> dict:
+    ns = "aiplatform:"
+    return {k[len(ns):]: json.loads(json.dumps(v)) for k, v in snap.config.items() if k.startswith(ns)}
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    ({"intervalHours": 5}, "knobs.modelMonitoring.intervalHours"),
+    ({"features": []}, "knobs.modelMonitoring.features"),
+    ({"features": [f"c{i}" for i in range(11)]}, "knobs.modelMonitoring.features"),
+    ({"features": ["has space"]}, "knobs.modelMonitoring.features[0]"),
+    ({"instanceType": "m5.large"}, "knobs.modelMonitoring.instanceType"),
+])
+def test_bad_model_monitoring_settings_are_reported_by_key(snapshots, change, key):
+    from config import ConfigError
+
+    raw = raw_config(snapshots["dev"])
+    raw["knobs"]["modelMonitoring"] = {**raw["knobs"]["modelMonitoring"], **change}
+    with pytest.raises(ConfigError) as info:
+        validate(raw, "dev", "aiplatform")
+    assert [p.key for p in info.value.problems] == [key]
+    assert info.value.problems[0].fix
+
+
+def test_a_primary_region_without_a_known_monitor_image_fails_clearly():
+    import pulumi
+
+    from components.model_monitor import MODEL_MONITOR_REGISTRIES, model_monitor_image
+
+    assert model_monitor_image("us-west-2") == f"{MODEL_MONITOR_REGISTRIES['us-west-2']}.dkr.ecr.us-west-2.amazonaws.com/sagemaker-model-monitor-analyzer"
+    with pytest.raises(pulumi.RunError, match="regions.primary"):
+        model_monitor_image("il-central-1")
