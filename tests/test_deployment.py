@@ -16,7 +16,9 @@ import pytest
 import yaml
 
 from components.deployment import Variant, endpoint_volume_key, scaling_resource_id
+from config import ConfigError, validate
 from platformctl.offline import synth_all
+from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
 from tests.conftest import ROOT, policy_docs
 from tests.iam_lint import kind_of, lint
@@ -40,8 +42,12 @@ def deps(snap: Snapshot, record: ResourceRecord, prop: str, type_: str | None = 
     return [snap.by_urn[u] for u in record.property_dependencies.get(prop, []) if type_ is None or snap.by_urn[u].type == type_]
 
 
+LAYER = "aiplatform:deployment:DeploymentLayer"
+
+
 def in_region(snap: Snapshot, type_: str, region: str = "us-east-1") -> list[ResourceRecord]:
-    return [r for r in snap.of_type(type_) if region_of(snap, r) == region]
+    """This layer's records of ``type_`` in ``region``."""
+    return [r for r in snap.of_type(type_) if region_of(snap, r) == region and snap.layer_of(r) == LAYER]
 
 
 def ml_key(snap: Snapshot, code: str = "use1") -> ResourceRecord:
@@ -141,7 +147,7 @@ def test_invoke_function_calls_only_our_endpoint(workload):
 
 def test_batch_transform_runs_on_a_schedule_with_kms(workload):
     fn = function(workload, "batch-transform")
-    (schedule,) = workload.of_type("aws:scheduler/schedule:Schedule")
+    (schedule,) = in_region(workload, "aws:scheduler/schedule:Schedule")
     assert fn.urn in schedule.property_dependencies["target"]
     assert schedule.inputs["target"]["deadLetterConfig"]["arn"].startswith("arn:aws:sqs:")
     assert deps(workload, schedule, "kmsKeyArn", "aws:kms/key:Key") == [ml_key(workload)]
@@ -186,7 +192,8 @@ def gpu_prod(tmp_path_factory) -> Snapshot:
 
 
 def test_nvme_endpoint_config_has_no_volume_key_but_capture_stays_encrypted(gpu_prod):
-    for config in gpu_prod.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration"):
+    for config in [c for c in gpu_prod.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+                   if gpu_prod.layer_of(c) == LAYER]:
         assert not config.inputs.get("kmsKeyArn"), f"AWS rejects a volume key on ml.g5: {config.name}"
         assert config.inputs["dataCaptureConfig"]["kmsKeyId"].startswith("arn:aws:kms:")
     assert any("NVMe" in w for w in gpu_prod.warnings), "the program must say why the key is left out"
@@ -320,3 +327,45 @@ def test_ml_layer_policies_pass_parliament_and_grant_no_star_on_star(stack):
                 if st["Effect"] == "Allow" and "Principal" not in st:
                     assert not ("*" in as_list(st["Resource"]) and {"*", "iam:PassRole"} & set(as_list(st["Action"]))), record.name
     assert checked >= (4 if stack.stack == "shared" else 10)
+
+
+# -- config validation of the deployment knobs ---------------------------------------------------------
+
+
+def config_problems(stack: str, mutate) -> dict[str, str]:
+    data = {k.split(":", 1)[1]: json.loads(json.dumps(v)) for k, v in load_stack_config(ROOT, stack).raw.items()
+            if k.startswith("aiplatform:")}
+    mutate(data)
+    with pytest.raises(ConfigError) as info:
+        validate(data, stack, "aiplatform")
+    return {p.key: p.fix for p in info.value.problems}
+
+
+def endpoint(**values):
+    def mutate(data):
+        data["knobs"].setdefault("endpoint", {}).update(values)
+    return mutate
+
+
+@pytest.mark.parametrize(("mutate", "key"), [
+    (endpoint(variants=[{"name": "a", "instanceType": "ml.m5.large"}, {"name": "b", "instanceType": "ml.g5.xlarge"}]),
+     "knobs.endpoint.variants"),
+    (endpoint(variants=[{"name": "a"}, {"name": "a"}]), "knobs.endpoint.variants[1].name"),
+    (endpoint(variants=[{"name": "a", "minInstances": 3, "maxInstances": 2}]), "knobs.endpoint.variants[0].maxInstances"),
+    (endpoint(variants=[]), "knobs.endpoint.variants"),
+    (endpoint(batchSchedule="every night"), "knobs.endpoint.batchSchedule"),
+    (endpoint(modelPackageArn="arn:aws:s3:::bucket/model.tar.gz"), "knobs.endpoint.modelPackageArn"),
+    (endpoint(variants=[{"name": "a", "instanceType": "ml.trn1.2xlarge"}]), "knobs.endpoint.variants[0].instanceType"),
+    (lambda d: d["features"].update(standbyEndpoint=True), "features.standbyEndpoint"),
+])
+def test_bad_deployment_config_is_named_with_a_fix(mutate, key):
+    found = config_problems("dev", mutate)  # dev has no DR region: the standby case must fail there
+    assert key in found and found[key]
+
+
+def test_a_valid_approved_version_is_accepted():
+    data = {k.split(":", 1)[1]: json.loads(json.dumps(v)) for k, v in load_stack_config(ROOT, "prod").raw.items()
+            if k.startswith("aiplatform:")}
+    arn = "arn:aws:sagemaker:us-east-1:222222222222:model-package/acme-ml-models/3"
+    data["knobs"]["endpoint"]["modelPackageArn"] = arn
+    assert validate(data, "prod", "aiplatform").knobs.endpoint.model_package_arn == arn

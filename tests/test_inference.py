@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 
 from components.inference import MANAGED_RULE_GROUPS, waf_rules
+from config import ConfigError, validate
+from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
+from tests.conftest import ROOT
 from tests.iam_lint import lint
 
 AUTHORIZATION = {"iam": "AWS_IAM", "cognito": "COGNITO_USER_POOLS", "apiKey": "NONE"}
@@ -22,9 +25,17 @@ def deps(snap: Snapshot, record: ResourceRecord, prop: str, type_: str | None = 
     return [snap.by_urn[u] for u in record.property_dependencies.get(prop, []) if type_ is None or snap.by_urn[u].type == type_]
 
 
+LAYER = "aiplatform:inference:InferenceLayer"
+
+
 def only(snap: Snapshot, type_: str) -> ResourceRecord:
-    (record,) = snap.of_type(type_)
+    """The one record of ``type_`` this layer registered."""
+    (record,) = [r for r in snap.of_type(type_) if snap.layer_of(r) == LAYER]
     return record
+
+
+def mine(snap: Snapshot, type_: str) -> list[ResourceRecord]:
+    return [r for r in snap.of_type(type_) if snap.layer_of(r) == LAYER]
 
 
 def routes(snap: Snapshot) -> dict[str, str]:
@@ -32,13 +43,13 @@ def routes(snap: Snapshot) -> dict[str, str]:
 
 
 def method_for(snap: Snapshot, path: str) -> ResourceRecord:
-    (resource,) = [r for r in snap.of_type("aws:apigateway/resource:Resource") if r.inputs["pathPart"] == path]
-    (method,) = [m for m in snap.of_type("aws:apigateway/method:Method") if resource.urn in m.property_dependencies["resourceId"]]
+    (resource,) = [r for r in mine(snap, "aws:apigateway/resource:Resource") if r.inputs["pathPart"] == path]
+    (method,) = [m for m in mine(snap, "aws:apigateway/method:Method") if resource.urn in m.property_dependencies["resourceId"]]
     return method
 
 
 def test_every_configured_route_exists_with_its_authentication(workload):
-    methods = workload.of_type("aws:apigateway/method:Method")
+    methods = mine(workload, "aws:apigateway/method:Method")
     assert len(methods) == len(routes(workload)) >= 3
     for path, auth in routes(workload).items():
         method = method_for(workload, path)
@@ -48,7 +59,7 @@ def test_every_configured_route_exists_with_its_authentication(workload):
 
 
 def test_no_method_without_authorization(workload):
-    for method in workload.of_type("aws:apigateway/method:Method"):
+    for method in mine(workload, "aws:apigateway/method:Method"):
         authorized = method.inputs["authorization"] in ("AWS_IAM", "COGNITO_USER_POOLS") or method.inputs.get("apiKeyRequired") is True
         assert authorized, f"{method.name} is open to anyone"
 
@@ -87,17 +98,18 @@ def test_requests_are_validated_against_a_model(workload):
     model = only(workload, "aws:apigateway/model:Model")
     schema = json.loads(model.inputs["schema"])
     assert schema["required"] == ["instances"] and schema["additionalProperties"] is False
-    for method in workload.of_type("aws:apigateway/method:Method"):
+    for method in mine(workload, "aws:apigateway/method:Method"):
         assert validator.urn in method.property_dependencies["requestValidatorId"]
         assert method.inputs["requestModels"] == {"application/json": model.inputs["name"]}
 
 
 def test_routes_invoke_the_inference_lambda_with_a_scoped_permission(workload):
     fn = workload.one("aws:lambda/function:Function", "use1-invoke-endpoint")
-    for integration in workload.of_type("aws:apigateway/integration:Integration"):
+    for integration in mine(workload, "aws:apigateway/integration:Integration"):
         assert integration.inputs["type"] == "AWS_PROXY"
         assert fn.urn in integration.property_dependencies["uri"]
-    permissions = workload.of_type("aws:lambda/permission:Permission")
+    permissions = [p for p in workload.of_type("aws:lambda/permission:Permission")
+                   if workload.layer_of(p) == LAYER]
     assert {p.inputs["sourceArn"].rsplit("/POST/", 1)[1] for p in permissions if fn.urn in p.property_dependencies["function"]} == set(
         routes(workload))
     for permission in permissions:
@@ -187,3 +199,25 @@ def test_waf_rules_units(limit):
     assert [r["name"] for r in rules[:-1]] == list(MANAGED_RULE_GROUPS)
     assert rules[-1]["statement"]["rate_based_statement"]["limit"] == limit
     assert all("none" in r["override_action"] for r in rules[:-1]), "managed groups keep their own block actions"
+
+
+def api_problems(**values) -> dict[str, str]:
+    data = {k.split(":", 1)[1]: json.loads(json.dumps(v)) for k, v in load_stack_config(ROOT, "dev").raw.items()
+            if k.startswith("aiplatform:")}
+    data["knobs"]["api"].update(values)
+    with pytest.raises(ConfigError) as info:
+        validate(data, "dev", "aiplatform")
+    return {p.key: p.fix for p in info.value.problems}
+
+
+@pytest.mark.parametrize(("values", "key"), [
+    ({"routes": [{"path": "predict", "auth": "none"}]}, "knobs.api.routes[0].auth"),
+    ({"routes": [{"path": "predict", "auth": "iam"}, {"path": "predict", "auth": "apiKey"}]}, "knobs.api.routes[1].path"),
+    ({"routes": []}, "knobs.api.routes"),
+    ({"routes": [{"path": "Predict/All", "auth": "iam"}]}, "knobs.api.routes[0].path"),
+    ({"rateLimit": 100, "burstLimit": 10}, "knobs.api.burstLimit"),
+    ({"wafRateLimit": 5}, "knobs.api.wafRateLimit"),
+])
+def test_bad_api_config_is_named(values, key):
+    found = api_problems(**values)
+    assert key in found and found[key], found

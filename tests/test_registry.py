@@ -7,7 +7,10 @@ import json
 import pytest
 
 from components.registry import lifecycle_policy, model_group_policy
+from config import ConfigError, validate
+from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
+from tests.conftest import ROOT
 from tests.iam_lint import lint
 
 SHARED_SERVICES = "222222222222"
@@ -172,3 +175,12 @@ def test_lifecycle_keeps_the_configured_number_of_images(keep):
     rules = json.loads(lifecycle_policy(keep))["rules"]
     (count,) = [r for r in rules if r["selection"]["countType"] == "imageCountMoreThan"]
     assert count["selection"]["countNumber"] == keep
+
+
+def test_registry_accounts_must_be_members():
+    data = {k.split(":", 1)[1]: json.loads(json.dumps(v)) for k, v in load_stack_config(ROOT, "shared").raw.items()
+            if k.startswith("aiplatform:")}
+    data["knobs"]["modelRegistry"] = {"publishers": ["999999999999"], "consumers": [PROD]}
+    with pytest.raises(ConfigError) as info:
+        validate(data, "shared", "aiplatform")
+    assert [p.key for p in info.value.problems] == ["knobs.modelRegistry.publishers[0]"]
