@@ -27,18 +27,23 @@ def allow(actions: Sequence[str], resources: Any, sid: str | None = None, condit
     return st
 
 
+# A positive condition on a key the caller does not send never matches, so pinning a trust policy to
+# aws:SourceAccount locks the service out where it does not send the key. CloudTrail's CloudWatch Logs
+# delivery is known not to (pinning it stops delivery); its role is only usable through the trail's
+# own configuration in this account, which needs iam:PassRole here.
+SERVICES_WITHOUT_SOURCE_CONTEXT = frozenset({"cloudtrail.amazonaws.com"})
+
+
 def service_trust(services: Sequence[str] | str, account_id: str, source_arn: Any = None) -> pulumi.Output[str]:
-    """Trust policy for AWS services, pinned to this account (confused-deputy protection)."""
+    """Trust policy for AWS services, pinned to this account (confused-deputy protection) where the service allows."""
     services = [services] if isinstance(services, str) else list(services)
-    condition: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account_id}}
-    if source_arn is not None:
-        condition["ArnLike"] = {"aws:SourceArn": source_arn}
-    return document([{
-        "Effect": "Allow",
-        "Principal": {"Service": services if len(services) > 1 else services[0]},
-        "Action": "sts:AssumeRole",
-        "Condition": condition,
-    }])
+    st: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": services if len(services) > 1 else services[0]},
+                          "Action": "sts:AssumeRole"}
+    if not SERVICES_WITHOUT_SOURCE_CONTEXT.intersection(services):
+        st["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
+        if source_arn is not None:
+            st["Condition"]["ArnLike"] = {"aws:SourceArn": source_arn}
+    return document([st])
 
 
 def account_trust(principal_arns: Sequence[Any], external_id: str | None = None) -> pulumi.Output[str]:

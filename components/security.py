@@ -134,13 +134,12 @@ class AccountBaseline(pulumi.ComponentResource):
             ignore_public_acls=True, restrict_public_buckets=True, opts=t.opts(self))
 
         trail = trail_name(args.org)
-        trail_arn = f"arn:aws:cloudtrail:{t.region}:{acct}:trail/{trail}"
         log_group = aws.cloudwatch.LogGroup(
             f"{t.account.name}-trail-logs", name=f"/aws/cloudtrail/{trail}", kms_key_id=args.logs_key_arn,
             retention_in_days=args.log_retention_days, opts=stateful)
         delivery_role = aws.iam.Role(
             f"{t.account.name}-trail-delivery",
-            assume_role_policy=iam.service_trust("cloudtrail.amazonaws.com", acct, trail_arn),
+            assume_role_policy=iam.service_trust("cloudtrail.amazonaws.com", acct),
             description="CloudTrail delivery to CloudWatch Logs", opts=t.opts(self))
         aws.iam.RolePolicy(
             f"{t.account.name}-trail-delivery",

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from components.iam import SERVICES_WITHOUT_SOURCE_CONTEXT
 from tests.conftest import STACKS, policy_docs
 from tests.iam_lint import kind_of, lint
 
@@ -49,7 +50,8 @@ def test_trust_policies_never_trust_a_whole_account_or_everyone(stack):
             assert principal != "*", r.urn
             for arn in as_list(principal.get("AWS", [])):
                 assert not arn.endswith(":root"), f"{r.urn} trusts all of {arn}"
-            if "Service" in principal:
+            services = set(as_list(principal.get("Service", [])))
+            if services and not services & SERVICES_WITHOUT_SOURCE_CONTEXT:
                 assert "aws:SourceAccount" in str(st.get("Condition")), f"{r.urn}: service trust without aws:SourceAccount"
 
 
