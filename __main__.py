@@ -208,7 +208,7 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
         uris, repo_arns, registry_key_arns = images(region)
         if not standby:
             training = TrainingLayer(f"{t.key}-training", TrainingLayerArgs(
-                target=t, org=s.config.org, environment=s.environment, vpc_id=net.vpc_id, subnet_ids=net.subnet_ids,
+                target=t, org=s.config.org, vpc_id=net.vpc_id, subnet_ids=net.subnet_ids,
                 security_group_id=net.workload_sg_id, ml_key_arn=key["ml"].arn, data_key_arn=key["data"].arn,
                 curated_bucket_arn=lake.buckets["curated"].arn, curated_bucket_name=lake.buckets["curated"].name,
                 artifacts_bucket_arn=lake.buckets["artifacts"].arn, artifacts_bucket_name=lake.buckets["artifacts"].name,

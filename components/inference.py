@@ -144,8 +144,9 @@ class InferenceLayer(pulumi.ComponentResource):
             route_resources += [method, integration]
 
         fingerprint = hashlib.sha256(json.dumps([[r.path, r.auth] for r in args.routes] + [REQUEST_SCHEMA]).encode()).hexdigest()
+        # API Gateway serves a snapshot: redeploy when routes, validation or the integrated function change.
         deployment = aws.apigateway.Deployment(
-            f"{t.key}-inference-deployment", rest_api=self.api.id, triggers={"routes": fingerprint},
+            f"{t.key}-inference-deployment", rest_api=self.api.id, triggers={"routes": fingerprint, "function": args.function_arn},
             opts=t.opts(self, depends_on=route_resources))
         self.access_logs = aws.cloudwatch.LogGroup(
             f"{t.key}-inference-access-logs", name=f"/aws/apigateway/{self.api_name}/access", kms_key_id=args.logs_key_arn,
@@ -201,9 +202,8 @@ class InferenceLayer(pulumi.ComponentResource):
                              "require_symbols": True, "temporary_password_validity_days": 1},
             deletion_protection="ACTIVE" if args.protect else "INACTIVE",
             opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect))
-        identifier = f"{self.api_name}"
         server = aws.cognito.ResourceServer(
-            f"{t.key}-inference-resource-server", user_pool_id=pool.id, identifier=identifier, name=self.api_name,
+            f"{t.key}-inference-resource-server", user_pool_id=pool.id, identifier=self.api_name, name=self.api_name,
             scopes=[{"scope_name": "invoke", "scope_description": "call the prediction routes"}], opts=t.opts(self))
         scope = pulumi.Output.concat(server.identifier, "/invoke")
         aws.cognito.UserPoolClient(

@@ -41,7 +41,6 @@ Input = pulumi.Input
 class TrainingLayerArgs:
     target: Target
     org: str
-    environment: str
     vpc_id: Input[str]
     subnet_ids: Input[Sequence[str]]  # the isolated tier
     security_group_id: Input[str]  # the workload security group
