@@ -14,11 +14,16 @@ EXEMPT = {
     "identity": set(),
     "resource": {"RESOURCE_STAR"},
     "trust": {"MALFORMED"},
+    "ecr": {"RESOURCE_STAR", "MALFORMED"},
 }
 TRUST_INPUTS = {"assumeRolePolicy"}
+# ECR rejects a Resource element in repository policies: the repository is implied.
+IMPLIED_RESOURCE_TYPES = {"aws:ecr/repositoryPolicy:RepositoryPolicy", "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate"}
 
 
-def kind_of(input_name: str, doc: dict[str, Any]) -> str:
+def kind_of(input_name: str, doc: dict[str, Any], resource_type: str = "") -> str:
+    if resource_type in IMPLIED_RESOURCE_TYPES:
+        return "ecr"
     if input_name in TRUST_INPUTS:
         return "trust"
     if any("Principal" in st or "NotPrincipal" in st for st in doc.get("Statement", [])):
@@ -30,6 +35,6 @@ def lint(doc: dict[str, Any], kind: str = "identity") -> list[str]:
     """Findings AWS (or a reviewer) would object to, as 'ISSUE: detail' strings."""
     policy = parliament.analyze_policy_string(json.dumps(doc))
     findings = [f for f in policy.findings if f.issue not in EXEMPT[kind]]
-    if kind == "trust":  # the only MALFORMED finding a trust policy may carry is the missing Resource
+    if kind in ("trust", "ecr"):  # the only MALFORMED finding these may carry is the missing Resource
         findings += [f for f in policy.findings if f.issue == "MALFORMED" and "Resource" not in str(f.detail)]
     return [f"{f.issue}: {f.detail}" for f in findings]

@@ -26,7 +26,7 @@ def test_stacks_build_policy_documents(stack):
 
 
 def test_every_document_passes_parliament(stack):
-    failures = [f"{r.type} {r.name} ({key}): {finding}" for r, key, doc in documents(stack) for finding in lint(doc, kind_of(key, doc))]
+    failures = [f"{r.type} {r.name} ({key}): {finding}" for r, key, doc in documents(stack) for finding in lint(doc, kind_of(key, doc, r.type))]
     assert not failures, "\n".join(failures)
 
 
