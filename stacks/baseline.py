@@ -1,0 +1,43 @@
+"""The StackSet-style security baseline of one account: regional part per region, account part once."""
+
+import pulumi
+
+from components.kms import domain_specs
+from components.providers import ProviderRegistry
+from components.security import (
+    AccountBaseline,
+    AccountBaselineArgs,
+    CentralLogging,
+    ConfigRecording,
+    ConfigRecordingArgs,
+    RegionalBaseline,
+    RegionalBaselineArgs,
+)
+from config import Settings
+from config.schema import Account
+
+
+def security_baseline(s: Settings, providers: ProviderRegistry, account: Account, role: str,
+                      central: CentralLogging | pulumi.Output, keys: dict[str, RegionalBaseline] | None = None) -> dict[str, RegionalBaseline]:
+    """The StackSet-style baseline of one account: regional part per region, account part once."""
+    f = s.features
+    keys = dict(keys or {})
+    for region in s.regions:
+        if region in keys:
+            continue
+        t = providers.target(account, region)
+        keys[region] = RegionalBaseline(f"{t.key}-baseline", RegionalBaselineArgs(
+            target=t, org=s.config.org, key_specs=domain_specs(role, t, s.config.accounts.members), deletion_window_days=s.knobs.kms_deletion_window_days,
+            protect=s.protect_stateful, is_primary=region == s.primary_region, macie=f.macie, security_hub=f.security_hub,
+            guard_duty=f.guard_duty))
+    primary = providers.target(account, s.primary_region)
+    auditors = [] if account.id == s.config.accounts.security.id else [s.role_arn(s.config.accounts.security)]
+    account_part = AccountBaseline(f"{account.name}-account-baseline", AccountBaselineArgs(
+        target=primary, org=s.config.org, central_logging=central, logs_key_arn=keys[s.primary_region].keys["logs"].arn,
+        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, audit_principals=auditors, aws_config=f.aws_config))
+    if account_part.config_role_arn is not None:
+        for region in s.regions:
+            t = providers.target(account, region)
+            ConfigRecording(f"{t.key}-config", ConfigRecordingArgs(
+                target=t, role_arn=account_part.config_role_arn, central_logging=central, is_primary=region == s.primary_region))
+    return keys

@@ -1,0 +1,81 @@
+"""The shared stack: log archive (security account), registries, model delivery and build VPC (shared services)."""
+
+import pulumi
+
+from components.cicd import DeliveryStage, ModelDelivery, ModelDeliveryArgs
+from components.kms import domain_specs
+from components.log_archive import LogArchive, LogArchiveArgs
+from components.network import BUILD_INTERFACE_SERVICES, Network, NetworkArgs
+from components.providers import ProviderRegistry, Target
+from components.registry import Registries, RegistriesArgs
+from components.security import (
+    CentralLogging,
+    RegionalBaseline,
+    RegionalBaselineArgs,
+)
+from config import Settings
+from stacks.baseline import security_baseline
+
+
+def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
+    accts = s.config.accounts
+    security = providers.target(accts.security, s.primary_region)
+    # The archive's own access logs need the security account's logs key before the rest of its baseline.
+    security_primary = RegionalBaseline(f"{security.key}-baseline", RegionalBaselineArgs(
+        target=security, org=s.config.org, key_specs=domain_specs("security", security),
+        deletion_window_days=s.knobs.kms_deletion_window_days, protect=s.protect_stateful, is_primary=True,
+        macie=s.features.macie, security_hub=s.features.security_hub, guard_duty=s.features.guard_duty))
+    archive = LogArchive("log-archive", LogArchiveArgs(
+        target=security, org=s.config.org, source_accounts=[*accts.members, accts.security.id, accts.shared_services.id],
+        logs_key_arn=security_primary.keys["logs"].arn, deletion_window_days=30, retention_days=s.knobs.log_retention_days))
+    central = CentralLogging(archive.bucket_name, archive.key_arn)
+    security_baseline(s, providers, accts.security, "security", central, {s.primary_region: security_primary})
+    services_keys = security_baseline(s, providers, accts.shared_services, "shared-services", central)
+
+    services = providers.target(accts.shared_services, s.primary_region)
+    build = Network(f"{services.key}-build-network", NetworkArgs(
+        target=services, cidr=accts.shared_services.vpc_cidrs[s.primary_region], az_count=s.config.network.az_count,
+        logs_key_arn=services_keys[s.primary_region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
+        protect=s.protect_stateful, tier="build", interface_services=BUILD_INTERFACE_SERVICES))
+
+    pulumi.export("logArchiveBucketName", archive.bucket_name)
+    pulumi.export("logArchiveBucketArn", archive.bucket_arn)
+    pulumi.export("logArchiveKeyArn", archive.key_arn)
+    pulumi.export("buildVpcId", build.vpc_id)
+
+    # Container images and the model registry: pulled and read by the workload accounts.
+    dr = s.dr_region
+    registries = Registries(f"{services.key}-registries", RegistriesArgs(
+        target=services, org=s.config.org, artifacts_key_arn=services_keys[s.primary_region].keys["artifacts"].arn,
+        member_accounts=list(accts.members), protect=s.protect_stateful,
+        dr_target=providers.target(accts.shared_services, dr) if dr else None,
+        dr_artifacts_key_arn=services_keys[dr].keys["artifacts"].arn if dr else None,
+        publishers=list(s.knobs.model_registry.publishers), consumers=list(s.knobs.model_registry.consumers)))
+    pulumi.export("ecrRegistryId", registries.registry_id)
+    pulumi.export("ecrRepositoryNames", registries.repository_names)
+    pulumi.export("ecrRepositoryArns", registries.repository_arns)
+    pulumi.export("ecrRepositoryUrls", registries.repository_urls)
+    pulumi.export("registryKeyArns", {region: services_keys[region].keys["artifacts"].arn for region in s.regions})
+    pulumi.export("modelPackageGroupName", registries.model_package_group_name)
+    pulumi.export("modelPackageGroupArn", registries.model_package_group_arn)
+    pulumi.export("modelDelivery", model_delivery(s, services, services_keys[s.primary_region], build, registries))
+
+
+def model_delivery(s: Settings, services: Target, keys: RegionalBaseline, build: Network, registries: Registries) -> dict:
+    """The model/container delivery pipeline; returns what the workload stacks' deploy targets read."""
+    md = s.knobs.model_delivery
+    delivery = ModelDelivery(f"{services.key}-model-delivery", ModelDeliveryArgs(
+        target=services, org=s.config.org, artifacts_key_arn=keys.keys["artifacts"].arn, logs_key_arn=keys.keys["logs"].arn,
+        alerts_key_arn=keys.keys["alerts"].arn, build_vpc_id=build.vpc_id, build_subnet_ids=build.subnet_ids,
+        build_security_group_id=build.workload_sg_id, source_provider=md.source_provider.value, repository=md.repository,
+        branch=md.branch, stages=[DeliveryStage(e.name, e.account_id, e.region or s.primary_region, e.approval) for e in md.environments],
+        image_repository_url=registries.repository_urls["inference"], image_repository_arn=registries.repository_arns["inference"],
+        evaluation_metric=md.evaluation_metric, evaluation_threshold=md.evaluation_threshold, higher_is_better=md.higher_is_better,
+        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, notification_emails=list(s.knobs.alert_emails)))
+    return {
+        "pipelineName": delivery.pipeline_name, "pipelineRoleArn": delivery.pipeline_role_arn,
+        # The only principals the workload deploy roles trust.
+        "deployerRoleArns": [delivery.deployer_role_arn], "artifactBucketArn": delivery.artifact_bucket_arn,
+        "artifactKeyArn": keys.keys["artifacts"].arn, "imageRepositoryArns": [registries.repository_arns["inference"]],
+        "notificationTopicArn": delivery.topic_arn, "sourceConnectionArn": delivery.connection_arn,
+    }
