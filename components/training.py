@@ -64,6 +64,8 @@ class TrainingLayerArgs:
     idle_timeout_minutes: int = 120
     publish_models: bool = True  # register pipeline outputs in the shared registry (dev); prod only consumes it
     autopilot: bool = False
+    # The curated zone's catalog database: Studio users query it (e.g. with Athena) through Lake Formation grants.
+    curated_database_name: Input[str] | None = None
 
 
 class TrainingLayer(pulumi.ComponentResource):
@@ -153,6 +155,7 @@ class TrainingLayer(pulumi.ComponentResource):
             iam.allow(["sagemaker:StartPipelineExecution", "sagemaker:StopPipelineExecution", "sagemaker:RetryPipelineExecution"],
                       [pipeline_arn, f"{pipeline_arn}/execution/*"], sid="RunTrainingPipeline"),
             smi.pass_role_statement([self.studio_role.arn, self.pipeline_role.arn]),
+            *(catalog_read_statements(region, account, args.curated_database_name) if args.curated_database_name else []),
         ]), opts=t.opts(self))
         aws.iam.RolePolicy(f"{t.key}-pipeline-access", role=self.pipeline_role.id, policy=iam.document([
             *common, smi.pass_role_statement([self.pipeline_role.arn]),
@@ -192,3 +195,16 @@ class TrainingLayer(pulumi.ComponentResource):
             "space_storage_settings": {"default_ebs_storage_settings": {"default_ebs_volume_size_in_gb": 5,
                                                                         "maximum_ebs_volume_size_in_gb": 100}},
         }
+
+
+def catalog_read_statements(region: str, account: str, database: Input[str]) -> list[dict]:
+    """Read the curated catalog; Lake Formation vends the data (the grant itself lives with the processing layer)."""
+    arns = pulumi.Output.from_input(database).apply(lambda db: [
+        f"arn:aws:glue:{region}:{account}:catalog", f"arn:aws:glue:{region}:{account}:database/{db}",
+        f"arn:aws:glue:{region}:{account}:table/{db}/*"])
+    return [
+        iam.allow(["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition",
+                   "glue:GetPartitions"], arns, sid="ReadCuratedCatalog"),
+        # GetDataAccess has no resource-level permissions; Lake Formation grants decide what is vended.
+        iam.allow(["lakeformation:GetDataAccess"], "*", sid="LakeFormationCredentials"),
+    ]

@@ -7,6 +7,7 @@ from components.deploy_target import DeployTarget, DeployTargetArgs
 from components.deployment import DeploymentLayer, DeploymentLayerArgs, Variant
 from components.inference import InferenceLayer, InferenceLayerArgs, Route
 from components.network import Network
+from components.processing import Processing
 from components.providers import ProviderRegistry, Target
 from components.registry import IMAGE_KINDS, image_uri
 from components.security import (
@@ -18,7 +19,8 @@ from config.schema import Account
 
 
 def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: dict[str, RegionalBaseline],
-              networks: dict[str, Network], lakes: dict[str, DataLake], shared: pulumi.StackReference) -> dict[str, dict]:
+              networks: dict[str, Network], lakes: dict[str, DataLake], shared: pulumi.StackReference,
+              processing: Processing) -> dict[str, dict]:
     """Training, deployment and inference in the primary region; a standby endpoint in the DR region if enabled.
 
     Returns, per region, what monitoring and operators need (endpoint, variants, pipeline, API, functions).
@@ -55,7 +57,9 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
                 training_instance_type=k.training_instance_type, processing_instance_type=k.processing_instance_type,
                 inference_instance_types=sorted({v.instance_type for v in variants}), retain_home_efs=s.is_prod,
                 protect=s.protect_stateful, studio_users=list(k.studio_users), idle_timeout_minutes=k.studio_idle_timeout_minutes,
-                autopilot=s.features.autopilot, publish_models=not s.is_prod))
+                autopilot=s.features.autopilot, publish_models=not s.is_prod,
+                curated_database_name=processing.databases["curated"].name))
+            processing.grant_curated_read("studio", training.studio_role.arn)
         deployment = DeploymentLayer(f"{t.key}-deployment", DeploymentLayerArgs(
             target=t, org=s.config.org, vpc_id=net.vpc_id, subnet_ids=net.subnet_ids, security_group_id=net.workload_sg_id,
             ml_key_arn=key["ml"].arn, data_key_arn=key["data"].arn, logs_key_arn=key["logs"].arn,

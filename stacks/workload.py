@@ -55,10 +55,9 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
             source=providers.target(account, s.primary_region), destination=providers.target(account, s.dr_region),
             zones=[ReplicatedZone(zone, src.versioned_names[zone], src.bucket_arns[zone], keys[s.primary_region].keys[domain[zone]].arn,
                                   dst.versioned_arns[zone], keys[s.dr_region].keys[domain[zone]].arn) for zone in src.buckets]))
-    # Later layers grant their roles curated-table reads with processing.grant_curated_read(name, role_arn).
     processing = data_and_processing(s, providers, account, keys[s.primary_region], networks[s.primary_region], lakes[s.primary_region])
     exports[s.primary_region].update(lakeDatabases=processing.databases_by_zone, ingestStreamArn=lakes[s.primary_region].ingest_stream_arn)
-    ml = ml_layers(s, providers, account, keys, networks, lakes, shared)
+    ml = ml_layers(s, providers, account, keys, networks, lakes, shared, processing)
     for region, values in ml.items():
         exports[region]["ml"] = values
     exports[s.primary_region]["modelDeployRoleArn"] = deploy_target(
