@@ -17,13 +17,10 @@ import pulumi
 import pulumi_aws as aws
 
 from components import iam
-from components.data import PLATFORM_ROLE_PATH
+from components.conventions import BACKUP_TAG, PLATFORM_ROLE_PATH
 from components.naming import fit
 from components.providers import Target
 
-# Resources carrying this tag are in the plan. The data layer tags its buckets with it; S3 backups need
-# versioning, which every SecureBucket has.
-BACKUP_TAG = ("backup", "true")
 DAILY_AT_05_UTC = "cron(0 5 ? * * *)"
 # Compliance mode: the lock can still be changed or removed for this many days after it is set (the
 # minimum AWS allows), then it is immutable.

@@ -20,6 +20,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import iam
+from components.conventions import BACKUP_TAG, PLATFORM_ROLE_PATH
 from components.naming import fit
 from components.providers import Target
 from components.secure_bucket import Lifecycle, SecureBucket, SecureBucketArgs
@@ -28,9 +29,6 @@ ZONES = ("raw", "curated", "artifacts")
 # Firehose writes here in the raw zone, with Hive-style date partitions the raw crawler turns into columns.
 INGEST_PREFIX = "ingest/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
 INGEST_ERROR_PREFIX = "ingest-errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
-# Roles that may reach the lake from outside the VPC (Glue, DataBrew, Firehose, replication, SageMaker
-# execution roles of the ML layers) are created under this IAM path; the bucket policy admits the path.
-PLATFORM_ROLE_PATH = "/aiplatform/"
 
 
 @dataclass
@@ -132,7 +130,9 @@ class DataLake(pulumi.ComponentResource):
                 target=t, bucket_name=bucket_name(args.org, t, zone),
                 kms_key_arn=args.ml_key_arn if zone == "artifacts" else args.data_key_arn,
                 protect=args.protect, lifecycle=tiers[zone], access_log_bucket=self.access_logs.name,
-                policy_statements=perimeter), opts=child)
+                policy_statements=perimeter,
+                # The primary lake is in the backup plan; replicas are already the second copy.
+                tags=None if args.replica else dict([BACKUP_TAG])), opts=child)
             for zone in ZONES
         }
         self.bucket_arns = {zone: b.arn for zone, b in self.buckets.items()}

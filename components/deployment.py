@@ -32,7 +32,7 @@ import pulumi_aws as aws
 
 from components import iam
 from components import sagemaker_iam as smi
-from components.data import PLATFORM_ROLE_PATH
+from components.conventions import PLATFORM_ROLE_PATH
 from components.naming import fit
 from components.providers import Target
 from config.instance_types import has_local_nvme, volume_key_for

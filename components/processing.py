@@ -24,7 +24,7 @@ import pulumi_aws as aws
 import pulumi_aws_native as aws_native
 
 from components import iam
-from components.data import PLATFORM_ROLE_PATH
+from components.conventions import PLATFORM_ROLE_PATH
 from components.naming import fit
 from components.providers import Target
 

@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import iam
-from components.data import PLATFORM_ROLE_PATH
+from components.conventions import PLATFORM_ROLE_PATH
 from components.naming import fit
 from components.providers import Target
 

@@ -41,6 +41,8 @@ class SecureBucketArgs:
     object_lock_days: int | None = None
     # An access-log target must accept the S3 logging service's writes.
     is_log_target: bool = False
+    # Tags beyond the provider's default tags (e.g. the backup plan's selection tag).
+    tags: dict[str, str] | None = None
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -58,6 +60,7 @@ class SecureBucket(pulumi.ComponentResource):
             bucket=args.bucket_name,
             object_lock_enabled=lock or None,
             force_destroy=False,
+            tags=args.tags,
             opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect),
         )
         bucket_id = self.bucket.id

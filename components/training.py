@@ -28,7 +28,7 @@ import pulumi_aws as aws
 
 from components import iam
 from components import sagemaker_iam as smi
-from components.data import PLATFORM_ROLE_PATH
+from components.conventions import PLATFORM_ROLE_PATH
 from components.naming import fit
 from components.providers import Target
 from components.sagemaker_pipeline import PipelineSpec, definition

@@ -129,3 +129,13 @@ def test_prod_lock_must_allow_the_retention(snapshots):
         validate(raw, "prod", "aiplatform")
     assert [p.key for p in info.value.problems] == ["knobs.backupMaxRetentionDays"]
     assert "backupRetentionDays" in info.value.problems[0].fix
+
+
+def test_the_backup_plan_selects_the_primary_lake_buckets(workload):
+    (selection,) = workload.of_type("aws:backup/selection:Selection")
+    (tag,) = selection.inputs["selectionTags"]
+    primary = workload.config["aiplatform:regions"]["primary"]
+    lake = [b for b in workload.of_type("aws:s3/bucket:Bucket") if "-lake-" in b.name and "access-logs" not in b.name]
+    selected = {b.name for b in lake if (b.inputs.get("tags") or {}).get(tag["key"]) == tag["value"]}
+    in_primary = {b.name for b in lake if workload.provider_of(b).inputs["region"] == primary}
+    assert selected == in_primary and len(selected) == 3  # raw, curated, artifacts; DR replicas are the second copy

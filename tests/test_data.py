@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import config
-from components.data import PLATFORM_ROLE_PATH
+from components.conventions import PLATFORM_ROLE_PATH
 from tests.conftest import decoded
 
 BUCKET = "aws:s3/bucket:Bucket"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from components.data import PLATFORM_ROLE_PATH
+from components.conventions import PLATFORM_ROLE_PATH
 from tests.conftest import ROOT, decoded, policy_docs
 from tests.iam_lint import kind_of, lint
 

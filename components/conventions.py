@@ -1,0 +1,10 @@
+"""Conventions several layers rely on; kept here so no layer imports another just for a constant."""
+
+# Roles that may reach the lake from outside the VPC (Glue, DataBrew, Firehose, replication, SageMaker
+# execution roles of the ML layers, AWS Backup) are created under this IAM path; the lake's bucket
+# policy admits the path.
+PLATFORM_ROLE_PATH = "/aiplatform/"
+
+# Resources carrying this tag are in the AWS Backup plan. S3 backups need versioning, which every
+# SecureBucket has.
+BACKUP_TAG = ("backup", "true")
