@@ -8,3 +8,7 @@ PLATFORM_ROLE_PATH = "/aiplatform/"
 # Resources carrying this tag are in the AWS Backup plan. S3 backups need versioning, which every
 # SecureBucket has.
 BACKUP_TAG = ("backup", "true")
+
+# The training pipeline writes the Model Monitor data-quality baseline (statistics.json, constraints.json)
+# here in the artifacts bucket; the monitoring schedule compares captured traffic against it.
+BASELINE_PREFIX = "monitoring/baseline/data-quality"

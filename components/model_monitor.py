@@ -21,7 +21,7 @@ import pulumi_aws as aws
 import pulumi_aws_native as aws_native
 
 from components import iam
-from components.conventions import PLATFORM_ROLE_PATH
+from components.conventions import BASELINE_PREFIX, PLATFORM_ROLE_PATH
 from components.naming import fit
 from components.providers import Target
 
@@ -41,9 +41,12 @@ MODEL_MONITOR_REGISTRIES = {
 DATA_METRICS_NAMESPACE = "aws/sagemaker/Endpoints/data-metrics"
 MODEL_METRICS_NAMESPACE = "aws/sagemaker/Endpoints/model-metrics"
 # Where the training pipeline leaves the baseline and the ground truth, and where reports go.
-BASELINE_PREFIX = "monitoring/baseline/data-quality"
 GROUND_TRUTH_PREFIX = "monitoring/ground-truth"
 REPORTS_PREFIX = "monitoring/reports"
+
+
+def model_monitor_repository_arn(region: str) -> str:
+    return f"arn:aws:ecr:{region}:{MODEL_MONITOR_REGISTRIES[region]}:repository/sagemaker-model-monitor-analyzer"
 
 
 def model_monitor_image(region: str) -> str:

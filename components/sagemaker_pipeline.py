@@ -1,10 +1,13 @@
 """The SageMaker Pipeline definition (schema version 2020-12-01) of the training layer, as plain data.
 
-Steps: PrepareFeatures (Processing) -> TrainBaseline (Training) and TuneModel
-(Tuning, Automatic Model Tuning) -> EvaluateModel (Processing, writes
-evaluation.json) -> CheckQuality (Condition) -> RegisterModel (into the shared
-model package group, always PendingManualApproval) or QualityTooLow (Fail). With
-``autopilot`` an AutoML step (Autopilot, ensembling mode) runs on the same features.
+Steps: PrepareFeatures (Processing, ml_code/prepare.py) -> TrainBaseline (Training)
+and TuneModel (Tuning, Automatic Model Tuning) -> EvaluateModel (Processing,
+ml_code/evaluate.py, writes evaluation.json) -> CheckQuality (Condition) ->
+RegisterModel (into the shared model package group, always PendingManualApproval)
+and BaselineDataQuality (Model Monitor's analyzer in baselining mode, writing the
+statistics and constraints the monitoring schedule compares traffic against), or
+QualityTooLow (Fail). With ``autopilot`` an AutoML step (Autopilot, ensembling mode)
+runs on the same features.
 
 Each step's ``Arguments`` mirror the CreateXJob request. Every job runs in the
 VPC (subnets + security group), with network isolation (where the job type has
@@ -18,12 +21,14 @@ renders the whole definition.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
+from components.conventions import BASELINE_PREFIX
 from config.instance_types import volume_key_for
 
 VERSION = "2020-12-01"
@@ -47,6 +52,7 @@ class PipelineSpec:
     inference_instance_types: Sequence[str]
     model_package_group: pulumi.Input[str] | None  # ARN in the shared-services account; None: evaluate only, no register step
     autopilot: bool = False
+    monitor_image: str | None = None  # Model Monitor's analyzer; None: no data-quality baseline step
     quality_threshold: float = 0.75
     max_tuning_jobs: int = 10
     max_parallel_tuning_jobs: int = 2
@@ -134,11 +140,31 @@ def training_definition(spec: PipelineSpec, model_prefix: str) -> dict[str, Any]
 STATIC_HYPERPARAMETERS = {"objective": "binary:logistic", "eval_metric": "auc", "num_round": "200"}
 
 
+def monitoring_baseline(spec: PipelineSpec) -> dict[str, Any]:
+    """What DefaultModelMonitor.suggest_baseline runs: the analyzer over the features clients will send."""
+    local_input, local_output = "/opt/ml/processing/input/baseline_dataset_input", "/opt/ml/processing/output"
+    return {"Name": "BaselineDataQuality", "Type": "Processing", "Arguments": {
+        "ProcessingResources": {"ClusterConfig": _with_volume_key(
+            {"InstanceCount": 1, "InstanceType": spec.processing_instance_type, "VolumeSizeInGB": 30},
+            spec.processing_instance_type, spec.kms_key_arn)},
+        "AppSpecification": {"ImageUri": spec.monitor_image},
+        "Environment": {"dataset_format": json.dumps({"csv": {"header": False}}), "dataset_source": local_input,
+                        "output_path": local_output, "publish_cloudwatch_metrics": "Disabled"},
+        "RoleArn": spec.role_arn,
+        "ProcessingInputs": [_input("baseline_dataset_input", feature("baseline"), local_input)],
+        "ProcessingOutputConfig": {"KmsKeyId": spec.kms_key_arn, "Outputs": [{
+            "OutputName": "monitoring_output", "AppManaged": False,
+            "S3Output": {"S3Uri": s3(spec.artifacts_bucket, BASELINE_PREFIX), "LocalPath": local_output, "S3UploadMode": "EndOfJob"}}]},
+        "NetworkConfig": {"EnableInterContainerTrafficEncryption": True, "EnableNetworkIsolation": True, "VpcConfig": vpc_config(spec)},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+    }}
+
+
 def steps(spec: PipelineSpec) -> list[dict[str, Any]]:
     prepare = {"Name": "PrepareFeatures", "Type": "Processing", "Arguments": processing_job(
         spec, "prepare.py",
         [_input("curated", get("Parameters.InputDataUrl"), "/opt/ml/processing/input")],
-        [_output(spec, c, f"/opt/ml/processing/{c}") for c in FEATURES])}
+        [_output(spec, c, f"/opt/ml/processing/{c}") for c in (*FEATURES, "baseline")])}
 
     baseline = {"Name": "TrainBaseline", "Type": "Training", "Arguments": {
         **training_definition(spec, "baseline"),
@@ -202,7 +228,8 @@ def steps(spec: PipelineSpec) -> list[dict[str, Any]]:
                         "LeftValue": {"Std:JsonGet": {"PropertyFile": get("Steps.EvaluateModel.PropertyFiles.EvaluationReport"),
                                                       "Path": "metrics.auc.value"}},
                         "RightValue": get("Parameters.QualityThreshold")}],
-        "IfSteps": register, "ElseSteps": [fail]}})
+        # A model that passes also refreshes the drift baseline, so monitoring compares against what it was trained on.
+        "IfSteps": [*register, *([monitoring_baseline(spec)] if spec.monitor_image else [])], "ElseSteps": [fail]}})
     if spec.autopilot:
         result.append({"Name": "AutoPilot", "Type": "AutoML", "Arguments": {
             "AutoMLJobConfig": {

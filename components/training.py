@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -29,10 +30,14 @@ import pulumi_aws as aws
 from components import iam
 from components import sagemaker_iam as smi
 from components.conventions import PLATFORM_ROLE_PATH
+from components.model_monitor import model_monitor_image, model_monitor_repository_arn
 from components.naming import fit
 from components.providers import Target
 from components.sagemaker_pipeline import PipelineSpec, definition
 from config.instance_types import has_local_nvme
+
+# Shipped in the repo and uploaded next to the pipeline: PrepareFeatures and EvaluateModel run them.
+PIPELINE_SCRIPTS = tuple(Path(__file__).resolve().parents[1].joinpath("ml_code", n) for n in ("prepare.py", "evaluate.py"))
 
 Input = pulumi.Input
 
@@ -127,13 +132,20 @@ class TrainingLayer(pulumi.ComponentResource):
             training_image=args.training_image, inference_image=args.inference_image,
             training_instance_type=args.training_instance_type, processing_instance_type=args.processing_instance_type,
             inference_instance_types=args.inference_instance_types,
-            model_package_group=args.model_package_group_arn if args.publish_models else None, autopilot=args.autopilot)
+            model_package_group=args.model_package_group_arn if args.publish_models else None, autopilot=args.autopilot,
+            monitor_image=model_monitor_image(region))
+        # The processing steps' scripts, where processing_job() points its code channel.
+        code = [aws.s3.BucketObjectv2(
+            f"{t.key}-pipeline-code-{script.stem}", bucket=args.artifacts_bucket_name,
+            key=pulumi.Output.concat("pipelines/", self.pipeline_name, "/code/", script.name),
+            source=pulumi.FileAsset(str(script)), server_side_encryption="aws:kms", kms_key_id=args.ml_key_arn,
+            opts=t.opts(self)) for script in PIPELINE_SCRIPTS]
         self.pipeline = aws.sagemaker.Pipeline(
             f"{t.key}-training-pipeline", pipeline_name=self.pipeline_name, pipeline_display_name=self.pipeline_name,
             pipeline_description="Features -> baseline + tuned training -> evaluation -> register for approval",
             role_arn=self.pipeline_role.arn, pipeline_definition=pulumi.Output.json_dumps(definition(spec)),
             parallelism_configuration={"max_parallel_execution_steps": 4},
-            opts=t.opts(self))
+            opts=t.opts(self, depends_on=code))
 
         pipeline_arn = smi.sagemaker_arn(region, account, f"pipeline/{self.pipeline_name}")
         common = [
@@ -141,7 +153,7 @@ class TrainingLayer(pulumi.ComponentResource):
             *smi.job_statements(region, account),
             *smi.bucket_statements([args.curated_bucket_arn], [args.artifacts_bucket_arn]),
             *smi.key_statements([args.ml_key_arn, args.data_key_arn]),
-            *smi.image_statements(args.image_repository_arns, args.registry_key_arns, [region]),
+            *smi.image_statements([*args.image_repository_arns, model_monitor_repository_arn(region)], args.registry_key_arns, [region]),
             *smi.telemetry_statements(region, account),
             *smi.vpc_statements(region, account, args.vpc_id),
             *smi.registry_statements(args.model_package_group_arn, publish=args.publish_models),

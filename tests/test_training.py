@@ -226,7 +226,9 @@ def test_pipeline_has_the_required_steps(workload):
     (condition,) = [s for s in defn["Steps"] if s["Type"] == "Condition"]
     # Dev publishes to the shared registry; prod only consumes it (its retraining runs evaluate, nothing more).
     publishes = workload.stack == "dev"
-    assert [s["Type"] for s in condition["Arguments"]["IfSteps"]] == (["RegisterModel"] if publishes else [])
+    if_steps = condition["Arguments"]["IfSteps"]
+    assert [s["Type"] for s in if_steps] == (["RegisterModel"] if publishes else []) + ["Processing"]
+    assert if_steps[-1]["Name"] == "BaselineDataQuality"
     assert [s["Type"] for s in condition["Arguments"]["ElseSteps"]] == ["Fail"]
     evaluation = [s for s in defn["Steps"] if s["Type"] == "Processing" and s.get("PropertyFiles")]
     assert evaluation, "an evaluation step must publish the report the condition reads"
@@ -260,7 +262,7 @@ def test_pipeline_instance_types_come_from_config(workload):
 def test_dev_registers_pending_approval_in_the_shared_registry(snapshots):
     dev = snapshots["dev"]
     (condition,) = [s for s in pipeline_definition(dev)["Steps"] if s["Type"] == "Condition"]
-    (register,) = condition["Arguments"]["IfSteps"]
+    (register,) = [s for s in condition["Arguments"]["IfSteps"] if s["Type"] == "RegisterModel"]
     assert register["Arguments"]["ModelApprovalStatus"] == "PendingManualApproval"
     assert register["Arguments"]["ModelPackageGroupName"] == snapshots["shared"].outputs["modelPackageGroupArn"]
 
@@ -352,3 +354,30 @@ def test_gpu_and_aws_silicon_choices_are_accepted(training, inference):
 
 def test_bad_studio_user_is_named():
     assert "knobs.studioUsers[1]" in problems_of("dev", studioUsers=["ok-user", "not_ok!"])
+
+
+def test_a_passing_model_refreshes_the_drift_baseline_the_monitor_reads(workload):
+    defn = pipeline_definition(workload)
+    (condition,) = [s for s in defn["Steps"] if s["Type"] == "Condition"]
+    (step,) = [s for s in condition["Arguments"]["IfSteps"] if s["Name"] == "BaselineDataQuality"]
+    args = step["Arguments"]
+    region = workload.config["aiplatform:regions"]["primary"]
+    assert args["AppSpecification"]["ImageUri"].endswith(f".dkr.ecr.{region}.amazonaws.com/sagemaker-model-monitor-analyzer")
+    (output,) = args["ProcessingOutputConfig"]["Outputs"]
+    (job_def,) = workload.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition")
+    constraints = job_def.inputs["dataQualityBaselineConfig"]["constraintsResource"]["s3Uri"]
+    assert constraints == output["S3Output"]["S3Uri"] + "/constraints.json"
+    assert args["ProcessingInputs"][0]["S3Input"]["S3Uri"]["Get"].endswith("Outputs['baseline'].S3Output.S3Uri")
+    assert args["NetworkConfig"]["EnableNetworkIsolation"] is True and args["ProcessingOutputConfig"]["KmsKeyId"]
+
+
+def test_the_pipeline_scripts_are_uploaded_where_the_steps_read_them(workload):
+    defn = pipeline_definition(workload)
+    code_uris = {inp["S3Input"]["S3Uri"] for s in defn["Steps"] if s["Type"] == "Processing"
+                 for inp in s["Arguments"]["ProcessingInputs"] if inp["InputName"] == "code"}
+    objects = workload.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+    uploaded = {f"s3://{o.inputs['bucket']}/{o.inputs['key']}" for o in objects if o.inputs["key"].startswith("pipelines/")}
+    assert code_uris and code_uris <= uploaded
+    for o in objects:
+        if o.inputs["key"].startswith("pipelines/"):
+            assert o.inputs["serverSideEncryption"] == "aws:kms" and o.inputs["kmsKeyId"]
