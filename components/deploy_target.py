@@ -5,6 +5,10 @@ That role trusts only the principals the shared stack exports, and may only crea
 endpoint configs named after this account's endpoint, update that endpoint, pass the model
 execution role to SageMaker and read the deploy description (an SSM parameter). Nothing else.
 
+The endpoint is the serving layer's (components/deployment.py): the pipeline copies the
+configuration Pulumi manages for it (``baseEndpointConfigName``: variants, capacity, data
+capture, KMS key) and swaps in the new model, so monitoring, autoscaling and capture keep working.
+
 The model execution role is what SageMaker runs the model as: it reads the model package from the
 shared artifact bucket (``models/*``, decrypted through S3 with the shared artifacts key) and pulls
 the image from the shared registry.
@@ -75,7 +79,8 @@ class DeployTargetArgs:
     log_retention_days: int
     protect: bool
     initial_instance_count: int = 1
-    endpoint_name: str | None = None  # default "<org>-model"
+    endpoint_name: str | None = None  # the serving layer's endpoint; default "<org>-model"
+    base_endpoint_config_name: pulumi.Input[str] | None = None  # the configuration Pulumi manages for it
 
 
 class DeployTarget(pulumi.ComponentResource):
@@ -123,6 +128,7 @@ class DeployTarget(pulumi.ComponentResource):
                 "endpointName": self.endpoint_name, "resourcePrefix": prefix, "executionRoleArn": execution.arn,
                 "subnetIds": args.subnet_ids, "securityGroupIds": [args.security_group_id], "kmsKeyArn": args.ml_key_arn,
                 "instanceType": args.instance_type, "instanceCount": args.initial_instance_count,
+                "baseEndpointConfigName": args.base_endpoint_config_name or "",
             }),
             opts=t.opts(self))
 

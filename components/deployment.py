@@ -148,8 +148,11 @@ class DeploymentLayer(pulumi.ComponentResource):
                 "capture_content_type_header": {"csv_content_types": ["text/csv"], "json_content_types": ["application/json"]},
             },
             opts=t.opts(self))
+        # Pulumi creates the endpoint on this configuration; afterwards the shared model delivery pipeline
+        # switches it to new configurations (copies of this one with a new model), which `pulumi up` must not revert.
         self.endpoint = aws.sagemaker.Endpoint(
-            f"{t.key}-endpoint", name=self.endpoint_name, endpoint_config_name=self.endpoint_config.name, opts=t.opts(self))
+            f"{t.key}-endpoint", name=self.endpoint_name, endpoint_config_name=self.endpoint_config.name,
+            opts=t.opts(self, ignore_changes=["endpointConfigName"]))
 
         for v in args.variants:
             target = aws.appautoscaling.Target(

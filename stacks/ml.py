@@ -72,6 +72,8 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
             reserved_concurrency=k.api.lambda_reserved_concurrency, standby=standby))
         out[region] = {"endpointName": deployment.endpoint.name, "variantNames": deployment.variant_names,
                        "modelName": deployment.model.name}
+        if not standby:
+            out[region]["modelDeployRoleArn"] = deploy_target(s, t, keys[region], net, shared, deployment).deploy_role_arn
         if standby:
             continue
         api = InferenceLayer(f"{t.key}-inference", InferenceLayerArgs(
@@ -89,12 +91,14 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
     return out
 
 
-def deploy_target(s: Settings, t: Target, keys: RegionalBaseline, network: Network, shared: pulumi.StackReference) -> DeployTarget:
-    """The role the shared model delivery pipeline assumes here, trusting only the principals the shared stack exports."""
+def deploy_target(s: Settings, t: Target, keys: RegionalBaseline, network: Network, shared: pulumi.StackReference,
+                  serving: DeploymentLayer) -> DeployTarget:
+    """The role the shared model delivery pipeline assumes here to update ``serving``'s endpoint."""
     delivery = shared.require_output("modelDelivery")
     return DeployTarget(f"{t.key}-deploy-target", DeployTargetArgs(
         target=t, org=s.config.org, trusted_principal_arns=delivery["deployerRoleArns"],
         artifact_bucket_arn=delivery["artifactBucketArn"], artifact_key_arn=delivery["artifactKeyArn"],
         image_repository_arns=delivery["imageRepositoryArns"], ml_key_arn=keys.keys["ml"].arn, logs_key_arn=keys.keys["logs"].arn,
         subnet_ids=network.subnet_ids, security_group_id=network.workload_sg_id, instance_type=s.knobs.inference_instance_type,
-        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, initial_instance_count=2 if s.is_prod else 1))
+        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, initial_instance_count=2 if s.is_prod else 1,
+        endpoint_name=serving.endpoint_name, base_endpoint_config_name=serving.endpoint_config.name))

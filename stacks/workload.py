@@ -12,7 +12,7 @@ from config import Settings
 from config.schema import Account
 from stacks.baseline import security_baseline
 from stacks.data import data_and_processing
-from stacks.ml import deploy_target, ml_layers
+from stacks.ml import ml_layers
 from stacks.operations import account_operations, monitoring_layers
 
 
@@ -60,8 +60,6 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
     ml = ml_layers(s, providers, account, keys, networks, lakes, shared, processing)
     for region, values in ml.items():
         exports[region]["ml"] = values
-    exports[s.primary_region]["modelDeployRoleArn"] = deploy_target(
-        s, providers.target(account, s.primary_region), keys[s.primary_region], networks[s.primary_region], shared).deploy_role_arn
     alerts = account_operations(s, providers, account, keys)
     for region, topic in alerts.items():
         exports[region]["alertsTopicArn"] = topic.topic_arn

@@ -437,3 +437,55 @@ def test_codecommit_source_is_accepted_by_config():
     data["knobs"]["modelDelivery"].update(sourceProvider="codecommit", repository="ml-models")
     settings = validate(data, "shared", "aiplatform")
     assert settings.knobs.model_delivery.source_provider.value == "codecommit"
+
+
+DEPLOY_FAKE_AWS = """#!/usr/bin/env bash
+echo "$*" >> "$CALLS"
+case "$1 $2" in
+  "sts assume-role") echo "AKIAFAKE SECRET TOKEN" ;;
+  "ssm get-parameter") cat "$TARGET_FILE" ;;
+  "sagemaker describe-endpoint-config") cat "$BASE_FILE" ;;
+  "sagemaker create-endpoint-config") for a in "$@"; do [[ "$a" == file://* ]] && cp "${a#file://}" "$CREATED_FILE"; done ;;
+esac
+exit 0
+"""
+
+
+def test_deploy_swaps_the_model_into_the_serving_layers_configuration(tmp_path, snapshots):
+    """The pipeline keeps what Pulumi manages (variants, capture for Model Monitor, key) and changes only the model."""
+    prod = snapshots["prod"]
+    [param] = [p for p in prod.of_type("aws:ssm/parameter:Parameter") if prod.layer_of(p) == "aiplatform:cicd:DeployTarget"]
+    target = json.loads(param.inputs["insecureValue"])
+    [serving] = [e for e in prod.of_type("aws:sagemaker/endpoint:Endpoint") if e.inputs["name"] == target["endpointName"]]
+    assert serving.ignore_changes == ["endpointConfigName"]  # pulumi up does not revert a delivered model
+    [config] = [c for c in prod.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+                if c.outputs["name"] == target["baseEndpointConfigName"]]
+    base = {"EndpointConfigName": target["baseEndpointConfigName"], "EndpointConfigArn": "arn:x", "KmsKeyId": config.inputs["kmsKeyArn"],
+            "DataCaptureConfig": {"EnableCapture": True, "InitialSamplingPercentage": 20, "DestinationS3Uri": "s3://a/capture"},
+            "ProductionVariants": [{"VariantName": "blue", "ModelName": "old", "InitialInstanceCount": 2, "InstanceType": "ml.m5.xlarge",
+                                    "CurrentWeight": 1.0}]}
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "aws").write_text(DEPLOY_FAKE_AWS)
+    (bin_dir / "aws").chmod(0o755)
+    (tmp_path / "target.json").write_text(json.dumps(target))
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    (tmp_path / "image").mkdir()
+    (tmp_path / "image" / "image.json").write_text(json.dumps({"imageUri": "222222222222.dkr.ecr.us-east-1.amazonaws.com/x:1"}))
+    (tmp_path / "release.json").write_text(json.dumps({"version": "abc123", "modelDataUrl": "s3://delivery/models/abc123/model.tar.gz"}))
+    script = gate("deploy.yml", "set -euo pipefail")
+    proc = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=30, env={
+        "PATH": f"{bin_dir}:{os.environ['PATH']}", "CALLS": str(tmp_path / "calls"), "TARGET_FILE": str(tmp_path / "target.json"),
+        "BASE_FILE": str(tmp_path / "base.json"), "CREATED_FILE": str(tmp_path / "created.json"),
+        "CODEBUILD_SRC_DIR_ImageOutput": str(tmp_path / "image"), "CODEBUILD_BUILD_NUMBER": "7", "TARGET_ROLE_ARN": "arn:aws:iam::1:role/d",
+        "TARGET_REGION": "us-east-1", "TARGET_PARAMETER": "/acme/model-delivery/target", "ENVIRONMENT_NAME": "prod"})
+    assert proc.returncode == 0, proc.stderr
+    created = json.loads((tmp_path / "created.json").read_text())
+    name = f"{target['resourcePrefix']}-abc123-7"
+    assert created["EndpointConfigName"] == name
+    assert created["DataCaptureConfig"] == base["DataCaptureConfig"] and created["KmsKeyId"] == base["KmsKeyId"]
+    assert created["ProductionVariants"] == [{"VariantName": "blue", "ModelName": name, "InitialInstanceCount": 2,
+                                              "InstanceType": "ml.m5.xlarge"}]
+    calls = (tmp_path / "calls").read_text()
+    assert f"sagemaker update-endpoint --endpoint-name {target['endpointName']} --endpoint-config-name {name} --retain-all-variant-properties" in calls
+    assert "create-endpoint " not in calls
