@@ -72,6 +72,7 @@ class RemediationArgs:
     subnet_ids: pulumi.Input[Sequence[str]]
     security_group_id: pulumi.Input[str]
     reserved_concurrency: int = 1
+    protect: bool = False  # the function's log group is an audit record of what it changed
 
 
 class Remediation(pulumi.ComponentResource):
@@ -87,7 +88,7 @@ class Remediation(pulumi.ComponentResource):
 
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs", name=f"/aws/lambda/{fn_name}", kms_key_id=args.logs_key_arn,
-            retention_in_days=args.log_retention_days, opts=t.opts(self))
+            retention_in_days=args.log_retention_days, opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect))
         # SageMaker ARNs carry the endpoint name in lower case.
         endpoint_arn = pulumi.Output.from_input(args.endpoint_name).apply(lambda n: t.arn("sagemaker", f"endpoint/{n.lower()}"))
         role = aws.iam.Role(

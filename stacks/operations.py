@@ -68,6 +68,7 @@ def monitoring_layers(s: Settings, t: Target, keys: RegionalBaseline, network: N
             target=t, org=s.config.org, endpoint_name=ml["endpointName"], variant_names=ml["variantNames"],
             trigger_alarm_names=monitoring.remediation_alarm_names, alerts_topic_arn=topic, alerts_key_arn=key["alerts"].arn,
             logs_key_arn=key["logs"].arn, log_retention_days=k.log_retention_days, subnet_ids=network.subnet_ids,
-            security_group_id=network.workload_sg_id, reserved_concurrency=k.remediation_concurrency))
+            security_group_id=network.workload_sg_id, reserved_concurrency=k.remediation_concurrency,
+            protect=s.protect_stateful))
         out["remediationFunctionName"] = remediation.function_name
     return out

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,42 @@ def _strip_description(message: str, description: str) -> str:
     return message
 
 
+def _packs_and_configs(packs: Sequence[Path] | None, config_files: Sequence[Path]) -> tuple[list[Path], list[dict[str, dict[str, Any]]]]:
+    pack_dirs = list(packs) if packs else discover(REPO_ROOT / "policies")
+    if not pack_dirs:
+        raise PolicyHostError(f"no policy packs: none under {REPO_ROOT / 'policies'}; pass --policy-pack DIR")
+    try:
+        return pack_dirs, _config_files_per_pack(config_files, len(pack_dirs))
+    except PolicyConfigError as exc:
+        raise PolicyHostError(str(exc)) from None
+
+
+@contextmanager
+def policy_gate(
+    stack: str,
+    project_dir: Path = REPO_ROOT,
+    packs: Sequence[Path] | None = None,
+    config_files: Sequence[Path] = (),
+    preview: bool = False,
+) -> Iterator[Callable[[Snapshot], list[Violation]]]:
+    """The packs of one stack, started once, judging any number of snapshots of that stack.
+
+    For callers that already hold snapshots (the test suite's session fixtures): what ``check_stack``
+    does after its synth, without starting the packs again for each snapshot.
+    """
+    project_dir = project_dir.resolve()
+    pack_dirs, file_configs = _packs_and_configs(packs, config_files)
+    session = _Session(stack, project_dir, pack_dirs, preview)
+    try:
+        infos = session.connect(file_configs)
+        root = repository_root(project_dir)
+        yield lambda snapshot: _analyze(session, snapshot, infos, root)[0]
+    except (PackError, PolicyConfigError) as exc:
+        raise PolicyHostError(str(exc)) from None
+    finally:
+        session.close()
+
+
 def check_stack(
     stack: str,
     project_dir: Path = REPO_ROOT,
@@ -171,13 +208,7 @@ def check_stack(
     """
     started = time.perf_counter()
     project_dir = project_dir.resolve()
-    pack_dirs = list(packs) if packs else discover(REPO_ROOT / "policies")
-    if not pack_dirs:
-        raise PolicyHostError(f"no policy packs: none under {REPO_ROOT / 'policies'}; pass --policy-pack DIR")
-    try:
-        file_configs = _config_files_per_pack(config_files, len(pack_dirs))
-    except PolicyConfigError as exc:
-        raise PolicyHostError(str(exc)) from None
+    pack_dirs, file_configs = _packs_and_configs(packs, config_files)
     session = _Session(stack, project_dir, pack_dirs, preview)
     logs: list[str] = []
     try:

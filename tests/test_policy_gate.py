@@ -1,0 +1,84 @@
+"""The policy packs over this project's own stacks, through the analyzer protocol the engine uses.
+
+Each stack passes with no mandatory violation; breaking the program's output the way a careless
+change would (one mutation per pack) makes exactly the rule that guards it fire.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import ExitStack
+
+import pytest
+
+from platformctl.offline.records import ResourceRecord, Snapshot
+from platformctl.policy_host.gate import policy_gate
+from tests.conftest import ROOT, STACKS
+
+
+@pytest.fixture(scope="module")
+def judges():
+    """Every pack started once per stack (the packs read the stack's name and config at start)."""
+    with ExitStack() as stack:
+        yield {name: stack.enter_context(policy_gate(name, ROOT)) for name in STACKS}
+
+
+def copy(snap: Snapshot) -> Snapshot:
+    return Snapshot.from_json(json.loads(json.dumps(snap.to_json())))
+
+
+def lake_bucket(snap: Snapshot) -> ResourceRecord:
+    return next(b for b in snap.of_type("aws:s3/bucket:Bucket") if b.name.endswith("-lake-curated"))
+
+
+def attached(snap: Snapshot, bucket: ResourceRecord, token: str) -> ResourceRecord:
+    return next(r for r in snap.of_type(token) if bucket.urn in r.property_dependencies.get("bucket", []))
+
+
+def strip_encryption(snap: Snapshot) -> str:
+    sse = attached(snap, lake_bucket(snap), "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    for record in (sse.inputs, sse.outputs):
+        record["rules"] = [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
+    return "aws-encryption/aws-s3-bucket-enforce-kms"
+
+
+def open_security_group(snap: Snapshot) -> str:
+    rule = next(r for r in snap.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"))
+    for record in (rule.inputs, rule.outputs):
+        record.pop("referencedSecurityGroupId", None)
+        record.update(cidrIpv4="0.0.0.0/0", ipProtocol="tcp", fromPort=22, toPort=22)
+    return "aws-network/aws-ec2-securitygroup-deny-public-ingress"
+
+
+def untag_provider(snap: Snapshot) -> str:
+    provider = next(r for r in snap.resources if r.type == "pulumi:providers:aws")
+    provider.inputs.pop("defaultTags")
+    return "aws-tagging/aws-tagging-resource-require-tags"
+
+
+def drop_tls_policy(snap: Snapshot) -> str:
+    policy = attached(snap, lake_bucket(snap), "aws:s3/bucketPolicy:BucketPolicy")
+    snap.resources.remove(policy)
+    return "aws-data-protection/aws-s3-bucket-require-tls-policy"
+
+
+def unprotect_bucket(snap: Snapshot) -> str:
+    lake_bucket(snap).protect = False
+    return "aws-operations/aws-stack-stateful-require-protect"
+
+
+@pytest.mark.parametrize("name", STACKS)
+def test_own_stacks_have_no_mandatory_violation(snapshots, judges, name):
+    violations = judges[name](snapshots[name])
+    assert [v for v in violations if v.enforcement == "mandatory"] == []
+
+
+@pytest.mark.parametrize("mutate", [strip_encryption, open_security_group, untag_provider, drop_tls_policy, unprotect_bucket],
+                         ids=lambda f: f.__name__)
+def test_breaking_the_program_fires_the_guarding_rule(snapshots, judges, mutate: Callable[[Snapshot], str]):
+    broken = copy(snapshots["prod"])
+    expected = mutate(broken)
+    fired = {v.policy_id for v in judges["prod"](broken)}
+    assert expected in fired
+    assert expected not in {v.policy_id for v in judges["prod"](snapshots["prod"])}
