@@ -82,3 +82,13 @@ def test_breaking_the_program_fires_the_guarding_rule(snapshots, judges, mutate:
     fired = {v.policy_id for v in judges["prod"](broken)}
     assert expected in fired
     assert expected not in {v.policy_id for v in judges["prod"](snapshots["prod"])}
+
+
+def test_a_preview_of_a_workload_stack_is_judged_without_noise():
+    """Computed outputs stay unknown (a real preview); StackReferences still read the deployed shared outputs."""
+    from platformctl.policy_host import check_stack
+
+    outcome = check_stack("dev", ROOT, preview=True)
+    assert outcome.mandatory == []
+    undecided = [v for v in outcome.violations if "unknown" in v.message]
+    assert undecided and all(v.enforcement == "advisory" for v in undecided)

@@ -143,7 +143,8 @@ def synth_all(
             if not ready:
                 raise SynthError(wanted[0], f"stack references form a cycle: {deps}")
             refs = {name: snap.outputs for name, snap in done.items()}
-            futures = {s: pool.submit(_run_worker, project_dir, s, refs, preview) for s in ready}
+            # A preview reads the referenced stacks' deployed (known) outputs: only the wanted stacks are previews.
+            futures = {s: pool.submit(_run_worker, project_dir, s, refs, preview and s in wanted) for s in ready}
             for stack, future in futures.items():
                 done[stack] = future.result()
     return {s: done[s] for s in wanted}
