@@ -41,6 +41,17 @@ def test_no_allow_of_every_action_on_every_resource(stack):
             assert not ("*" in resources and any(a.lower() == "iam:passrole" for a in actions)), f"{r.urn}: PassRole on *"
 
 
+def test_every_pass_role_names_its_roles_and_the_receiving_service(stack):
+    passes = 0
+    for r, _, doc in documents(stack):
+        for st in as_list(doc["Statement"]):
+            if st["Effect"] == "Allow" and "iam:passrole" in [a.lower() for a in as_list(st.get("Action", []))]:
+                passes += 1
+                assert all(":role/" in res for res in as_list(st["Resource"])), f"{r.urn}: {st}"
+                assert "iam:PassedToService" in str(st.get("Condition")), f"{r.urn}: PassRole to any service"
+    assert passes or stack.stack == "shared"  # the workload stacks pass roles to SageMaker, Glue, ...
+
+
 def test_trust_policies_never_trust_a_whole_account_or_everyone(stack):
     for r, key, doc in documents(stack):
         if key != "assumeRolePolicy":

@@ -441,18 +441,6 @@ def test_dead_letter_queues_accept_only_their_rule_over_tls_and_alarm_when_used(
     assert any(queue.urn in deps(a, "dimensions") for a in workload.of_type(ALARM))
 
 
-def test_layer_iam_documents_pass_parliament(workload):
-    from tests.conftest import policy_docs
-    from tests.iam_lint import kind_of, lint
-
-    layers = ("aiplatform:monitoring:", "aiplatform:backup:", "aiplatform:cost:")
-    records = [r for r in workload.resources if any(a.type.startswith(layers) for a in workload.ancestors(r))]
-    documents = [(r, key, doc) for r in records for key, doc in policy_docs(r)]
-    assert len(documents) >= 8
-    failures = [f"{r.name} ({key}): {f}" for r, key, doc in documents for f in lint(doc, kind_of(key, doc))]
-    assert not failures, "\n".join(failures)
-
-
 # -- feature flags flipped (one extra synth of dev) ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def flipped_dev(snapshots, tmp_path_factory) -> Snapshot:
