@@ -6,6 +6,7 @@ provider, source position), so recording happens here, at RegisterResource.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -15,6 +16,13 @@ from pulumi.runtime.mocks import MockMonitor
 from platformctl.offline.mocks import PlatformMocks
 from platformctl.offline.records import ResourceRecord
 from platformctl.offline.values import struct_to_json
+
+_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def _seconds(duration: str) -> float:
+    """Pulumi's custom timeouts ("5m", "1h30m", "90s") in seconds, as the analyzer protocol carries them."""
+    return sum(float(n) * _UNITS[u] for n, u in re.findall(r"([\d.]+)(ms|h|m|s)", duration))
 
 
 def _source(request) -> tuple[str, int]:
@@ -59,6 +67,10 @@ class RecordingMonitor(MockMonitor):
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 delete_before_replace=bool(request.deleteBeforeReplace),
+                delete_before_replace_defined=bool(request.deleteBeforeReplaceDefined),
+                aliases=self._alias_urns(request),
+                custom_timeouts={k: _seconds(getattr(request.customTimeouts, k)) for k in ("create", "update", "delete")
+                                 if getattr(request.customTimeouts, k)},
                 ignore_changes=list(request.ignoreChanges),
                 additional_secret_outputs=list(request.additionalSecretOutputs),
                 source_file=source_file,
@@ -66,6 +78,23 @@ class RecordingMonitor(MockMonitor):
             )
         )
         return response
+
+    def _alias_urns(self, request) -> list[str]:
+        """Alias URNs, whether the SDK sent them as URNs or as specs (name/type/parent overrides)."""
+        urns = list(request.aliasURNs)
+        for alias in request.aliases:
+            if alias.urn:
+                urns.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            urn = self.make_urn(parent, spec.type or request.type, spec.name or request.name)
+            if spec.stack or spec.project:
+                head, project, qualified_type, name = urn.split("::", 3)
+                stack = head.removeprefix("urn:pulumi:")
+                urn = f"urn:pulumi:{spec.stack or stack}::{spec.project or project}::{qualified_type}::{name}"
+            urns.append(urn)
+        return urns
 
     def ReadResource(self, request):
         response = super().ReadResource(request)

@@ -30,6 +30,9 @@ class ResourceRecord:
     protect: bool = False
     retain_on_delete: bool = False
     delete_before_replace: bool = False
+    delete_before_replace_defined: bool = False
+    aliases: list[str] = field(default_factory=list)  # alias URNs
+    custom_timeouts: dict[str, float] = field(default_factory=dict)  # create/update/delete, in seconds
     ignore_changes: list[str] = field(default_factory=list)
     additional_secret_outputs: list[str] = field(default_factory=list)
     source_file: str = ""

@@ -29,7 +29,8 @@ def _convert(value: Any) -> Any:
         if sig == rpc._special_resource_sig:
             return value.get("urn")
         if sig in (rpc._special_asset_sig, rpc._special_archive_sig):
-            return {"__asset__": {k: v for k, v in value.items() if k != SIG and k != "assets"}}
+            marker = "__asset__" if sig == rpc._special_asset_sig else "__archive__"
+            return {marker: {k: v for k, v in value.items() if k != SIG and k != "assets"}}
         if sig == rpc._special_output_value_sig:
             if value.get("secret"):
                 return SECRET

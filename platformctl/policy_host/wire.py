@@ -23,14 +23,10 @@ from platformctl.offline.project import SECRET_PLACEHOLDER
 from platformctl.offline.records import ResourceRecord, Snapshot
 from platformctl.offline.values import SECRET, UNKNOWN
 
-_ARCHIVE_SUFFIXES = (".zip", ".jar", ".tar", ".tgz", ".tar.gz")
-
 
 def _asset(fields: dict[str, Any], archive: bool) -> dict[str, Any]:
     fields = dict(fields)
-    path = str(fields.get("path") or "")
-    # values.py records assets and archives alike; an archive is a directory, an archive file or an AssetArchive.
-    archive = archive or not fields or path.endswith(_ARCHIVE_SUFFIXES) or (bool(path) and "." not in path.rsplit("/", 1)[-1])
+    # An AssetArchive's members are not recorded; it travels as an empty archive.
     if archive and not any(k in fields for k in ("path", "uri")):
         fields["assets"] = {}
     return {rpc._special_sig_key: rpc._special_archive_sig if archive else rpc._special_asset_sig, **fields}
@@ -69,14 +65,14 @@ class Marshaller:
 
     # -- resources --------------------------------------------------------------
     def options(self, r: ResourceRecord) -> analyzer_pb2.AnalyzerResourceOptions:
-        timeouts = getattr(r, "custom_timeouts", None) or {}
+        timeouts = r.custom_timeouts
         return analyzer_pb2.AnalyzerResourceOptions(
             protect=r.protect,
             ignoreChanges=list(r.ignore_changes),
             deleteBeforeReplace=r.delete_before_replace,
-            deleteBeforeReplaceDefined=bool(getattr(r, "delete_before_replace_defined", r.delete_before_replace)),
+            deleteBeforeReplaceDefined=r.delete_before_replace_defined,
             additionalSecretOutputs=list(r.additional_secret_outputs),
-            aliases=list(getattr(r, "aliases", None) or []),
+            aliases=list(r.aliases),
             customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(
                 create=float(timeouts.get("create") or 0), update=float(timeouts.get("update") or 0),
                 delete=float(timeouts.get("delete") or 0)),
