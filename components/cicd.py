@@ -333,9 +333,7 @@ class ModelDelivery(pulumi.ComponentResource):
             iam.allow(["kms:GenerateDataKey", "kms:Decrypt"], a.alerts_key_arn, "EncryptApprovalNotifications"),
         ]
         if self.connection_arn is not None:
-            # This account and region's connections (this stack creates one). Connections made through the
-            # CodeStar Connections API have 'codestar-connections' ARNs, which is what this action matches.
-            statements.append(iam.allow(["codestar-connections:UseConnection"], t.arn("codestar-connections", "connection/*"), "ReadSource"))
+            statements.append(iam.allow(["codestar-connections:UseConnection"], self.connection_arn, "ReadSource"))
         else:
             statements.append(iam.allow(
                 ["codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetRepository", "codecommit:UploadArchive",

@@ -56,7 +56,8 @@ _ID_PREFIX = {
 # ARN service names that differ from the provider module name.
 _ARN_SERVICE = {"lb": "elasticloadbalancing", "alb": "elasticloadbalancing", "elb": "elasticloadbalancing", "sfn": "states",
                 "cognito": "cognito-idp", "apigatewayv2": "apigateway", "cloudwatch": "cloudwatch", "opensearch": "es",
-                "msk": "kafka", "servicediscovery": "servicediscovery", "wafv2": "wafv2"}
+                "msk": "kafka", "servicediscovery": "servicediscovery", "wafv2": "wafv2",
+                "codestarconnections": "codestar-connections"}
 # ARN resource parts that are not "<kind>/<name>".
 _ARN_RESOURCE = {
     "aws:lambda/function:Function": "function:{}", "aws:sns/topic:Topic": "{}", "aws:sqs/queue:Queue": "{}",

@@ -112,9 +112,7 @@ class Snapshot:
 
     # -- persistence ---------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("by_urn", None)
-        return data
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Snapshot:
