@@ -29,7 +29,7 @@ def _account_region(snap: Snapshot) -> tuple[Counter, Counter]:
     accounts: Counter = Counter()
     regions: Counter = Counter()
     for r in snap.resources:
-        if not r.custom or r.is_provider:
+        if not r.custom or r.is_provider or r.read:
             continue
         provider = snap.provider_of(r)
         if provider is None:
@@ -43,7 +43,7 @@ def _account_region(snap: Snapshot) -> tuple[Counter, Counter]:
 
 
 def print_summary(snap: Snapshot, console: Console, types: bool = False) -> None:
-    custom = [r for r in snap.resources if r.custom and not r.is_provider]
+    custom = [r for r in snap.resources if r.custom and not r.is_provider and not r.read]
     console.print(f"[bold]{snap.project}/{snap.stack}[/]: {len(custom)} resources, "
                   f"{sum(r.is_provider for r in snap.resources)} providers, {len(snap.outputs)} outputs "
                   f"({snap.seconds:.1f}s under mocks)")

@@ -1,0 +1,27 @@
+"""`python -m platformctl synth STACK`, the README's main command, end to end."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from platformctl.offline import Snapshot
+from tests.conftest import ROOT
+
+
+def test_synth_prints_counts_per_layer_account_and_region_and_writes_json(tmp_path):
+    out = tmp_path / "dev.json"
+    proc = subprocess.run([sys.executable, "-m", "platformctl", "synth", "dev", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    snap = Snapshot.load(out)
+    managed = [r for r in snap.resources if r.custom and not r.is_provider and not r.read]
+    headline = re.search(r"aiplatform/dev: (\d+) resources, (\d+) providers", proc.stdout)
+    assert headline and int(headline[1]) == len(managed) and int(headline[2]) == sum(r.is_provider for r in snap.resources)
+    # Every managed resource is in the workload account and region: the account and region tables say so.
+    assert re.search(rf"333333333333\s*│\s*{len(managed)}\s*│", proc.stdout)
+    assert re.search(rf"us-east-1\s*│\s*{len(managed)}\s*│", proc.stdout)
+    for layer in ("aiplatform:data:DataLake", "aiplatform:network:Network", "aiplatform:training:TrainingLayer"):
+        assert layer in proc.stdout
+    assert "default provider" not in proc.stdout
