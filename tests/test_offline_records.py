@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -48,3 +49,36 @@ def test_secrets_are_masked_in_records_and_never_decrypted(snap):
     param = snap.one("aws:ssm/parameter:Parameter")
     assert param.inputs["value"] == {"__secret__": True}
     assert "v1:abc" not in str(snap.to_json())
+
+
+INVOKES = '''
+import pulumi
+import pulumi_aws as aws
+
+for name, account, region in (("a", "111111111111", "eu-west-1"), ("b", "222222222222", "us-west-2")):
+    p = aws.Provider(name, region=region, allowed_account_ids=[account])
+    opts = pulumi.InvokeOptions(provider=p)
+    pulumi.export(f"{name}-account", aws.get_caller_identity(opts=opts).account_id)
+    pulumi.export(f"{name}-region", aws.get_region(opts=opts).region)
+    pulumi.export(f"{name}-partition", aws.get_partition(opts=opts).partition)
+    pulumi.export(f"{name}-zones", aws.get_availability_zones(opts=opts).names)
+    pulumi.export(f"{name}-sts", aws.ec2.get_vpc_endpoint_service(service="sts", opts=opts).service_name)
+doc = aws.iam.get_policy_document(statements=[aws.iam.GetPolicyDocumentStatementArgs(
+    actions=["s3:GetObject"], resources=["arn:aws:s3:::b/*"],
+    conditions=[aws.iam.GetPolicyDocumentStatementConditionArgs(test="Bool", variable="aws:SecureTransport", values=["true"])])],
+    opts=pulumi.InvokeOptions(provider=p))
+pulumi.export("doc", doc.json)
+'''
+
+
+def test_invokes_answer_for_the_provider_that_asked(tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text("name: invokes\nruntime: python\n")
+    (tmp_path / "Pulumi.test.yaml").write_text("config: {}\n")
+    (tmp_path / "__main__.py").write_text(textwrap.dedent(INVOKES))
+    out = synth("test", tmp_path).outputs
+    assert (out["a-account"], out["a-region"], out["b-account"], out["b-region"]) == ("111111111111", "eu-west-1", "222222222222", "us-west-2")
+    assert out["a-partition"] == "aws"
+    assert out["a-zones"][0].startswith("eu-west-1") and out["b-zones"][0].startswith("us-west-2")
+    assert out["b-sts"] == "com.amazonaws.us-west-2.sts"
+    assert json.loads(out["doc"])["Statement"] == [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+                                                    "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]
