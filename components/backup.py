@@ -128,10 +128,10 @@ class Backup(pulumi.ComponentResource):
     def _vault(self, name: str, t: Target, org: str, key_arn: pulumi.Input[str], args: BackupArgs) -> aws.backup.Vault:
         vault = aws.backup.Vault(
             name, name=vault_name(org, t), kms_key_arn=key_arn, force_destroy=False,
-            opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect))
+            opts=t.stateful(self, args.protect))
         if args.lock_max_retention_days is not None:
             aws.backup.VaultLockConfiguration(
                 f"{name}-lock", backup_vault_name=vault.name, changeable_for_days=LOCK_GRACE_DAYS,
                 min_retention_days=args.retention_days, max_retention_days=args.lock_max_retention_days,
-                opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect))
+                opts=t.stateful(self, args.protect))
         return vault

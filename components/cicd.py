@@ -235,7 +235,7 @@ class ModelDelivery(pulumi.ComponentResource):
         project_arn = t.arn("codebuild", f"project/{project_name}")
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-{step.key}-logs", name=f"/aws/codebuild/{project_name}", kms_key_id=a.logs_key_arn,
-            retention_in_days=a.log_retention_days, opts=t.opts(self, protect=a.protect, retain_on_delete=a.protect))
+            retention_in_days=a.log_retention_days, opts=t.stateful(self, a.protect))
         role = aws.iam.Role(
             f"{name}-{step.key}", name=fit(f"{a.org}-model-{step.key}-build", "iam"),
             assume_role_policy=iam.service_trust("codebuild.amazonaws.com", t.account_id, project_arn),

@@ -155,7 +155,7 @@ class DataLake(pulumi.ComponentResource):
         raw = self.buckets["raw"]
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-ingest-logs", name=f"/aws/kinesisfirehose/{name}-ingest", kms_key_id=args.logs_key_arn,
-            retention_in_days=args.log_retention_days, opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect))
+            retention_in_days=args.log_retention_days, opts=t.stateful(self, args.protect))
         log_stream = aws.cloudwatch.LogStream(f"{name}-ingest-delivery", name="S3Delivery", log_group_name=log_group.name,
                                               opts=t.opts(self))
         role = aws.iam.Role(

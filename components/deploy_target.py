@@ -97,7 +97,7 @@ class DeployTarget(pulumi.ComponentResource):
         # SageMaker writes endpoint logs here; created up front so they are encrypted and expire.
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-endpoint-logs", name=f"/aws/sagemaker/Endpoints/{self.endpoint_name}", kms_key_id=args.logs_key_arn,
-            retention_in_days=args.log_retention_days, opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect))
+            retention_in_days=args.log_retention_days, opts=t.stateful(self, args.protect))
 
         execution = aws.iam.Role(
             f"{name}-execution", name=execution_role_name(args.org),

@@ -197,7 +197,7 @@ class DeploymentLayer(pulumi.ComponentResource):
         function_name = fit(f"{a.org}-{t.key}-{kind}", "lambda")
         log_group = aws.cloudwatch.LogGroup(
             f"{t.key}-{kind}-logs", name=f"/aws/lambda/{function_name}", kms_key_id=a.logs_key_arn,
-            retention_in_days=a.log_retention_days, opts=t.opts(self, protect=a.protect, retain_on_delete=a.protect))
+            retention_in_days=a.log_retention_days, opts=t.stateful(self, a.protect))
         role = aws.iam.Role(
             f"{t.key}-{kind}", path=PLATFORM_ROLE_PATH, assume_role_policy=iam.service_trust("lambda.amazonaws.com", t.account_id),
             description=description, max_session_duration=3600, opts=t.opts(self))

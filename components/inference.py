@@ -101,7 +101,7 @@ class InferenceLayer(pulumi.ComponentResource):
         t = args.target
         auths = {r.auth for r in args.routes}
         self.api_name = fit(f"{args.org}-{t.key}-inference", "generic")
-        stateful = t.opts(self, protect=args.protect, retain_on_delete=args.protect)
+        stateful = t.stateful(self, args.protect)
 
         account_settings = self._cloudwatch_role(t)
         self.api = aws.apigateway.RestApi(
@@ -201,7 +201,7 @@ class InferenceLayer(pulumi.ComponentResource):
             password_policy={"minimum_length": 14, "require_lowercase": True, "require_uppercase": True, "require_numbers": True,
                              "require_symbols": True, "temporary_password_validity_days": 1},
             deletion_protection="ACTIVE" if args.protect else "INACTIVE",
-            opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect))
+            opts=t.stateful(self, args.protect))
         server = aws.cognito.ResourceServer(
             f"{t.key}-inference-resource-server", user_pool_id=pool.id, identifier=self.api_name, name=self.api_name,
             scopes=[{"scope_name": "invoke", "scope_description": "call the prediction routes"}], opts=t.opts(self))
@@ -242,7 +242,7 @@ class InferenceLayer(pulumi.ComponentResource):
         # WAF only delivers to log groups whose name starts with "aws-waf-logs-".
         self.waf_logs = aws.cloudwatch.LogGroup(
             f"{t.key}-inference-waf-logs", name=f"aws-waf-logs-{self.api_name}", kms_key_id=args.logs_key_arn,
-            retention_in_days=args.log_retention_days, opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect))
+            retention_in_days=args.log_retention_days, opts=t.stateful(self, args.protect))
         aws.wafv2.WebAclLoggingConfiguration(
             f"{t.key}-inference-waf-logging", resource_arn=self.web_acl.arn, log_destination_configs=[self.waf_logs.arn],
             redacted_fields=[{"single_header": {"name": "authorization"}}, {"single_header": {"name": "x-api-key"}}],

@@ -92,7 +92,7 @@ def create_key(
 ) -> tuple[aws.kms.Key, aws.kms.Alias]:
     name = f"{target.key}-{spec.domain}"
     policy = iam.document([root_admin(target.account_id), *spec.service_statements])
-    stateful = target.opts(parent, protect=protect, retain_on_delete=protect)
+    stateful = target.stateful(parent, protect)
     key = aws.kms.Key(
         f"{name}-key",
         description=f"{org} {spec.description} ({target.account.name}, {target.region})",

@@ -66,7 +66,7 @@ class LogArchive(pulumi.ComponentResource):
                 kms.service_use("AwsConfigDelivery", "config.amazonaws.com", t.account_id, ["kms:Decrypt", "kms:GenerateDataKey"],
                                 {"StringEquals": {"aws:SourceAccount": accounts}}),
             ]),
-            opts=t.opts(self, protect=True, retain_on_delete=True),
+            opts=t.stateful(self, True),
         )
         aws.kms.Alias(f"{name}-alias", name=f"alias/{args.org}/log-archive", target_key_id=self.key.key_id, opts=t.opts(self))
 

@@ -174,7 +174,7 @@ class Network(pulumi.ComponentResource):
             opts=t.opts(self))
 
     def _flow_logs(self, name: str, t: Target, args: NetworkArgs) -> None:
-        stateful = t.opts(self, protect=args.protect, retain_on_delete=args.protect)
+        stateful = t.stateful(self, args.protect)
         group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs", name=f"/aiplatform/vpc-flow-logs/{name}", kms_key_id=args.logs_key_arn,
             retention_in_days=args.flow_log_retention_days, opts=stateful)

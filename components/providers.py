@@ -44,6 +44,10 @@ class Target:
         """Options for a plain AWS resource created by a component."""
         return pulumi.ResourceOptions(parent=parent, provider=self.aws, **kwargs)
 
+    def stateful(self, parent: pulumi.Resource, protect: bool, **kwargs) -> pulumi.ResourceOptions:
+        """Options for a stateful resource: protected and retained together, or neither (dev stays disposable)."""
+        return self.opts(parent, protect=protect, retain_on_delete=protect, **kwargs)
+
     def invoke(self, parent: pulumi.Resource | None = None) -> pulumi.InvokeOptions:
         return pulumi.InvokeOptions(provider=self.aws, parent=parent)
 

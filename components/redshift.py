@@ -76,7 +76,7 @@ class Warehouse(pulumi.ComponentResource):
             iam_roles=[role.arn],
             default_iam_role_arn=role.arn,
             log_exports=AUDIT_LOGS,
-            opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect),
+            opts=t.stateful(self, args.protect),
         )
         self.workgroup = aws.redshiftserverless.Workgroup(
             f"{name}-workgroup",

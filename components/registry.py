@@ -119,7 +119,7 @@ class Registries(pulumi.ComponentResource):
     def __init__(self, name: str, args: RegistriesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("aiplatform:registry:Registries", name, None, opts)
         t = args.target
-        stateful = t.opts(self, protect=args.protect, retain_on_delete=args.protect)
+        stateful = t.stateful(self, args.protect)
         policy = json.dumps(pull_policy(args.member_accounts))
         lifecycle = lifecycle_policy(args.max_images)
 

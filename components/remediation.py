@@ -88,7 +88,7 @@ class Remediation(pulumi.ComponentResource):
 
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs", name=f"/aws/lambda/{fn_name}", kms_key_id=args.logs_key_arn,
-            retention_in_days=args.log_retention_days, opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect))
+            retention_in_days=args.log_retention_days, opts=t.stateful(self, args.protect))
         # SageMaker ARNs carry the endpoint name in lower case.
         endpoint_arn = pulumi.Output.from_input(args.endpoint_name).apply(lambda n: t.arn("sagemaker", f"endpoint/{n.lower()}"))
         role = aws.iam.Role(

@@ -61,7 +61,7 @@ class SecureBucket(pulumi.ComponentResource):
             object_lock_enabled=lock or None,
             force_destroy=False,
             tags=args.tags,
-            opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect),
+            opts=t.stateful(self, args.protect),
         )
         bucket_id = self.bucket.id
         self.arn = self.bucket.arn

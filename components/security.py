@@ -127,7 +127,7 @@ class AccountBaseline(pulumi.ComponentResource):
         super().__init__("aiplatform:security:AccountBaseline", name, None, opts)
         t = args.target
         acct = t.account_id
-        stateful = t.opts(self, protect=args.protect, retain_on_delete=args.protect)
+        stateful = t.stateful(self, args.protect)
 
         aws.s3.AccountPublicAccessBlock(
             f"{t.account.name}-s3-account-pab", account_id=acct, block_public_acls=True, block_public_policy=True,

@@ -110,7 +110,7 @@ class TrainingLayer(pulumi.ComponentResource):
             },
             retention_policy={"home_efs_file_system": "Retain" if args.retain_home_efs else "Delete"},
             tag_propagation="ENABLED",
-            opts=t.opts(self, protect=args.protect, retain_on_delete=args.protect))
+            opts=t.stateful(self, args.protect))
 
         self.user_profiles = {
             user: aws.sagemaker.UserProfile(
