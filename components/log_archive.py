@@ -26,7 +26,6 @@ class LogArchiveArgs:
     org: str
     source_accounts: list[str]  # every account whose trail and AWS Config deliver here
     logs_key_arn: pulumi.Input[str]  # for the archive's own access-log bucket
-    deletion_window_days: int
     retention_days: int
 
 

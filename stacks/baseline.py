@@ -3,7 +3,7 @@
 import pulumi
 
 from components.kms import domain_specs
-from components.providers import ProviderRegistry
+from components.providers import ProviderRegistry, Target
 from components.security import (
     AccountBaseline,
     AccountBaselineArgs,
@@ -17,6 +17,15 @@ from config import Settings
 from config.schema import Account
 
 
+def regional_baseline(s: Settings, t: Target, role: str) -> RegionalBaseline:
+    """Keys and regional detective controls of one account (of ``role``) in one region."""
+    f = s.features
+    return RegionalBaseline(f"{t.key}-baseline", RegionalBaselineArgs(
+        target=t, org=s.config.org, key_specs=domain_specs(role, t, s.config.accounts.members),
+        deletion_window_days=s.knobs.kms_deletion_window_days, protect=s.protect_stateful, is_primary=t.region == s.primary_region,
+        macie=f.macie, security_hub=f.security_hub, guard_duty=f.guard_duty))
+
+
 def security_baseline(s: Settings, providers: ProviderRegistry, account: Account, role: str,
                       central: CentralLogging | pulumi.Output, keys: dict[str, RegionalBaseline] | None = None) -> dict[str, RegionalBaseline]:
     """The StackSet-style baseline of one account: regional part per region, account part once."""
@@ -25,11 +34,7 @@ def security_baseline(s: Settings, providers: ProviderRegistry, account: Account
     for region in s.regions:
         if region in keys:
             continue
-        t = providers.target(account, region)
-        keys[region] = RegionalBaseline(f"{t.key}-baseline", RegionalBaselineArgs(
-            target=t, org=s.config.org, key_specs=domain_specs(role, t, s.config.accounts.members), deletion_window_days=s.knobs.kms_deletion_window_days,
-            protect=s.protect_stateful, is_primary=region == s.primary_region, macie=f.macie, security_hub=f.security_hub,
-            guard_duty=f.guard_duty))
+        keys[region] = regional_baseline(s, providers.target(account, region), role)
     primary = providers.target(account, s.primary_region)
     auditors = [] if account.id == s.config.accounts.security.id else [s.role_arn(s.config.accounts.security)]
     account_part = AccountBaseline(f"{account.name}-account-baseline", AccountBaselineArgs(

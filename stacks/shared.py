@@ -3,7 +3,6 @@
 import pulumi
 
 from components.cicd import DeliveryStage, ModelDelivery, ModelDeliveryArgs
-from components.kms import domain_specs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.network import BUILD_INTERFACE_SERVICES, Network, NetworkArgs
 from components.providers import ProviderRegistry, Target
@@ -11,23 +10,19 @@ from components.registry import Registries, RegistriesArgs
 from components.security import (
     CentralLogging,
     RegionalBaseline,
-    RegionalBaselineArgs,
 )
 from config import Settings
-from stacks.baseline import security_baseline
+from stacks.baseline import regional_baseline, security_baseline
 
 
 def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
     accts = s.config.accounts
     security = providers.target(accts.security, s.primary_region)
     # The archive's own access logs need the security account's logs key before the rest of its baseline.
-    security_primary = RegionalBaseline(f"{security.key}-baseline", RegionalBaselineArgs(
-        target=security, org=s.config.org, key_specs=domain_specs("security", security),
-        deletion_window_days=s.knobs.kms_deletion_window_days, protect=s.protect_stateful, is_primary=True,
-        macie=s.features.macie, security_hub=s.features.security_hub, guard_duty=s.features.guard_duty))
+    security_primary = regional_baseline(s, security, "security")
     archive = LogArchive("log-archive", LogArchiveArgs(
         target=security, org=s.config.org, source_accounts=[*accts.members, accts.security.id, accts.shared_services.id],
-        logs_key_arn=security_primary.keys["logs"].arn, deletion_window_days=30, retention_days=s.knobs.log_retention_days))
+        logs_key_arn=security_primary.keys["logs"].arn, retention_days=s.knobs.log_retention_days))
     central = CentralLogging(archive.bucket_name, archive.key_arn)
     security_baseline(s, providers, accts.security, "security", central, {s.primary_region: security_primary})
     services_keys = security_baseline(s, providers, accts.shared_services, "shared-services", central)
