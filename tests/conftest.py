@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from platformctl.offline import Snapshot, synth_all
 from platformctl.offline.records import ResourceRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 STACKS = ("shared", "dev", "prod")
+# What a synth of a copied project does not need (a venv inside the checkout, as CI makes, is large).
+NOT_THE_PROGRAM = (".git", "venv", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "tests", "docs", "bench", "policies")
+
+
+def project_variant(tmp_path_factory, name: str, stack: str, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of the program whose ``Pulumi.<stack>.yaml`` config ``edit`` changes in place."""
+    dest = tmp_path_factory.mktemp(name) / "project"
+    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(*NOT_THE_PROGRAM))
+    path = dest / f"Pulumi.{stack}.yaml"
+    doc = yaml.safe_load(path.read_text())
+    edit(doc["config"])
+    path.write_text(yaml.safe_dump(doc))
+    return dest
 
 
 @pytest.fixture(scope="session")

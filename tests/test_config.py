@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from config import ConfigError, validate
 from platformctl.offline import SynthError, synth
 from platformctl.offline.project import load_stack_config
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_variant
 
 NS = "aiplatform:"
 
@@ -122,14 +120,11 @@ def test_cross_field_problems_are_listed_together():
 @pytest.fixture(scope="module")
 def broken_project(tmp_path_factory) -> Path:
     """A copy of the project whose dev stack has a wrong account id and an overlapping network."""
-    dest = tmp_path_factory.mktemp("broken") / "project"
-    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(".git", "tests", "venv", ".venv", "__pycache__", "policies", "bench"))
-    stack_file = dest / "Pulumi.dev.yaml"
-    data = yaml.safe_load(stack_file.read_text())
-    data["config"]["aiplatform:accounts"]["workload"]["id"] = "33333333333"  # 11 digits
-    data["config"]["aiplatform:network"]["azCount"] = "two"
-    stack_file.write_text(yaml.safe_dump(data))
-    return dest
+    def edit(cfg: dict) -> None:
+        cfg["aiplatform:accounts"]["workload"]["id"] = "33333333333"  # 11 digits
+        cfg["aiplatform:network"]["azCount"] = "two"
+
+    return project_variant(tmp_path_factory, "broken", "dev", edit)
 
 
 def test_bad_config_registers_nothing(broken_project):

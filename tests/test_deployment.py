@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import sys
 from typing import Any
 
 import pytest
-import yaml
 
 from components.deployment import Variant, endpoint_volume_key, scaling_resource_id
 from config import ConfigError, validate
-from platformctl.offline import synth_all
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
-from tests.conftest import ROOT
+from platformctl.offline.runner import synth_isolated
+from tests.conftest import ROOT, project_variant
 from tests.iam_lint import lint
 
 KEY = "arn:aws:kms:us-east-1:111122223333:key/ml"
@@ -178,17 +176,13 @@ def test_monitoring_outputs_are_exported(workload):
 
 
 @pytest.fixture(scope="module")
-def gpu_prod(tmp_path_factory) -> Snapshot:
+def gpu_prod(tmp_path_factory, snapshots) -> Snapshot:
     """prod with GPU types (local NVMe) for training and inference, and the DR standby endpoint on."""
-    project = tmp_path_factory.mktemp("gpu-prod") / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".git", "tests", "__pycache__", "*.pyc", ".pytest_cache"))
-    path = project / "Pulumi.prod.yaml"
-    doc = yaml.safe_load(path.read_text())
-    cfg = doc["config"]
-    cfg["aiplatform:features"]["standbyEndpoint"] = True
-    cfg["aiplatform:knobs"].update(trainingInstanceType="ml.g5.2xlarge", inferenceInstanceType="ml.g5.xlarge")
-    path.write_text(yaml.safe_dump(doc))
-    return synth_all(["prod"], project)["prod"]
+    def edit(cfg: dict) -> None:
+        cfg["aiplatform:features"]["standbyEndpoint"] = True
+        cfg["aiplatform:knobs"].update(trainingInstanceType="ml.g5.2xlarge", inferenceInstanceType="ml.g5.xlarge")
+
+    return synth_isolated(project_variant(tmp_path_factory, "gpu-prod", "prod", edit), "prod", {"shared": snapshots["shared"].outputs})
 
 
 def test_nvme_endpoint_config_has_no_volume_key_but_capture_stays_encrypted(gpu_prod):

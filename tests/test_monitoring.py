@@ -445,20 +445,13 @@ def test_dead_letter_queues_accept_only_their_rule_over_tls_and_alarm_when_used(
 @pytest.fixture(scope="module")
 def flipped_dev(snapshots, tmp_path_factory) -> Snapshot:
     """dev with remediation off, model-quality monitoring on and cost-allocation tags on."""
-    import shutil
+    from platformctl.offline.runner import synth_isolated
+    from tests.conftest import project_variant
 
-    import yaml
+    def edit(cfg: dict) -> None:
+        cfg["aiplatform:features"].update(remediation=False, modelQualityMonitor=True, costAllocationTags=True)
 
-    from platformctl.offline.runner import _run_worker
-    from tests.conftest import ROOT
-
-    project = tmp_path_factory.mktemp("flipped") / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", "tests", "docs", "bench"))
-    stack_file = project / "Pulumi.dev.yaml"
-    doc = yaml.safe_load(stack_file.read_text())
-    doc["config"]["aiplatform:features"].update(remediation=False, modelQualityMonitor=True, costAllocationTags=True)
-    stack_file.write_text(yaml.safe_dump(doc))
-    return _run_worker(project, "dev", {"shared": snapshots["shared"].outputs}, False)
+    return synth_isolated(project_variant(tmp_path_factory, "flipped", "dev", edit), "dev", {"shared": snapshots["shared"].outputs})
 
 
 def test_without_remediation_no_function_or_rule_exists(flipped_dev):

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-import yaml
 
-from platformctl.offline import synth
-from tests.conftest import ROOT, decoded
+from platformctl.offline.runner import synth_isolated
+from tests.conftest import decoded, project_variant
 
 EXTRA_ACCOUNT = {"id": "555555555555", "name": "mlprod2", "vpcCidrs": {"us-east-1": "10.30.0.0/16", "us-west-2": "10.31.0.0/16",
                                                                        "eu-west-1": "10.32.0.0/16"}}
 
 
 @pytest.fixture(scope="module")
-def fleet(tmp_path_factory):
+def fleet(tmp_path_factory, snapshots):
     """prod with a second workload account and a third region, from config alone."""
-    dest = tmp_path_factory.mktemp("fleet") / "project"
-    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(".git", "tests", "venv", ".venv", "__pycache__", "policies", "bench"))
-    path = dest / "Pulumi.prod.yaml"
-    data = yaml.safe_load(path.read_text())
-    cfg = data["config"]
-    cfg["aiplatform:accounts"]["additionalWorkloads"] = [EXTRA_ACCOUNT]
-    cfg["aiplatform:accounts"]["workload"]["vpcCidrs"]["eu-west-1"] = "10.22.0.0/16"
-    cfg["aiplatform:regions"]["additional"] = ["eu-west-1"]
-    path.write_text(yaml.safe_dump(data))
-    return synth("prod", Path(dest))
+    def edit(cfg: dict) -> None:
+        cfg["aiplatform:accounts"]["additionalWorkloads"] = [EXTRA_ACCOUNT]
+        cfg["aiplatform:accounts"]["workload"]["vpcCidrs"]["eu-west-1"] = "10.22.0.0/16"
+        cfg["aiplatform:regions"]["additional"] = ["eu-west-1"]
+
+    return synth_isolated(project_variant(tmp_path_factory, "fleet", "prod", edit), "prod", {"shared": snapshots["shared"].outputs})
 
 
 def targets(snap, token):

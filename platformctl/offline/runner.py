@@ -98,7 +98,8 @@ def run_program(cfg: StackConfig, stack_outputs: dict[str, Any] | None = None, p
     )
 
 
-def _run_worker(project_dir: Path, stack: str, refs: dict[str, Any], preview: bool) -> Snapshot:
+def synth_isolated(project_dir: Path, stack: str, refs: dict[str, Any], preview: bool = False) -> Snapshot:
+    """One stack in a fresh interpreter, its StackReferences answered from ``refs`` (stack name -> outputs)."""
     with tempfile.TemporaryDirectory(prefix="synth-") as tmp:
         refs_file, out_file = Path(tmp, "refs.json"), Path(tmp, "out.json")
         refs_file.write_text(json.dumps(refs))
@@ -144,7 +145,7 @@ def synth_all(
                 raise SynthError(wanted[0], f"stack references form a cycle: {deps}")
             refs = {name: snap.outputs for name, snap in done.items()}
             # A preview reads the referenced stacks' deployed (known) outputs: only the wanted stacks are previews.
-            futures = {s: pool.submit(_run_worker, project_dir, s, refs, preview and s in wanted) for s in ready}
+            futures = {s: pool.submit(synth_isolated, project_dir, s, refs, preview and s in wanted) for s in ready}
             for stack, future in futures.items():
                 done[stack] = future.result()
     return {s: done[s] for s in wanted}
