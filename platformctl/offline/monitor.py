@@ -7,7 +7,6 @@ provider, source position), so recording happens here, at RegisterResource.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -113,9 +112,3 @@ class RecordingMonitor(MockMonitor):
         self.invokes.append({"token": request.tok, "provider": request.provider})
         return super().Invoke(request)
 
-
-def relative_source(path: str, root: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(root.resolve()))
-    except ValueError:
-        return path

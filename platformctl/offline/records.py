@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -85,9 +84,6 @@ class Snapshot:
             return self.by_urn.get(ref.rsplit("::", 1)[0])
         return self.by_urn.get(record.provider_urn)
 
-    def children(self, record: ResourceRecord) -> list[ResourceRecord]:
-        return [r for r in self.resources if r.parent == record.urn]
-
     def ancestors(self, record: ResourceRecord) -> Iterator[ResourceRecord]:
         parent = self.by_urn.get(record.parent)
         while parent is not None:
@@ -99,16 +95,6 @@ class Snapshot:
         chain = [record, *self.ancestors(record)]
         components = [r for r in chain if not r.custom and r.type != "pulumi:pulumi:Stack"]
         return components[-1].type if components else "(stack)"
-
-    def referencing(self, urn: str) -> list[ResourceRecord]:
-        """Records that depend on ``urn`` (through dependencies or property dependencies)."""
-        return [
-            r for r in self.resources
-            if urn in r.dependencies or any(urn in deps for deps in r.property_dependencies.values())
-        ]
-
-    def counts(self) -> Counter:
-        return Counter(r.type for r in self.resources)
 
     # -- persistence ---------------------------------------------------------
     def to_json(self) -> dict[str, Any]:

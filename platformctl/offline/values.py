@@ -42,10 +42,3 @@ def _convert(value: Any) -> Any:
 def struct_to_json(struct: struct_pb2.Struct) -> dict[str, Any]:
     return _convert(json_format.MessageToDict(struct, preserving_proto_field_name=True))
 
-
-def is_secret(value: Any) -> bool:
-    return value == SECRET
-
-
-def is_unknown(value: Any) -> bool:
-    return value == UNKNOWN
