@@ -8,7 +8,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from crossguard_aws.context import RuleContext
-from crossguard_aws.model import cis, fsbp, resource_rule, stack_rule
+from crossguard_aws.model import checkov, cis, fsbp, resource_rule, stack_rule
 from crossguard_aws.resources import Res, Stack
 from crossguard_aws.values import dig, items
 
@@ -91,3 +91,64 @@ def vpc_flow_logs(vpc: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
         candidates += [c for c in stack.children_of(vpc.urn) if c.type in VPCS]
     if not any(_flow_logs_for(v, stack) for v in candidates):
         yield "has no flow log; add an aws.ec2.FlowLog for it."
+
+
+ADMIN_PORTS = (22, 3389)
+NACL_RULES = ("aws:ec2/networkAclRule:NetworkAclRule", "aws-native:ec2:NetworkAclEntry")
+NACLS = ("aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl")
+
+
+@resource_rule(
+    id="aws-ec2-defaultsecuritygroup-deny-rules", pack="network", types=("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",),
+    severity=Severity.HIGH,
+    description="A VPC's default security group must have no inbound or outbound rules.",
+    remediation="Declare aws.ec2.DefaultSecurityGroup(vpc_id=...) with no ingress and no egress (that removes AWS's "
+                "default rules) and attach purpose-made security groups to resources instead.",
+    controls=(*fsbp("EC2.2"), *cis("5.4"), *checkov("CKV2_AWS_12")), tags=("vpc",),
+)
+def default_sg_rules(res: Res, ctx: RuleContext) -> Iterator[str]:
+    for direction in ("ingress", "egress"):
+        rules = items(res.get(direction))
+        if rules:
+            yield f"has {len(rules)} {direction} rule(s); the default security group must have none."
+
+
+def _nacl_entries(res: Res) -> list[tuple[str, Any]]:
+    if res.type in NACLS:
+        return [(f"ingress[{i}]", r) for i, r in enumerate(items(res.get("ingress")))]
+    if res.get("egress") is True or res.get("egress") == "true":
+        return []
+    return [("rule", res.props)]
+
+
+def _nacl_admin_ports(entry: Any) -> list[int]:
+    action = str(dig(entry, "ruleAction") or dig(entry, "action") or "").lower()
+    if action != "allow":
+        return []
+    sources = [dig(entry, k) for k in ("cidrBlock", "ipv6CidrBlock")]
+    if not any(s in WORLD for s in sources if s is not None):
+        return []
+    protocol = str(dig(entry, "protocol") if dig(entry, "protocol") is not None else "-1").lower()
+    if protocol in ("-1", "all"):
+        return list(ADMIN_PORTS)
+    if protocol not in ("tcp", "6"):
+        return []
+    start = dig(entry, "fromPort") if dig(entry, "fromPort") is not None else dig(entry, "portRange.from")
+    end = dig(entry, "toPort") if dig(entry, "toPort") is not None else dig(entry, "portRange.to")
+    if start is None or end is None or (int(start) == 0 and int(end) == 0):
+        return list(ADMIN_PORTS)
+    return [p for p in ADMIN_PORTS if int(start) <= p <= int(end)]
+
+
+@resource_rule(
+    id="aws-ec2-networkacl-deny-public-admin-ports", pack="network", types=(*NACL_RULES, *NACLS), severity=Severity.HIGH,
+    description="Network ACLs must not allow ingress from 0.0.0.0/0 or ::/0 to remote administration ports (22, 3389).",
+    remediation="Narrow the entry's cidr_block to your admin network, or deny the port and reach instances through "
+                "Systems Manager Session Manager.",
+    controls=(*fsbp("EC2.21"), *cis("5.1"), *checkov("CKV_AWS_231", "CKV_AWS_232")), tags=("vpc", "public-access"),
+)
+def nacl_admin_ports(res: Res, ctx: RuleContext) -> Iterator[str]:
+    for where, entry in _nacl_entries(res):
+        ports = _nacl_admin_ports(entry)
+        if ports:
+            yield f"{where} allows the internet to reach port(s) {', '.join(map(str, ports))}."
