@@ -94,7 +94,7 @@ def vpc_flow_logs(vpc: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
 
 
 ADMIN_PORTS = (22, 3389)
-NACL_RULES = ("aws:ec2/networkAclRule:NetworkAclRule", "aws-native:ec2:NetworkAclEntry")
+NACL_RULES = ("aws:ec2/networkAclRule:NetworkAclRule",)
 NACLS = ("aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl")
 
 
@@ -128,7 +128,9 @@ def _nacl_admin_ports(entry: Any) -> list[int]:
     sources = [dig(entry, k) for k in ("cidrBlock", "ipv6CidrBlock")]
     if not any(s in WORLD for s in sources if s is not None):
         return []
-    protocol = str(dig(entry, "protocol") if dig(entry, "protocol") is not None else "-1").lower()
+    raw = dig(entry, "protocol")
+    # aws-native sends the IANA number, which arrives as a float through the protobuf Struct.
+    protocol = str(int(raw) if isinstance(raw, int | float) else raw if raw is not None else "-1").lower()
     if protocol in ("-1", "all"):
         return list(ADMIN_PORTS)
     if protocol not in ("tcp", "6"):

@@ -59,7 +59,7 @@ def sqs_queue_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
         yield problem
 
 
-QUEUE_POLICIES = ("aws:sqs/queuePolicy:QueuePolicy", "aws-native:sqs:QueuePolicy")
+QUEUE_POLICIES = ("aws:sqs/queuePolicy:QueuePolicy", "aws-native:sqs:QueueInlinePolicy")
 
 
 @resource_rule(

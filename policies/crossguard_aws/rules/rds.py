@@ -12,8 +12,8 @@ from crossguard_aws.model import cdk_nag, checkov, fsbp, resource_rule
 from crossguard_aws.resources import Res
 from crossguard_aws.values import is_unknown, truthy
 
-INSTANCES = ("aws:rds/instance:Instance", "aws-native:rds:DBInstance")
-CLUSTERS = ("aws:rds/cluster:Cluster", "aws-native:rds:DBCluster")
+INSTANCES = ("aws:rds/instance:Instance", "aws-native:rds:DbInstance")
+CLUSTERS = ("aws:rds/cluster:Cluster", "aws-native:rds:DbCluster")
 CLUSTER_INSTANCES = ("aws:rds/clusterInstance:ClusterInstance",)
 
 

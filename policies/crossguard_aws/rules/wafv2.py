@@ -12,7 +12,7 @@ from crossguard_aws.model import checkov, fsbp, resource_rule, stack_rule
 from crossguard_aws.resources import Res, Stack
 from crossguard_aws.values import dig, is_unknown, items, maybe_json
 
-WEB_ACLS = ("aws:wafv2/webAcl:WebAcl", "aws-native:wafv2:WebACL")
+WEB_ACLS = ("aws:wafv2/webAcl:WebAcl", "aws-native:wafv2:WebAcl")
 LOGGING = ("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "aws-native:wafv2:LoggingConfiguration")
 _ACTING = ("block", "captcha", "challenge")
 
