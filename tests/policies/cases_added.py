@@ -39,6 +39,24 @@ SECRET = R("aws:secretsmanager/secret:Secret", "db", {"kmsKeyId": KEY})
 NETWORK_CONNECTION = R("aws:glue/connection:Connection", "vpc", {"name": "vpc", "connectionType": "NETWORK",
                                                                  "physicalConnectionRequirements": {"subnetId": "subnet-1"}})
 
+NACL = R("aws:ec2/networkAcl:NetworkAcl", "acl", {"vpcId": "vpc-1", "ingress": [
+    {"ruleNo": 100, "action": "allow", "protocol": "-1", "cidrBlock": "10.0.0.0/16", "fromPort": 0, "toPort": 0}]})
+
+
+def _acl_rule(name: str, number: int, action: str, start: int, end: int) -> R:
+    return R("aws:ec2/networkAclRule:NetworkAclRule", name, {
+        "networkAclId": UNKNOWN, "ruleNumber": number, "egress": False, "protocol": "tcp", "ruleAction": action,
+        "cidrBlock": "0.0.0.0/0", "fromPort": start, "toPort": end}, property_dependencies={"networkAclId": [NACL]})
+
+
+def deny_rule(port: int) -> R:
+    return _acl_rule(f"deny-{port}", 100 + port % 100, "deny", port, port)
+
+
+def ephemeral_rule() -> R:
+    return _acl_rule("ephemeral", 200, "allow", 1024, 65535)
+
+
 ADDED: list[Case] = [
     # ---- public resource policies --------------------------------------------------------------------------
     ok("aws-s3-bucketpolicy-deny-public", "cloudfront-oac", R("aws:s3/bucketPolicy:BucketPolicy", "p", {"bucket": "site", "policy": CLOUDFRONT_ONLY})),
@@ -98,21 +116,25 @@ ADDED: list[Case] = [
     ok("aws-ec2-defaultsecuritygroup-deny-rules", "emptied", R("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "default", {"vpcId": "vpc-1"})),
     bad("aws-ec2-defaultsecuritygroup-deny-rules", "self-ingress", R("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "default", {
         "vpcId": "vpc-1", "ingress": [{"protocol": "-1", "fromPort": 0, "toPort": 0, "self": True}]}), "has 1 ingress rule(s)"),
-    ok("aws-ec2-networkacl-deny-public-admin-ports", "https-from-world", R("aws:ec2/networkAclRule:NetworkAclRule", "r", {
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "https-from-world", [R("aws:ec2/networkAclRule:NetworkAclRule", "r", {
         "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0",
-        "fromPort": 443, "toPort": 443})),
-    ok("aws-ec2-networkacl-deny-public-admin-ports", "ssh-from-office", R("aws:ec2/networkAcl:NetworkAcl", "acl", {"vpcId": "vpc-1", "ingress": [
-        {"ruleNo": 100, "action": "allow", "protocol": "tcp", "cidrBlock": "203.0.113.0/24", "fromPort": 22, "toPort": 22}]})),
-    ok("aws-ec2-networkacl-deny-public-admin-ports", "egress-all", R("aws:ec2/networkAclRule:NetworkAclRule", "r", {
-        "networkAclId": "acl-1", "ruleNumber": 100, "egress": True, "protocol": "-1", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0"})),
-    bad("aws-ec2-networkacl-deny-public-admin-ports", "rdp-range", R("aws:ec2/networkAclRule:NetworkAclRule", "r", {
+        "fromPort": 443, "toPort": 443})]),
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "ssh-from-office", [R("aws:ec2/networkAcl:NetworkAcl", "acl", {"vpcId": "vpc-1", "ingress": [
+        {"ruleNo": 100, "action": "allow", "protocol": "tcp", "cidrBlock": "203.0.113.0/24", "fromPort": 22, "toPort": 22}]})]),
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "egress-all", [R("aws:ec2/networkAclRule:NetworkAclRule", "r", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": True, "protocol": "-1", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0"})]),
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "ephemeral-after-deny", [NACL, deny_rule(22), deny_rule(3389), ephemeral_rule()]),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "ephemeral-without-deny", [NACL, deny_rule(22), ephemeral_rule()],
+        "NetworkAclRule 'ephemeral' allows the internet to reach port(s) 3389"),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "rdp-range-ipv6", [R("aws:ec2/networkAclRule:NetworkAclRule", "r", {
         "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "6", "ruleAction": "allow", "ipv6CidrBlock": "::/0",
-        "fromPort": 1024, "toPort": 4000}), "port(s) 3389"),
-    bad("aws-ec2-networkacl-deny-public-admin-ports", "inline-all-traffic", R("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", "acl", {"ingress": [
-        {"ruleNo": 100, "action": "allow", "protocol": "-1", "cidrBlock": "0.0.0.0/0", "fromPort": 0, "toPort": 0}]}), "ingress[0] allows the internet to reach port(s) 22, 3389"),
-    bad("aws-ec2-networkacl-deny-public-admin-ports", "numeric-protocol-ssh", R("aws:ec2/networkAclRule:NetworkAclRule", "e", {
+        "fromPort": 1024, "toPort": 4000})], "port(s) 3389"),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "inline-all-traffic", [R("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", "acl", {"ingress": [
+        {"ruleNo": 100, "action": "allow", "protocol": "-1", "cidrBlock": "0.0.0.0/0", "fromPort": 0, "toPort": 0}]})],
+        "ingress[0] allows the internet to reach port(s) 22, 3389"),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "numeric-protocol-ssh", [R("aws:ec2/networkAclRule:NetworkAclRule", "e", {
         "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": 6, "ruleAction": "allow", "cidrBlock": "0.0.0.0/0",
-        "fromPort": 22, "toPort": 22}), "port(s) 22"),
+        "fromPort": 22, "toPort": 22})], "port(s) 22"),
     # ---- data stores -----------------------------------------------------------------------------------------
     ok("aws-rds-database-enforce-kms", "instance", R("aws:rds/instance:Instance", "db", {"storageEncrypted": True, "kmsKeyId": KEY})),
     ok("aws-rds-database-enforce-kms", "aurora-member", R("aws-native:rds:DbInstance", "db1", {"dbClusterIdentifier": UNKNOWN})),

@@ -10,7 +10,7 @@ from pulumi_policy import Severity
 from crossguard_aws.context import RuleContext
 from crossguard_aws.model import checkov, cis, fsbp, resource_rule, stack_rule
 from crossguard_aws.resources import Res, Stack
-from crossguard_aws.values import dig, items
+from crossguard_aws.values import dig, items, truthy
 
 WORLD = ("0.0.0.0/0", "::/0")
 SG_TYPES = (
@@ -113,44 +113,60 @@ def default_sg_rules(res: Res, ctx: RuleContext) -> Iterator[str]:
             yield f"has {len(rules)} {direction} rule(s); the default security group must have none."
 
 
-def _nacl_entries(res: Res) -> list[tuple[str, Any]]:
+def _nacl_entries(res: Res, stack: Stack) -> list[tuple[str, Any]]:
+    """(where, ingress entry) pairs of one ACL: its inline entries and the NetworkAclRule resources attached to it."""
+    found: list[tuple[str, Any]] = []
     if res.type in NACLS:
-        return [(f"ingress[{i}]", r) for i, r in enumerate(items(res.get("ingress")))]
-    if res.get("egress") is True or res.get("egress") == "true":
-        return []
-    return [("rule", res.props)]
+        found += [(f"ingress[{i}]", r) for i, r in enumerate(items(res.get("ingress")))]
+        found += [(rule.label, rule.props) for rule in stack.attached(res, NACL_RULES, "networkAclId", match_values=("id",))]
+    else:
+        found.append(("rule", res.props))
+    return [(w, e) for w, e in found if not truthy(dig(e, "egress") or False)]
 
 
-def _nacl_admin_ports(entry: Any) -> list[int]:
-    action = str(dig(entry, "ruleAction") or dig(entry, "action") or "").lower()
-    if action != "allow":
-        return []
-    sources = [dig(entry, k) for k in ("cidrBlock", "ipv6CidrBlock")]
-    if not any(s in WORLD for s in sources if s is not None):
-        return []
+def _covers(entry: Any, port: int) -> bool:
     raw = dig(entry, "protocol")
-    # aws-native sends the IANA number, which arrives as a float through the protobuf Struct.
+    # protocol numbers arrive as floats through the protobuf Struct
     protocol = str(int(raw) if isinstance(raw, int | float) else raw if raw is not None else "-1").lower()
     if protocol in ("-1", "all"):
-        return list(ADMIN_PORTS)
+        return True
     if protocol not in ("tcp", "6"):
-        return []
-    start = dig(entry, "fromPort") if dig(entry, "fromPort") is not None else dig(entry, "portRange.from")
-    end = dig(entry, "toPort") if dig(entry, "toPort") is not None else dig(entry, "portRange.to")
+        return False
+    start, end = dig(entry, "fromPort"), dig(entry, "toPort")
     if start is None or end is None or (int(start) == 0 and int(end) == 0):
-        return list(ADMIN_PORTS)
-    return [p for p in ADMIN_PORTS if int(start) <= p <= int(end)]
+        return True
+    return int(start) <= port <= int(end)
 
 
-@resource_rule(
-    id="aws-ec2-networkacl-deny-public-admin-ports", pack="network", types=(*NACL_RULES, *NACLS), severity=Severity.HIGH,
-    description="Network ACLs must not allow ingress from 0.0.0.0/0 or ::/0 to remote administration ports (22, 3389).",
-    remediation="Narrow the entry's cidr_block to your admin network, or deny the port and reach instances through "
-                "Systems Manager Session Manager.",
+def _open_admin_ports(entries: list[tuple[str, Any]]) -> Iterator[tuple[str, int]]:
+    """Entries are evaluated in rule-number order and the first match decides: an admin port is open to the internet
+    when the first entry covering it for 0.0.0.0/0 (or ::/0) allows it. A narrower entry does not decide for every source."""
+    ordered = sorted(entries, key=lambda e: int(dig(e[1], "ruleNo") or dig(e[1], "ruleNumber") or 0))
+    for port in ADMIN_PORTS:
+        for family in WORLD:
+            for where, entry in ordered:
+                source = dig(entry, "ipv6CidrBlock" if ":" in family else "cidrBlock")
+                if source != family or not _covers(entry, port):
+                    continue
+                action = str(dig(entry, "ruleAction") or dig(entry, "action") or "").lower()
+                if action == "allow":
+                    yield where, port
+                break
+
+
+@stack_rule(
+    id="aws-ec2-networkacl-deny-public-admin-ports", pack="network", types=(*NACLS, *NACL_RULES), severity=Severity.HIGH,
+    description="Network ACLs must not allow ingress from 0.0.0.0/0 or ::/0 to remote administration ports (22, 3389), "
+                "judged in rule-number order (a lower-numbered deny for the port wins over a wide allow).",
+    remediation="Narrow the entry's cidr_block to your admin network, or put a lower-numbered deny entry for TCP 22 and "
+                "3389 from 0.0.0.0/0 before a wide allow (for example ephemeral ports 1024-65535 for return traffic).",
     controls=(*fsbp("EC2.21"), *cis("5.1"), *checkov("CKV_AWS_231", "CKV_AWS_232")), tags=("vpc", "public-access"),
 )
-def nacl_admin_ports(res: Res, ctx: RuleContext) -> Iterator[str]:
-    for where, entry in _nacl_entries(res):
-        ports = _nacl_admin_ports(entry)
-        if ports:
-            yield f"{where} allows the internet to reach port(s) {', '.join(map(str, ports))}."
+def nacl_admin_ports(res: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
+    if res.type in NACL_RULES and any(res.depends_on(acl.urn, "networkAclId") for acl in stack.of_types(NACLS)):
+        return  # judged with the ACL it belongs to
+    opened: dict[str, list[int]] = {}
+    for where, port in _open_admin_ports(_nacl_entries(res, stack)):
+        opened.setdefault(where, []).append(port)
+    for where, ports in opened.items():
+        yield f"{where} allows the internet to reach port(s) {', '.join(map(str, sorted(set(ports))))}."
