@@ -89,6 +89,8 @@ ADDED: list[Case] = [
     ok("aws-kms-keypolicy-deny-public", "default-policy", R("aws:kms/key:Key", "k", {})),
     bad("aws-kms-keypolicy-deny-public", "open-key-policy", R("aws:kms/keyPolicy:KeyPolicy", "kp", {"keyId": "k", "policy": KMS_OPEN}),
         "allows Principal '*'"),
+    bad("aws-kms-key-deny-lockout-bypass", "separate-key-policy", R("aws:kms/keyPolicy:KeyPolicy", "kp", {
+        "keyId": "k", "policy": KMS_CALLER_ACCOUNT, "bypassPolicyLockoutSafetyCheck": True}), "bypassPolicyLockoutSafetyCheck is true"),
     # ---- API Gateway / WAF ---------------------------------------------------------------------------------
     ok("aws-apigatewayv2-route-require-authorization", "jwt-route", [HTTP_API, route("GET /items", authorizationType="JWT", authorizerId=UNKNOWN)]),
     ok("aws-apigatewayv2-route-require-authorization", "websocket-message-route", [WS_API, route("sendmessage", WS_API),

@@ -48,7 +48,7 @@ def kms_deletion_window(res: Res, ctx: RuleContext) -> Iterator[str]:
 
 
 @resource_rule(
-    id="aws-kms-key-deny-lockout-bypass", pack="encryption", types=KEYS, severity=Severity.HIGH,
+    id="aws-kms-key-deny-lockout-bypass", pack="encryption", types=(*KEYS, "aws:kms/keyPolicy:KeyPolicy"), severity=Severity.HIGH,
     description="KMS keys must not bypass the key policy lockout safety check.",
     remediation="Remove bypass_policy_lockout_safety_check (leave it false) and make sure the key policy keeps an admin principal.",
     tags=("kms",),
