@@ -32,23 +32,27 @@ def report(mode: str, outcomes: list[Outcome], seconds: float, verbose: bool) ->
     blocked = [o for o in insecure if o.blocked]
     caught = [o for o in insecure if o.caught]
     alarms = [o for o in secure if o.fails_gate]
-    ready = [o for o in insecure if not o.case.pending]
+    preview = mode == "preview"
+    ready = [o for o in insecure if not o.case.pending and not (preview and o.case.preview_note)]
     print(f"\n== {mode}: {len(outcomes)} programs in {seconds:.0f} s")
     print(f"insecure blocked        {len(blocked):>3}/{len(insecure):<3} {_pct(len(blocked), len(insecure))}   (target >= 95 %)")
-    print(f"  without pending work  {sum(o.blocked for o in ready):>3}/{len(ready):<3} {_pct(sum(o.blocked for o in ready), len(ready))}")
+    print(f"  without pending work  {sum(o.blocked for o in ready):>3}/{len(ready):<3} {_pct(sum(o.blocked for o in ready), len(ready))}"
+          "   (cases whose manifest names pending work or a preview limit left out)")
     print(f"insecure caught (any)   {len(caught):>3}/{len(insecure):<3} {_pct(len(caught), len(insecure))}")
     print(f"secure false alarms     {len(alarms):>3}/{len(secure):<3}           (target 0)")
     print(f"advisory cases caught   {sum(o.caught for o in advisory):>3}/{len(advisory):<3}")
     for o in insecure:
         if not o.blocked:
-            why = "program failed: " + o.error if o.error else (
+            why = "program failed: " + o.error.strip().splitlines()[-1] if o.error else (
                 f"reported advisory only ({', '.join(sorted(o.advisory & set(o.case.expect)))})" if o.caught else
                 f"not judged ({', '.join(sorted(o.not_judged & set(o.case.expect)))})" if o.not_judged & set(o.case.expect) else
                 "not reported")
             pending = f"  [pending {o.case.pending}]" if o.case.pending else ""
+            if preview and o.case.preview_note:
+                pending += f"  [preview: {o.case.preview_note}]"
             print(f"  not blocked  {o.case.name}: {why}{pending}")
     for o in alarms:
-        why = "program failed: " + o.error if o.error else f"mandatory {', '.join(sorted(o.mandatory))}"
+        why = "program failed: " + o.error.strip().splitlines()[-1] if o.error else f"mandatory {', '.join(sorted(o.mandatory))}"
         pending = f"  [pending {o.case.pending}]" if o.case.pending else ""
         print(f"  false alarm  {o.case.name}: {why}{pending}")
     for o in advisory:

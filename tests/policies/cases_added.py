@@ -36,8 +36,6 @@ COUNT_RULE = {"name": "common", "priority": 1, "overrideAction": {"count": {}},
               "statement": {"managedRuleGroupStatement": {"vendorName": "AWS", "name": "AWSManagedRulesCommonRuleSet"}}}
 ACL = R("aws:wafv2/webAcl:WebAcl", "acl", {"scope": "REGIONAL", "defaultAction": {"allow": {}}, "rules": [BLOCKING_RULE]})
 SECRET = R("aws:secretsmanager/secret:Secret", "db", {"kmsKeyId": KEY})
-NETWORK_CONNECTION = R("aws:glue/connection:Connection", "vpc", {"name": "vpc", "connectionType": "NETWORK",
-                                                                 "physicalConnectionRequirements": {"subnetId": "subnet-1"}})
 
 NACL = R("aws:ec2/networkAcl:NetworkAcl", "acl", {"vpcId": "vpc-1", "ingress": [
     {"ruleNo": 100, "action": "allow", "protocol": "-1", "cidrBlock": "10.0.0.0/16", "fromPort": 0, "toPort": 0}]})
@@ -92,14 +90,15 @@ ADDED: list[Case] = [
     bad("aws-kms-key-deny-lockout-bypass", "separate-key-policy", R("aws:kms/keyPolicy:KeyPolicy", "kp", {
         "keyId": "k", "policy": KMS_CALLER_ACCOUNT, "bypassPolicyLockoutSafetyCheck": True}), "bypassPolicyLockoutSafetyCheck is true"),
     # ---- API Gateway / WAF ---------------------------------------------------------------------------------
-    ok("aws-apigatewayv2-route-require-authorization", "jwt-route", [HTTP_API, route("GET /items", authorizationType="JWT", authorizerId=UNKNOWN)]),
-    ok("aws-apigatewayv2-route-require-authorization", "websocket-message-route", [WS_API, route("sendmessage", WS_API),
-                                                                                   route("$connect", WS_API, authorizationType="AWS_IAM")]),
-    ok("aws-apigatewayv2-route-require-authorization", "cors-preflight", [HTTP_API, route("OPTIONS /items")]),
-    bad("aws-apigatewayv2-route-require-authorization", "open-route", [HTTP_API, route("POST /items")], "route 'POST /items' has authorization type NONE"),
-    bad("aws-apigatewayv2-route-require-authorization", "websocket-connect-open", [WS_API, route("$connect", WS_API)], "route '$connect'"),
-    bad("aws-apigatewayv2-route-require-authorization", "quick-create", [R("aws:apigatewayv2/api:Api", "qc", {
-        "protocolType": "HTTP", "target": "arn:aws:lambda:us-east-1:333333333333:function:fn"})], "quick-create HTTP API"),
+    ok("aws-apigatewayv2-route-require-authorization", "jwt-route", route("GET /items", authorizationType="JWT", authorizerId=UNKNOWN)),
+    ok("aws-apigatewayv2-route-require-authorization", "websocket-message-route", route("sendmessage", WS_API)),
+    ok("aws-apigatewayv2-route-require-authorization", "websocket-connect-iam", route("$connect", WS_API, authorizationType="AWS_IAM")),
+    ok("aws-apigatewayv2-route-require-authorization", "cors-preflight", route("OPTIONS /items")),
+    bad("aws-apigatewayv2-route-require-authorization", "open-route", route("POST /items"), "route 'POST /items' has authorization type NONE"),
+    bad("aws-apigatewayv2-route-require-authorization", "websocket-connect-open", route("$connect", WS_API), "route '$connect'"),
+    ok("aws-apigatewayv2-api-deny-quick-create", "explicit-routes", HTTP_API),
+    bad("aws-apigatewayv2-api-deny-quick-create", "quick-create", R("aws:apigatewayv2/api:Api", "qc", {
+        "protocolType": "HTTP", "target": "arn:aws:lambda:us-east-1:333333333333:function:fn"}), "quick-create HTTP API"),
     ok("aws-apigateway-stage-enable-access-logs", "rest", R("aws:apigateway/stage:Stage", "s", {
         "stageName": "v1", "accessLogSettings": {"destinationArn": "arn:aws:logs:us-east-1:333333333333:log-group:api", "format": "$context.requestId"}})),
     bad("aws-apigateway-stage-enable-access-logs", "rest-none", R("aws:apigateway/stage:Stage", "s", {"stageName": "v1"}), "accessLogSettings.destinationArn is not set"),
@@ -126,6 +125,9 @@ ADDED: list[Case] = [
     ok("aws-ec2-networkacl-deny-public-admin-ports", "egress-all", [R("aws:ec2/networkAclRule:NetworkAclRule", "r", {
         "networkAclId": "acl-1", "ruleNumber": 100, "egress": True, "protocol": "-1", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0"})]),
     ok("aws-ec2-networkacl-deny-public-admin-ports", "ephemeral-after-deny", [NACL, deny_rule(22), deny_rule(3389), ephemeral_rule()]),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "preview-unknown-inline-list", [
+        R("aws:ec2/networkAcl:NetworkAcl", "acl", {"vpcId": UNKNOWN, "ingress": UNKNOWN}), deny_rule(22), ephemeral_rule()],
+        "NetworkAclRule 'ephemeral' allows the internet to reach port(s) 3389"),
     bad("aws-ec2-networkacl-deny-public-admin-ports", "ephemeral-without-deny", [NACL, deny_rule(22), ephemeral_rule()],
         "NetworkAclRule 'ephemeral' allows the internet to reach port(s) 3389"),
     bad("aws-ec2-networkacl-deny-public-admin-ports", "rdp-range-ipv6", [R("aws:ec2/networkAclRule:NetworkAclRule", "r", {
@@ -215,11 +217,9 @@ ADDED: list[Case] = [
     ok("aws-sagemaker-pipeline-require-inline-definition", "inline", R("aws:sagemaker/pipeline:Pipeline", "p", {"pipelineDefinition": "{}"})),
     bad("aws-sagemaker-pipeline-require-inline-definition", "s3", R("aws:sagemaker/pipeline:Pipeline", "p", {
         "pipelineDefinitionS3Location": {"bucket": "b", "objectKey": "k"}}), "were not judged"),
-    ok("aws-glue-job-require-vpc-connection", "network-connection", [NETWORK_CONNECTION, R("aws:glue/job:Job", "etl", {"connections": ["vpc"]})]),
-    ok("aws-glue-job-require-vpc-connection", "external-connection", [R("aws-native:glue:Job", "etl", {"connections": {"connections": ["shared-vpc"]}})]),
-    bad("aws-glue-job-require-vpc-connection", "none", [R("aws:glue/job:Job", "etl", {})], "has no connections"),
-    bad("aws-glue-job-require-vpc-connection", "no-placement", [R("aws:glue/connection:Connection", "jdbc", {"name": "jdbc", "connectionType": "JDBC"}),
-                                                               R("aws:glue/job:Job", "etl", {"connections": ["jdbc"]})], "has VPC placement"),
+    ok("aws-glue-job-require-vpc-connection", "network-connection", R("aws:glue/job:Job", "etl", {"connections": [UNKNOWN]})),
+    ok("aws-glue-job-require-vpc-connection", "native-named-connection", R("aws-native:glue:Job", "etl", {"connections": {"connections": ["shared-vpc"]}})),
+    bad("aws-glue-job-require-vpc-connection", "none", R("aws:glue/job:Job", "etl", {}), "has no connections"),
     ok("aws-codebuild-project-require-vpc", "vpc", R("aws:codebuild/project:Project", "cb", {"vpcConfig": {"vpcId": "vpc-1", "subnets": ["subnet-1"]}})),
     bad("aws-codebuild-project-require-vpc", "none", R("aws-native:codebuild:Project", "cb", {}), "vpcConfig.subnets is not set"),
     ok("aws-codebuild-project-deny-privileged-mode", "image-build", R("aws:codebuild/project:Project", "cb", {

@@ -10,7 +10,7 @@ from pulumi_policy import Severity
 from crossguard_aws.context import RuleContext
 from crossguard_aws.model import checkov, cis, fsbp, resource_rule, stack_rule
 from crossguard_aws.resources import Res, Stack
-from crossguard_aws.values import dig, items, truthy
+from crossguard_aws.values import dig, is_unknown, items, truthy
 
 WORLD = ("0.0.0.0/0", "::/0")
 SG_TYPES = (
@@ -117,8 +117,13 @@ def _nacl_entries(res: Res, stack: Stack) -> list[tuple[str, Any]]:
     """(where, ingress entry) pairs of one ACL: its inline entries and the NetworkAclRule resources attached to it."""
     found: list[tuple[str, Any]] = []
     if res.type in NACLS:
-        found += [(f"ingress[{i}]", r) for i, r in enumerate(items(res.get("ingress")))]
-        found += [(rule.label, rule.props) for rule in stack.attached(res, NACL_RULES, "networkAclId", match_values=("id",))]
+        attached = [(rule.label, rule.props) for rule in stack.attached(res, NACL_RULES, "networkAclId", match_values=("id",))]
+        inline = res.get("ingress")
+        # In a preview the ACL's computed ingress list is unknown; when rule resources are attached the program
+        # declares its entries that way (the provider says not to mix the two), so those are what is judged.
+        if not (is_unknown(inline) and attached):
+            found += [(f"ingress[{i}]", r) for i, r in enumerate(items(inline))]
+        found += attached
     else:
         found.append(("rule", res.props))
     return [(w, e) for w, e in found if not truthy(dig(e, "egress") or False)]
@@ -138,6 +143,15 @@ def _covers(entry: Any, port: int) -> bool:
     return int(start) <= port <= int(end)
 
 
+def _source(entry: Any) -> Any:
+    """An entry's one source CIDR (IPv4 or IPv6). In a preview the one the program left out reads as unknown."""
+    found = [dig(entry, k) for k in ("cidrBlock", "ipv6CidrBlock")]
+    known = [v for v in found if isinstance(v, str) and v]
+    if known:
+        return known[0]
+    return next((v for v in found if is_unknown(v)), None)
+
+
 def _open_admin_ports(entries: list[tuple[str, Any]]) -> Iterator[tuple[str, int]]:
     """Entries are evaluated in rule-number order and the first match decides: an admin port is open to the internet
     when the first entry covering it for 0.0.0.0/0 (or ::/0) allows it. A narrower entry does not decide for every source."""
@@ -145,8 +159,7 @@ def _open_admin_ports(entries: list[tuple[str, Any]]) -> Iterator[tuple[str, int
     for port in ADMIN_PORTS:
         for family in WORLD:
             for where, entry in ordered:
-                source = dig(entry, "ipv6CidrBlock" if ":" in family else "cidrBlock")
-                if source != family or not _covers(entry, port):
+                if _source(entry) != family or not _covers(entry, port):
                     continue
                 action = str(dig(entry, "ruleAction") or dig(entry, "action") or "").lower()
                 if action == "allow":

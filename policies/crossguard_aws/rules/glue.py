@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from pulumi_policy import Severity
 
 from crossguard_aws.checks import key_problem
 from crossguard_aws.context import RuleContext
-from crossguard_aws.model import resource_rule, stack_rule
-from crossguard_aws.resources import Res, Stack
-from crossguard_aws.values import dig, items, truthy
+from crossguard_aws.model import resource_rule
+from crossguard_aws.resources import Res
+from crossguard_aws.values import dig, is_unknown, items, truthy
 
 CATALOG_SETTINGS = ("aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
                     "aws-native:glue:DataCatalogEncryptionSettings")
@@ -108,38 +107,21 @@ def databrew_job_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
 
 
 GLUE_JOBS = ("aws:glue/job:Job", "aws-native:glue:Job")
-CONNECTIONS = ("aws:glue/connection:Connection", "aws-native:glue:Connection")
 
 
-def _connection_names(job: Res) -> list[Any]:
-    value = job.get("connections")
-    if job.package == "aws-native":
-        value = dig(value, "connections")
-    return items(value)
-
-
-def _in_vpc(connection: Res) -> bool:
-    props = connection.props if connection.package == "aws" else connection.get("connectionInput") or {}
-    return dig(props, "physicalConnectionRequirements.subnetId") is not None
-
-
-@stack_rule(
+@resource_rule(
     id="aws-glue-job-require-vpc-connection", pack="network", types=GLUE_JOBS, severity=Severity.HIGH,
-    description="Glue jobs must be attached to a connection with VPC placement (a NETWORK connection), so they run in "
+    description="Glue jobs must be attached to a connection (a NETWORK connection with VPC placement), so they run in "
                 "your subnets and reach S3 and other services through your endpoints.",
     remediation="Create an aws.glue.Connection(connection_type='NETWORK', physical_connection_requirements={subnet_id, "
                 "security_group_id_lists, availability_zone}) and list its name in the job's connections.",
     tags=("vpc", "etl"),
 )
-def glue_job_vpc_connection(job: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    names = _connection_names(job)
-    if not names:
+def glue_job_vpc_connection(res: Res, ctx: RuleContext) -> Iterator[str]:
+    value = res.get("connections")
+    if res.package == "aws-native":
+        value = dig(value, "connections")
+    if is_unknown(value):
+        return  # names computed from connections the program creates
+    if not items(value):
         yield "has no connections, so it runs outside your VPC; attach a NETWORK connection."
-        return
-    known = [n for n in names if isinstance(n, str)]
-    ours = [c for c in stack.of_types(CONNECTIONS)
-            if job.depends_on(c.urn, "connections") or dig(c.props, "name") in known
-            or dig(c.props, "connectionInput.name") in known]
-    if ours and not any(_in_vpc(c) for c in ours):
-        yield "none of its connections has VPC placement (physicalConnectionRequirements.subnetId)."
-
