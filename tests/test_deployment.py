@@ -153,8 +153,8 @@ def test_batch_transform_runs_on_a_schedule_with_kms(workload):
     env = fn.inputs["environment"]["variables"]
     key = ml_key(workload).outputs["arn"]
     assert env["KMS_KEY_ARN"] == key and env["VOLUME_KMS_KEY_ARN"] == key  # m5: an EBS type takes the volume key
-    (model,) = in_region(workload, "aws:sagemaker/model:Model")
-    assert model.urn in fn.property_dependencies["environment"]
+    (endpoint,) = in_region(workload, "aws:sagemaker/endpoint:Endpoint")
+    assert endpoint.urn in fn.property_dependencies["environment"] and "MODEL_NAME" not in env  # follows the endpoint's model
     (policy,) = [p for p in workload.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("use1-batch-transform")]
     doc = json.loads(policy.inputs["policy"])
     assert lint(doc) == []
