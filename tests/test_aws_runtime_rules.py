@@ -25,6 +25,7 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -48,14 +49,28 @@ ALLOW_ALL = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 # -- record helpers -------------------------------------------------------------------------------------
 
 def documents(record: ResourceRecord) -> list[tuple[str, dict]]:
-    """Every policy-shaped JSON document among a record's string inputs (IAM, resource, key, SCP policies)."""
-    found = []
-    for key, value in record.inputs.items():
+    """Every policy-shaped document among a record's inputs, at any depth: JSON strings (IAM, resource, key and
+    SCP policies) and objects with a ``Statement`` (aws-native resources take documents as objects)."""
+    found: list[tuple[str, dict]] = []
+
+    def walk(path: str, value: Any) -> None:
         if isinstance(value, str) and value.lstrip().startswith("{") and '"Statement"' in value:
             try:
-                found.append((key, json.loads(value)))
+                value = json.loads(value)
             except json.JSONDecodeError:
-                continue
+                return
+        if isinstance(value, dict):
+            if "Statement" in value:
+                found.append((path, value))
+                return
+            for k, v in value.items():
+                walk(f"{path}.{k}", v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(f"{path}[{i}]", v)
+
+    for key, value in record.inputs.items():
+        walk(key, value)
     return found
 
 
@@ -484,6 +499,15 @@ def test_autopilot_reads_a_headed_csv_that_names_its_target(prepared):
             assert all(float(v) == float(v) for v in rows[0]), f"{step}: {output} starts with a header the channel does not declare"
 
 
+def test_recorded_autopilot_step_reads_the_automl_channel(snapshots):
+    dev = snapshots["dev"]
+    assert dev.config["aiplatform:features"]["autopilot"]
+    (pipeline,) = dev.of_type("aws:sagemaker/pipeline:Pipeline")
+    contracts = channel_contracts(json.loads(pipeline.inputs["pipelineDefinition"]))
+    assert ("AutoPilot", "automl", "text/csv;header=present") in contracts
+    assert all(output != "automl" for step, output, _ in contracts if step != "AutoPilot")
+
+
 def test_prepare_step_is_told_the_target_column(prepared):
     """PrepareFeatures and Autopilot read the target's name from the same pipeline parameter."""
     defn = definition(pipeline_spec(autopilot=True))
@@ -501,6 +525,35 @@ def key_policy_for(snap: Snapshot, domain: str, region_key: str = "use1") -> tup
 
 def service_statements(doc: dict, service: str) -> list[dict]:
     return [st for st in statements_of([doc]) if service in json.dumps(st.get("Principal", {}))]
+
+
+def eventbridge_key_grant_problems(doc: dict) -> list[str]:
+    """Key-policy statements for EventBridge that can never match: it sends KMS no aws:SourceAccount/SourceArn."""
+    problems = []
+    for st in service_statements(doc, "events.amazonaws.com"):
+        keys = {k.lower() for block in (st.get("Condition") or {}).values() for k in block}
+        if keys & {"aws:sourceaccount", "aws:sourcearn"}:
+            problems.append(f"{st.get('Sid', '?')}: conditioned on {sorted(keys)}")
+        elif not any(k.startswith("kms:encryptioncontext:") for k in keys):
+            problems.append(f"{st.get('Sid', '?')}: not pinned to an encryption context (any caller's resources)")
+    return problems
+
+
+def test_no_key_policy_pins_eventbridge_to_context_it_does_not_send(stack):
+    found = [f"{k.name}: {p}" for k in stack.of_type("aws:kms/key:Key") for p in eventbridge_key_grant_problems(json.loads(k.inputs["policy"]))]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(("condition", "flagged"), [
+    ({"StringEquals": {"aws:SourceAccount": ACCOUNT}}, True),  # the old grant: silently never matches
+    ({"ArnLike": {"aws:SourceArn": f"arn:aws:events:us-east-1:{ACCOUNT}:rule/*"}}, True),
+    ({}, True),  # unpinned
+    ({"StringLike": {"kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:us-east-1:{ACCOUNT}:*"}}, False),
+])
+def test_eventbridge_key_rule_passes_and_flags(condition, flagged):
+    st = {"Sid": "E", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "kms:GenerateDataKey*",
+          "Resource": "*", **({"Condition": condition} if condition else {})}
+    assert bool(eventbridge_key_grant_problems({"Statement": [st]})) is flagged
 
 
 def test_eventbridge_can_publish_to_encrypted_alert_topics_and_queues(workload):
