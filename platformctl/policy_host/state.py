@@ -134,6 +134,7 @@ def _project_for(snap: Snapshot, project_dir: Path) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix="state-") as tmp:
         Path(tmp, "Pulumi.yaml").write_text(json.dumps({"name": snap.project, "runtime": "python"}))
+        Path(tmp, "__main__.py").write_text("")  # never run: the state is judged, not a program
         Path(tmp, f"Pulumi.{snap.stack}.yaml").write_text("config: {}\n")
         yield Path(tmp)
 
