@@ -160,3 +160,11 @@ def test_every_rule_is_triggered_by_a_case():
     missed = sorted(set().union(*map(_rule_sites, modules)) - reached)
     lines = [f"{Path(f).name}:{n}: {Path(f).read_text().splitlines()[n - 1].strip()[:100]}" for f, n in missed]
     assert not lines, "rules no failing config triggers (add a case to RULE_CASES):\n" + "\n".join(lines)
+
+
+def test_a_malformed_instance_type_is_reported_once():
+    found = problems("dev", set_path("knobs.trainingInstanceType", "m5.xlarge"))
+    assert [p.message for p in found if p.key == "knobs.trainingInstanceType"] == ["'m5.xlarge' is not a SageMaker instance type"]
+    # A well-formed type the platform does not allow is reported, once, by the allow-list rule.
+    found = problems("dev", set_path("knobs.trainingInstanceType", "ml.x99.large"))
+    assert len([p for p in found if p.key == "knobs.trainingInstanceType"]) == 1
