@@ -90,5 +90,9 @@ def test_a_preview_of_a_workload_stack_is_judged_without_noise():
 
     outcome = check_stack("dev", ROOT, preview=True)
     assert outcome.mandatory == []
-    undecided = [v for v in outcome.violations if "unknown" in v.message]
-    assert undecided and all(v.enforcement == "advisory" for v in undecided)
+    # What a preview cannot judge is reported apart, never as a violation, with the packs' real version.
+    assert outcome.not_judged and all(v.not_judged for v in outcome.not_judged)
+    assert not any(v.not_judged or "during preview" in v.message for v in outcome.violations)
+    versions = {p.name: p.version for p in outcome.packs}
+    assert all(f"from policy pack '{v.policy_pack}@v{versions[v.policy_pack]}'" in v.message for v in outcome.not_judged)
+    assert set(versions.values()) == {"0.1.0"}

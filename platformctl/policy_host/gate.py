@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,7 @@ class CheckOutcome:
     packs: list[PackInfo]
     violations: list[Violation]
     remediations: list[str] = field(default_factory=list)
+    not_judged: list[Violation] = field(default_factory=list)  # preview notes, never counted as violations
     warnings: list[str] = field(default_factory=list)
     synth_seconds: float = 0.0
     seconds: float = 0.0
@@ -188,7 +190,13 @@ def policy_gate(
     try:
         infos = session.connect(file_configs)
         root = repository_root(project_dir)
-        yield lambda snapshot: _analyze(session, snapshot, infos, root)[0]
+
+        def judge(snapshot: Snapshot) -> list[Violation]:
+            """Violations, then (flagged ``not_judged``) what a preview could not judge."""
+            violations, _, not_judged = _analyze(session, snapshot, infos, root)
+            return violations + not_judged
+
+        yield judge
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
     finally:
@@ -216,18 +224,29 @@ def check_stack(
         snapshot = synth(stack, project_dir, preview)
         synth_seconds = time.perf_counter() - synth_started
         infos = session.connect(file_configs)
-        violations, remediations = _analyze(session, snapshot, infos, repository_root(project_dir))
+        violations, remediations, not_judged = _analyze(session, snapshot, infos, repository_root(project_dir))
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
     finally:
         logs = session.close()
     root = repository_root(project_dir)
     return CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root, snapshot=snapshot,
-                        packs=infos, violations=violations, remediations=remediations, warnings=[*snapshot.warnings, *logs],
+                        packs=infos, violations=violations, remediations=remediations, not_judged=not_judged, warnings=[*snapshot.warnings, *logs],
                         synth_seconds=round(synth_seconds, 3), seconds=round(time.perf_counter() - started, 3))
 
 
-def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path) -> tuple[list[Violation], list[str]]:
+_NOT_JUDGED = re.compile(r"^can't run (?:policy|remediation) '[^']*' from policy pack '(?P<pack>[^']*)'")
+
+
+def _not_judged(message: str, info: PackInfo) -> str | None:
+    """pulumi_policy's preview note, with the pack version the engine reports (the SDK always says v0.0.1)."""
+    m = _NOT_JUDGED.match(message)
+    if m is None:
+        return None
+    return message[:m.start("pack")] + f"{info.name}@v{info.version}" + message[m.end("pack"):]
+
+
+def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path) -> tuple[list[Violation], list[str], list[Violation]]:
     marshal = Marshaller(snapshot)
     locate = _Locator(snapshot, root)
     stack_urn = next((r.urn for r in snapshot.resources if r.type == "pulumi:pulumi:Stack"), "")
@@ -240,14 +259,16 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
         policy = info.policies.get(d.policyName)
         level = level_name(d.enforcementLevel)
         source_file, source_line = locate(record)
+        note = _not_judged(d.message, info)
         return Violation(
             stack=snapshot.stack, policy_pack=info.name, policy_pack_version=info.version, policy=d.policyName,
             enforcement="mandatory" if level == "remediate" else level,
             severity=severity_name(d.severity) if d.severity else (policy.severity if policy else "unspecified"),
-            message=_strip_description(d.message, d.description), description=d.description,
+            message=note if note is not None else _strip_description(d.message, d.description), description=d.description,
             remediation=policy.remediation_steps if policy else "", url=policy.url if policy else "",
             urn=record.urn if record else stack_urn, resource_type=record.type if record else "pulumi:pulumi:Stack",
-            resource_name=record.name if record else snapshot.stack, source_file=source_file, source_line=source_line)
+            resource_name=record.name if record else snapshot.stack, source_file=source_file, source_line=source_line,
+            not_judged=note is not None)
 
     # Remediations first, in pack order, each seeing the previous one's result (as the engine's first pass).
     remediating = [(a, i) for a, i in zip(session.analyzers, infos) if any(c.get("enforcementLevel") == "remediate" for c in i.effective.values())]
@@ -276,4 +297,4 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
                 violations.append(violation(info, d, snapshot.by_urn.get(d.urn)))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     violations.sort(key=lambda v: (not v.mandatory, order.get(v.severity, len(order)), v.policy_id, v.urn))
-    return violations, remediations
+    return [v for v in violations if not v.not_judged], remediations, [v for v in violations if v.not_judged]

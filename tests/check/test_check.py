@@ -75,11 +75,21 @@ def test_bad_policy_config_exits_2_naming_the_key(check, tmp_path, config, expec
 
 def test_preview_leaves_computed_outputs_unknown(check):
     # The encryption config's `bucket` is the bucket's id: unknown in a preview, so the stack policy cannot run.
+    # It is reported apart from violations ("not judged"), naming the pack's real version.
     run = check(PROGRAMS / "clean", extra=("--preview",))
     assert run.code == 0
-    [finding] = run.violations()
-    assert (finding["policy"], finding["enforcement"]) == ("s3-encrypted", "advisory")
+    assert run.violations() == []
+    [finding] = run.not_judged()
+    assert (finding["policy"], finding["not_judged"]) == ("s3-encrypted", True)
     assert "can't be known during preview" in finding["message"]
+    assert "from policy pack 'check-fixture@v0.1.0'" in finding["message"]
+    assert run.report["summary"] == {"mandatory": 0, "advisory": 0, "not_judged": 1}
+
+
+def test_table_counts_not_judged_apart_from_violations(check):
+    run = check(PROGRAMS / "clean", fmt="table", extra=("--preview",))
+    assert "PASS test: 0 mandatory, 0 advisory violation(s), 1 not judged" in run.stdout
+    assert "NOT JUDGED during preview (1)" in run.stdout
 
 
 @pytest.fixture(scope="session")
