@@ -278,6 +278,8 @@ class PlatformMocks(Mocks):
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._azs,
             "aws:iam/getPolicyDocument:getPolicyDocument": self._policy_document,
             "aws:ec2/getVpcEndpointService:getVpcEndpointService": self._endpoint_service,
+            "aws:kms/getAlias:getAlias": self._kms_alias,
+            "aws:kms/getKey:getKey": self._kms_key,
             "aws:ec2/getRouteTables:getRouteTables": lambda a, p: {"ids": [f"rtb-{_digest(str(a.get('vpcId')), str(i))}" for i in range(3)], "id": p.region},
         }
 
@@ -321,6 +323,30 @@ class PlatformMocks(Mocks):
         names = self.zones(p.region)
         code = p.region.replace("-", "")[:4]
         return {"names": names, "zoneIds": [f"{code}-az{i + 1}" for i in range(len(names))], "groupNames": [p.region] * len(names), "id": p.region}
+
+    @staticmethod
+    def _kms_target(ref: str, p: ProviderView) -> tuple[str, str, bool]:
+        """(key id, key ARN, AWS-managed?) of the key an alias name or key reference resolves to."""
+        if ":key/" in ref or (":" not in ref and not ref.startswith("alias/")):
+            key_id = ref.rsplit("/", 1)[-1]
+            return key_id, ref if ref.startswith("arn:") else f"arn:aws:kms:{p.region}:{p.account}:key/{key_id}", False
+        alias = ref.split(":", 5)[-1] if ref.startswith("arn:") else ref
+        key_id = str(uuid.UUID(_digest(alias, p.account, p.region, n=32)))
+        return key_id, f"arn:aws:kms:{p.region}:{p.account}:key/{key_id}", alias.startswith("alias/aws/")
+
+    def _kms_alias(self, args: dict[str, Any], p: ProviderView) -> dict[str, Any]:
+        name = str(args.get("name") or "")
+        key_id, key_arn, _ = self._kms_target(name, p)
+        return {"arn": f"arn:aws:kms:{p.region}:{p.account}:{name}", "id": f"arn:aws:kms:{p.region}:{p.account}:{name}",
+                "name": name, "region": p.region, "targetKeyArn": key_arn, "targetKeyId": key_id}
+
+    def _kms_key(self, args: dict[str, Any], p: ProviderView) -> dict[str, Any]:
+        key_id, key_arn, managed = self._kms_target(str(args.get("keyId") or ""), p)
+        result = self._declared_invoke("aws:kms/getKey:getKey", args, invoke_result_types("aws:kms/getKey:getKey") or {}, p)
+        return result | {"arn": key_arn, "id": key_id, "keyId": key_id, "awsAccountId": p.account, "region": p.region,
+                         "keyManager": "AWS" if managed else "CUSTOMER", "enabled": True, "keyState": "Enabled",
+                         "keyUsage": "ENCRYPT_DECRYPT", "keySpec": "SYMMETRIC_DEFAULT", "customerMasterKeySpec": "SYMMETRIC_DEFAULT",
+                         "origin": "AWS_KMS", "multiRegion": False}
 
     def _endpoint_service(self, args: dict[str, Any], p: ProviderView) -> dict[str, Any]:
         service = args.get("serviceName") or f"com.amazonaws.{p.region}.{args.get('service', 'unknown')}"

@@ -100,8 +100,10 @@ class _Session:
         env = pack_environment(self.cfg.project, stack, preview, self.cfg.values, ORGANIZATION)
         self.processes = [PackProcess(spec, self.engine.address, env) for spec in self.specs]
         self.analyzers: list[Analyzer] = []
+        self.managed_keys: frozenset[str] = frozenset()  # what the packs were last told (awsManagedKeys)
 
-    def connect(self, file_configs: list[dict[str, dict[str, Any]]]) -> list[PackInfo]:
+    def connect(self, file_configs: list[dict[str, dict[str, Any]]], house: bool = False) -> list[PackInfo]:
+        """``house``: the configs are this repository's house rules, applied to whichever of its rules the packs serve."""
         cfg = self.cfg
         tags = {"pulumi:project": cfg.project, "pulumi:runtime": "python"}
         infos = []
@@ -115,7 +117,9 @@ class _Session:
             unknown = unknown_keys(file_configs[0], infos) if file_configs else []
         else:
             unknown = [k for c, info in zip(file_configs, infos) for k in unknown_keys(c, [info])]
-        if unknown:
+        if house:
+            file_configs = [{k: v for k, v in c.items() if k not in unknown} for c in file_configs]
+        elif unknown:
             raise PolicyConfigError(f"--policy-pack-config names policies no pack has: {', '.join(unknown)}")
         for analyzer, info, file_config in zip(self.analyzers, infos, file_configs):
             if not info.supports_config and file_config:
@@ -161,6 +165,17 @@ def _strip_description(message: str, description: str) -> str:
     return message
 
 
+# This repository's own policy config: house rules (explicit providers) that are advisory for other programs.
+HOUSE_RULES = REPO_ROOT / "policies" / "house-rules.json"
+
+
+def _house_rules(project_dir: Path, config_files: Sequence[Path]) -> Sequence[Path]:
+    """This project's stacks are checked with its house rules unless a --policy-pack-config is given."""
+    if not config_files and project_dir.resolve() == REPO_ROOT.resolve() and HOUSE_RULES.exists():
+        return (HOUSE_RULES,)
+    return ()
+
+
 def _packs_and_configs(packs: Sequence[Path] | None, config_files: Sequence[Path]) -> tuple[list[Path], list[dict[str, dict[str, Any]]]]:
     pack_dirs = list(packs) if packs else discover(REPO_ROOT / "policies")
     if not pack_dirs:
@@ -185,10 +200,11 @@ def policy_gate(
     does after its synth, without starting the packs again for each snapshot.
     """
     project_dir = project_dir.resolve()
-    pack_dirs, file_configs = _packs_and_configs(packs, config_files)
+    house = _house_rules(project_dir, config_files)
+    pack_dirs, file_configs = _packs_and_configs(packs, house or config_files)
     session = _Session(stack, project_dir, pack_dirs, preview)
     try:
-        infos = session.connect(file_configs)
+        infos = session.connect(file_configs, house=bool(house))
         root = repository_root(project_dir)
 
         def judge(snapshot: Snapshot) -> list[Violation]:
@@ -216,14 +232,15 @@ def check_stack(
     """
     started = time.perf_counter()
     project_dir = project_dir.resolve()
-    pack_dirs, file_configs = _packs_and_configs(packs, config_files)
+    house = _house_rules(project_dir, config_files)
+    pack_dirs, file_configs = _packs_and_configs(packs, house or config_files)
     session = _Session(stack, project_dir, pack_dirs, preview)
     logs: list[str] = []
     try:
         synth_started = time.perf_counter()
         snapshot = synth(stack, project_dir, preview)
         synth_seconds = time.perf_counter() - synth_started
-        infos = session.connect(file_configs)
+        infos = session.connect(file_configs, house=bool(house))
         violations, remediations, not_judged = _analyze(session, snapshot, infos, repository_root(project_dir))
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
@@ -233,6 +250,33 @@ def check_stack(
     return CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root, snapshot=snapshot,
                         packs=infos, violations=violations, remediations=remediations, not_judged=not_judged, warnings=[*snapshot.warnings, *logs],
                         synth_seconds=round(synth_seconds, 3), seconds=round(time.perf_counter() - started, 3))
+
+
+MANAGED_KEYS_KNOB = "awsManagedKeys"
+
+
+def aws_managed_keys(invokes: Sequence[dict[str, Any]]) -> frozenset[str]:
+    """Key ids/ARNs the program resolved from AWS-managed keys (get_alias('alias/aws/...'), get_key -> keyManager AWS)."""
+    found: set[str] = set()
+    for invoke in invokes:
+        args, result = invoke.get("args") or {}, invoke.get("result") or {}
+        if invoke.get("token") == "aws:kms/getAlias:getAlias" and str(args.get("name", "")).startswith("alias/aws/"):
+            found.update(str(result[k]) for k in ("targetKeyArn", "targetKeyId") if isinstance(result.get(k), str))
+        elif invoke.get("token") == "aws:kms/getKey:getKey" and result.get("keyManager") == "AWS":
+            found.update(str(result[k]) for k in ("arn", "id", "keyId") if isinstance(result.get(k), str))
+    return frozenset(found)
+
+
+def _tell_managed_keys(session: _Session, infos: list[PackInfo], keys: frozenset[str]) -> None:
+    """Add the program's AWS-managed key references to the awsManagedKeys config of the policies that take it."""
+    if keys == session.managed_keys:
+        return
+    for analyzer, info in zip(session.analyzers, infos):
+        config = {name: (dict(c, **{MANAGED_KEYS_KNOB: sorted(set(c.get(MANAGED_KEYS_KNOB) or ()) | keys)})
+                         if MANAGED_KEYS_KNOB in (info.policies[name].config_schema.get("properties") or {}) else c)
+                  for name, c in info.effective.items()}
+        analyzer.configure(config)
+    session.managed_keys = keys
 
 
 _NOT_JUDGED = re.compile(r"^can't run (?:policy|remediation) '[^']*' from policy pack '(?P<pack>[^']*)'")
@@ -252,6 +296,7 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
     stack_urn = next((r.urn for r in snapshot.resources if r.type == "pulumi:pulumi:Stack"), "")
     records = snapshot.resources
     requests = [marshal.analyze_request(r) for r in records]
+    _tell_managed_keys(session, infos, aws_managed_keys(snapshot.invokes))
     violations: list[Violation] = []
     remediations: list[str] = []
 
