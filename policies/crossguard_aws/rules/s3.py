@@ -33,10 +33,13 @@ BUCKET_IDS = ("id", "bucket", "bucketName")
 def inline(bucket: Res, path: str, outputs: bool = True, default: Any = None) -> Any:
     """A classic bucket's inline block: ``logging.targetBucket`` on Bucket is ``loggings[0].targetBucket`` on the
     deprecated BucketV2 (list-valued blocks, entered through their first element)."""
+    get = bucket.declared if outputs else bucket.get
     if bucket.type == "aws:s3/bucketV2:BucketV2":
         head, _, rest = path.partition(".")
-        path = f"{head}s.{rest}" if rest else f"{head}s"
-    return (bucket.declared if outputs else bucket.get)(path, default)
+        plural = get(f"{head}s.{rest}" if rest else f"{head}s")
+        if plural is not None:
+            return plural
+    return get(path, default)
 
 
 def sse_defaults(res: Res, outputs: bool = False) -> list[tuple[str, Any]]:
