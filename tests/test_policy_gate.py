@@ -84,6 +84,13 @@ def test_breaking_the_program_fires_the_guarding_rule(snapshots, judges, mutate:
     assert expected not in {v.policy_id for v in judges["prod"](snapshots["prod"])}
 
 
+def test_the_default_provider_house_rule_is_mandatory_for_own_stacks(snapshots, judges):
+    broken = copy(snapshots["dev"])
+    lake_bucket(broken).provider = ""  # registered without an explicit provider: the engine's default provider
+    found = [v for v in judges["dev"](broken) if v.policy_id == "aws-operations/aws-stack-resource-deny-default-provider"]
+    assert [(v.resource_name, v.enforcement) for v in found] == [(lake_bucket(broken).name, "mandatory")]
+
+
 def test_a_preview_of_a_workload_stack_is_judged_without_noise():
     """Computed outputs stay unknown (a real preview); StackReferences still read the deployed shared outputs."""
     from platformctl.policy_host import check_stack

@@ -122,3 +122,33 @@ def test_table_groups_by_severity(check):
 
 def test_fixture_pack_is_the_default_fixture():
     assert (FIXTURE_PACK / "PulumiPolicy.yaml").exists()
+
+
+ENCRYPTION_PACK = REPO / "policies" / "encryption"
+
+
+@pytest.mark.parametrize("preview", [(), ("--preview",)], ids=["offline", "preview"])
+@pytest.mark.parametrize(("stack", "expected"), [
+    ("managed", {("aws-sns-topic-enforce-kms", "by-alias", "mandatory"), ("aws-sns-topic-enforce-kms", "by-key", "mandatory")}),
+    ("custom", set()),
+])
+def test_an_aws_managed_key_found_by_lookup_is_caught(check, stack, expected, preview):
+    # get_alias("alias/aws/sns").target_key_arn and get_key(...).arn are plain key ARNs: the gate passes the keys the
+    # program resolved from AWS-managed aliases to the packs (awsManagedKeys), so they are judged as what they are.
+    run = check(PROGRAMS / "kms_lookup", stack, packs=(ENCRYPTION_PACK,), extra=preview)
+    assert run.found() == expected, run.stdout
+    assert all("is the AWS-managed key 'arn:aws:kms:us-east-1:" in v["message"] for v in run.violations())
+
+
+OPERATIONS_PACK = REPO / "policies" / "operations"
+
+
+@pytest.mark.parametrize(("config", "level", "code"), [(None, "advisory", 0), ("mandatory", "mandatory", 1)], ids=["default", "opted-in"])
+def test_default_provider_is_a_house_rule_advisory_for_other_programs(check, tmp_path, config, level, code):
+    extra: tuple[str, ...] = ()
+    if config:
+        path = tmp_path / "house.json"
+        path.write_text(json.dumps({"aws-stack-resource-deny-default-provider": config}))
+        extra = ("--policy-pack-config", str(path))
+    run = check(PROGRAMS / "plain_s3", packs=(OPERATIONS_PACK,), extra=extra)
+    assert (run.code, run.found()) == (code, {("aws-stack-resource-deny-default-provider", "my-bucket", level)}), run.stdout
