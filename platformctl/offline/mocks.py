@@ -458,12 +458,22 @@ class PlatformMocks(Mocks):
         return resource_id, state
 
     def _awsx_vpc(self, name: str, inputs: dict[str, Any], p: ProviderView):
+        """awsx.ec2.Vpc's outputs shaped from its inputs as awsx builds them: one subnet per subnet spec and
+        availability zone (default specs: Private and Public; default zones: 3), so programs that index
+        ``isolated_subnet_ids`` and friends are analysed. Resource-typed outputs stay empty (see ``plausible``)."""
         zones = inputs.get("availabilityZoneNames") or self.zones(p.region)[: int(inputs.get("numberOfAvailabilityZones") or 3)]
-        kinds = [str(s.get("type", "")).lower() for s in inputs.get("subnetSpecs") or [{"type": "Private"}, {"type": "Public"}]]
-        subnet_ids = {k: [f"subnet-{_digest(name, k, z)}" for z in zones] if k in kinds else [] for k in ("isolated", "private", "public")}
+        specs = [s for s in inputs.get("subnetSpecs") or [{"type": "Private"}, {"type": "Public"}] if isinstance(s, dict)]
+        subnet_ids: dict[str, list[str]] = {"isolated": [], "private": [], "public": []}
+        layout = []
+        for spec in specs:
+            kind = str(spec.get("type", "")).lower()
+            spec_name = str(spec.get("name") or kind)
+            layout.append({"type": spec.get("type"), "name": spec_name, **({"cidrMask": spec["cidrMask"]} if "cidrMask" in spec else {})})
+            if kind in subnet_ids:  # "Unused" specs reserve address space only
+                subnet_ids[kind] += [f"subnet-{_digest(name, spec_name, z)}" for z in zones]
         vpc_id = f"vpc-{_digest(name, p.account, p.region)}"
         return f"{name}-id", {
             **inputs, "vpcId": vpc_id, "isolatedSubnetIds": subnet_ids["isolated"], "privateSubnetIds": subnet_ids["private"],
-            "publicSubnetIds": subnet_ids["public"], "subnetLayout": [], "natGateways": [], "eips": [], "subnets": [],
+            "publicSubnetIds": subnet_ids["public"], "subnetLayout": layout, "natGateways": [], "eips": [], "subnets": [],
             "routeTables": [], "routeTableAssociations": [], "routes": [], "vpcEndpoints": [],
         }

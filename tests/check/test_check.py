@@ -152,3 +152,18 @@ def test_default_provider_is_a_house_rule_advisory_for_other_programs(check, tmp
         extra = ("--policy-pack-config", str(path))
     run = check(PROGRAMS / "plain_s3", packs=(OPERATIONS_PACK,), extra=extra)
     assert (run.code, run.found()) == (code, {("aws-stack-resource-deny-default-provider", "my-bucket", level)}), run.stdout
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["offline", "preview"])
+def test_awsx_vpc_outputs_follow_subnet_specs_times_zones(preview):
+    from platformctl.offline import synth
+
+    snapshot = synth("test", PROGRAMS / "awsx_spoke", preview)
+    isolated = snapshot.outputs["isolated"]
+    assert len(isolated) == 4 and len(set(isolated)) == 4  # 2 ISOLATED specs x 2 zones
+    [vpc] = snapshot.of_type("awsx:ec2:Vpc")
+    assert [(s["name"], s["type"]) for s in vpc.outputs["subnetLayout"]] == [("private", "Isolated"), ("tgw", "Isolated")]
+    assert vpc.outputs["privateSubnetIds"] == [] and vpc.outputs["publicSubnetIds"] == []
+    [attachment] = snapshot.of_type("aws:ec2transitgateway/vpcAttachment:VpcAttachment")
+    [endpoint] = snapshot.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert attachment.inputs["subnetIds"] == isolated[2:] and endpoint.inputs["subnetIds"] == isolated[:2]
