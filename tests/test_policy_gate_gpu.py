@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from platformctl.offline.runner import synth_isolated
-from platformctl.policy_host.gate import policy_gate
+from platformctl.policy_host.gate import HOUSE_RULES, policy_gate
 from tests.conftest import project_variant
 
 GPU = "ml.g5.xlarge"
@@ -29,7 +29,8 @@ def test_dev_with_gpu_training_and_inference_passes(snapshots, gpu_dev, preview)
     configs = [r for r in snapshot.resources if r.type == "aws:sagemaker/endpointConfiguration:EndpointConfiguration"]
     assert configs and all(v["instanceType"] == GPU for c in configs for v in c.inputs["productionVariants"])
     assert all("kmsKeyArn" not in c.inputs for c in configs), "the program leaves the volume key out on NVMe types"
-    with policy_gate("dev", gpu_dev, preview=preview) as judge:
+    # A copy of this project: checked with its house rules, as platformctl check does for the repository itself.
+    with policy_gate("dev", gpu_dev, config_files=[HOUSE_RULES], preview=preview) as judge:
         violations = judge(snapshot)
     assert [(v.policy_id, v.resource_name, v.message) for v in violations if v.mandatory] == []
     kms = {"aws-encryption/aws-sagemaker-endpointconfig-enforce-kms", "aws-encryption/aws-sagemaker-pipeline-enforce-kms"}
