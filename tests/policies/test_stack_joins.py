@@ -227,3 +227,13 @@ def test_untagged_resource_is_blocked_by_default_and_can_be_made_advisory():
     assert [v.level for v in run_rule("aws-tagging-resource-require-tags", untagged).violations("aws-tagging-resource-require-tags")] == ["mandatory"]
     lowered = run_rule("aws-tagging-resource-require-tags", untagged, {"enforcementLevel": "advisory"})
     assert [v.level for v in lowered.violations("aws-tagging-resource-require-tags")] == ["advisory"]
+
+
+def test_stage_waf_needs_an_association_not_just_a_reported_web_acl_arn():
+    # webAclArn is an output AWS fills once some association exists; the program must declare the association.
+    stage = R("aws:apigateway/stage:Stage", "v1", {"stageName": "v1", "restApi": "api-1", "arn": "arn:aws:apigateway:us-east-1::/restapis/api-1/stages/v1",
+                                                   "webAclArn": "arn:aws:wafv2:us-east-1:333333333333:regional/webacl/x/1"})
+    [violation] = run_rule("aws-apigateway-stage-require-waf", [stage]).violations("aws-apigateway-stage-require-waf")
+    assert violation.message.endswith("has no WAFv2 web ACL association.") and violation.level == "mandatory"
+    association = R("aws:wafv2/webAclAssociation:WebAclAssociation", "waf", {"resourceArn": stage.props["arn"], "webAclArn": UNKNOWN})
+    assert run_rule("aws-apigateway-stage-require-waf", [stage, association]).violations("aws-apigateway-stage-require-waf") == []

@@ -23,8 +23,7 @@ METHODS = ("aws:apigateway/method:Method", "aws-native:apigateway:Method")
     controls=fsbp("APIGateway.4"), tags=("waf", "api"),
 )
 def stage_waf(stage: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    if stage.declared("webAclArn"):
-        return
+    # webAclArn is an output only (what AWS reports once associated), so only an association in the program counts.
     if not stack.attached(stage, WAF_ASSOCIATIONS, "resourceArn", match_values=("arn",)):
         yield "has no WAFv2 web ACL association."
 
