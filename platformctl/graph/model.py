@@ -162,8 +162,8 @@ def _nodes(graph: Graph, stack: str, view: _StackView) -> dict[str, str]:
         account = accounts.pop() if len(accounts) == 1 else "(several accounts)"
         region = regions.pop() if len(regions) == 1 else MULTI_REGION
         nid = node_id(stack, short_type(layer.type), layer.name)
-        label = f"{short_type(layer.type)}<br/>{layer.name} · {sum(placements.values())}"
-        graph.nodes[nid] = Node(nid, label, stack, account, region)
+        # No resource count in the label: the diagram changes when the architecture does, not with every resource.
+        graph.nodes[nid] = Node(nid, f"{short_type(layer.type)}<br/>{layer.name}", stack, account, region)
         for r in managed:
             if view.layer_of.get(r.urn) is layer:
                 member[r.urn] = nid
