@@ -167,3 +167,18 @@ def test_awsx_vpc_outputs_follow_subnet_specs_times_zones(preview):
     [attachment] = snapshot.of_type("aws:ec2transitgateway/vpcAttachment:VpcAttachment")
     [endpoint] = snapshot.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
     assert attachment.inputs["subnetIds"] == isolated[2:] and endpoint.inputs["subnetIds"] == isolated[:2]
+
+
+@pytest.mark.parametrize("preview", [(), ("--preview",)], ids=["offline", "preview"])
+def test_a_bare_bucket_is_blocked_in_preview_too(check, preview):
+    # In a preview the bucket's inline blocks are unknown outputs nothing feeds: absent, so the stack rules judge it.
+    packs = (ENCRYPTION_PACK, REPO / "policies" / "data-protection", REPO / "policies" / "network")
+    run = check(PROGRAMS / "plain_s3", packs=packs, extra=preview)
+    assert run.found() >= {
+        ("aws-s3-bucket-require-encryption-config", "my-bucket", "mandatory"),
+        ("aws-s3-bucket-require-tls-policy", "my-bucket", "mandatory"),
+        ("aws-s3-bucket-require-public-access-block", "my-bucket", "mandatory"),
+        ("aws-s3-bucket-enable-versioning", "my-bucket", "advisory"),
+        ("aws-s3-bucket-enable-access-logging", "my-bucket", "advisory"),
+    }, run.stdout
+    assert run.code == 1 and run.not_judged() == []
