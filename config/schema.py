@@ -286,3 +286,10 @@ class PlatformConfig(Model):
     features: Features = Field(default_factory=Features)
     knobs: Knobs = Field(default_factory=Knobs)
     operator_principals: list[str] = Field(default_factory=list, alias="operatorPrincipals")
+    security_services: SecurityServices = Field(default_factory=lambda: SecurityServices(), alias="securityServices")
+
+
+# securityServices builds on the models above (docs/organization.md).
+from config.organization import SecurityServices  # noqa: E402
+
+PlatformConfig.model_rebuild()
