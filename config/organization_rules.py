@@ -113,4 +113,17 @@ def _scp_problems(cfg: PlatformConfig) -> list[Problem]:
     for i, role in enumerate(scp.platform_admin_roles):
         if not re.match(r"^[\w+=,.@*-]{1,64}$", role):
             add(f"{KEY}.scp.platformAdminRoles[{i}]", f"'{role}' is not an IAM role name (pattern)", "use a role name, '*' allowed")
+    if not problems:
+        problems += _scp_size_problems(cfg)
     return problems
+
+
+def _scp_size_problems(cfg: PlatformConfig) -> list[Problem]:
+    """Organizations rejects an SCP over 5,120 characters at deploy time; say so before anything is registered."""
+    from scp import MAX_SCP_CHARS, documents, render
+    from scp.inputs import inputs_from_config
+
+    inputs = inputs_from_config(cfg)
+    return [Problem(f"{KEY}.scp", f"the '{name}' SCP would be {len(render(doc))} characters; AWS accepts at most {MAX_SCP_CHARS}",
+                    "list fewer platformAdminRoles or additionalRegions (use wildcards such as stacksets-exec-*)")
+            for name, doc in documents(inputs).items() if len(render(doc)) > MAX_SCP_CHARS]

@@ -96,8 +96,11 @@ def data_guardrails(i: ScpInputs) -> dict[str, Any]:
         # A bucket policy guards only its own bucket, and a deny-if-header-missing policy would break default
         # encryption. Here: no principal of the organization may ask any bucket (its own, another account's, a
         # third party's) for SSE-S3 or SSE-C; a put without the header gets the bucket's default (KMS here).
-        _deny("DenyS3PutWithoutKms", "s3:PutObject",
-              {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"]}}),
+        # A negated operator is true when the key is absent (so is ...IfExists): the Null check keeps those puts.
+        _deny("DenyS3PutWithoutKms", "s3:PutObject", {
+            "Null": {"s3:x-amz-server-side-encryption": "false"},
+            "StringNotEquals": {"s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"]},
+        }),
         _deny("DenyS3PutWithCustomerKey", "s3:PutObject", {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "false"}}),
         _deny("DenyDeployRoleChanges", ROLE_CHANGE, {"ArnNotLike": {"aws:PrincipalARN": _role_arns(i.platform_admin_roles)}},
               resource=deploy),

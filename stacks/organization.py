@@ -11,8 +11,8 @@ from components.providers import ProviderRegistry
 from components.security import CentralLogging, RegionalBaseline
 from components.service_control import ServiceControlPolicies, ServiceControlPoliciesArgs
 from config import Settings
-from config.instance_types import nvme_instance_patterns
-from scp import ScpInputs, documents
+from scp import documents
+from scp.inputs import inputs_from_config
 
 
 def organization_trail_source(s: Settings) -> OrganizationTrailSource | None:
@@ -22,14 +22,6 @@ def organization_trail_source(s: Settings) -> OrganizationTrailSource | None:
         return None
     mgmt = ss.management_account.id
     return OrganizationTrailSource(mgmt, ss.organization_id, organization_trail_arn(s.config.org, mgmt, s.primary_region))
-
-
-def scp_inputs(s: Settings) -> ScpInputs:
-    cfg = s.config
-    accounts = [cfg.accounts.security, cfg.accounts.shared_services, *s.workload_accounts]
-    deploy_roles = {cfg.deploy_role.name, *((a.role.rsplit("/", 1)[-1]) for a in accounts if a.role)}
-    return ScpInputs(allowed_regions=[*s.regions, *cfg.security_services.scp.additional_regions], deploy_roles=sorted(deploy_roles),
-                     platform_admin_roles=list(cfg.security_services.scp.platform_admin_roles), nvme_patterns=nvme_instance_patterns())
 
 
 def organization_layer(s: Settings, providers: ProviderRegistry, security_keys: dict[str, RegionalBaseline],
@@ -54,7 +46,7 @@ def organization_layer(s: Settings, providers: ProviderRegistry, security_keys: 
         exports["organizationTrailArn"] = trail.trail.arn
     if ss.scp.enabled:
         scps = ServiceControlPolicies("scp", ServiceControlPoliciesArgs(
-            target=management[s.primary_region], org=s.config.org, documents=documents(scp_inputs(s)),
+            target=management[s.primary_region], org=s.config.org, documents=documents(inputs_from_config(s.config)),
             organizational_units=list(ss.scp.organizational_units)))
         exports["serviceControlPolicyIds"] = {k: p.id for k, p in scps.policies.items()}
     pulumi.export("organization", exports)
