@@ -39,9 +39,14 @@ SINGLETONS = (DETECTOR, HUB, MACIE, TRAIL, GD_ADMIN, SH_ADMIN, MACIE_ADMIN, GD_O
 
 
 @pytest.fixture(scope="module")
-def org(tmp_path_factory) -> dict:
+def org_project(tmp_path_factory):
+    return organization_project(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def org(org_project) -> dict:
     """shared, dev and prod in organization mode (prod with a new workload account added by config alone)."""
-    project = organization_project(tmp_path_factory)
+    project = org_project
     shared = synth_isolated(project, "shared", {})
     refs = {"shared": shared.outputs}
     return {"shared": shared, "dev": synth_isolated(project, "dev", refs), "prod": synth_isolated(project, "prod", refs)}
@@ -257,3 +262,25 @@ def test_every_iam_document_in_organization_mode_lints_clean(org):
         for r in snap.resources:
             for name, doc in policy_docs(r):
                 assert lint(doc, kind_of(name, doc, r.type)) == [], (snap.stack, r.name, name)
+
+
+def test_policy_packs_pass_organization_mode_and_catch_scp_and_trail_mistakes(org, org_project):
+    from platformctl.offline.records import Snapshot
+    from platformctl.policy_host.gate import policy_gate
+
+    project = org_project
+    for name in ("dev", "prod"):
+        with policy_gate(name, project) as judge:
+            assert [v.policy_id for v in judge(org[name]) if v.enforcement == "mandatory"] == [], name
+    with policy_gate("shared", project) as judge:
+        assert [(v.policy_id, v.message) for v in judge(org["shared"]) if v.enforcement == "mandatory"] == []
+        broken = Snapshot.from_json(json.loads(json.dumps(org["shared"].to_json())))
+        (trail,) = broken.of_type(TRAIL)
+        trail.inputs["enableLogFileValidation"] = False
+        scp = next(p for p in broken.of_type(SCP) if p.inputs["name"].endswith("-data"))
+        doc = json.loads(scp.inputs["content"])
+        doc["Statement"].append({"Sid": "AllowAll", "Effect": "Allow", "Action": "*", "Resource": "*"})
+        scp.inputs["content"] = json.dumps(doc)
+        fired = {v.policy_id for v in judge(broken)}
+    assert {"aws-data-protection/aws-cloudtrail-trail-organization-require-hardening",
+            "aws-operations/aws-organizations-scp-deny-allow-statement"} <= fired
