@@ -126,3 +126,22 @@ def test_region_exceptions_are_aws_documented_global_services():
     (st,) = DOCS["regions"]["Statement"]
     assert {"iam:*", "organizations:*", "route53:*", "sts:*", "support:*", "cloudfront:*", "budgets:*"} <= set(st["NotAction"])
     assert st["Condition"] == {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "us-west-2"]}}
+
+
+@pytest.mark.parametrize("condition, context, holds", [
+    # IAM condition operators reference: a missing key makes a plain operator false, an ...IfExists operator true,
+    # and a negated operator (StringNotEquals, ArnNotLike, ...) true.
+    ({"StringEquals": {"k": "a"}}, {}, False),
+    ({"StringEqualsIfExists": {"k": "a"}}, {}, True),
+    ({"StringNotEquals": {"k": "a"}}, {}, True),
+    ({"StringNotEquals": {"k": ["a", "b"]}}, {"k": "b"}, False),
+    ({"BoolIfExists": {"k": "false"}}, {}, True),
+    ({"Bool": {"k": "false"}}, {}, False),
+    ({"Null": {"k": "true"}}, {}, True),
+    ({"Null": {"k": "false"}}, {"k": "x"}, True),
+    ({"ForAnyValue:StringNotLike": {"k": ["ml.g5.*"]}}, {}, False),
+    ({"ForAnyValue:StringNotLike": {"k": ["ml.g5.*"]}}, {"k": ["ml.g5.xlarge", "ml.m5.large"]}, True),
+])
+def test_evaluator_follows_iam_semantics(condition, context, holds):
+    from tests.scp_eval import condition_holds
+    assert condition_holds(condition, context) is holds
