@@ -98,9 +98,15 @@ def test_the_table_exercises_every_statement():
             assert any(statement_denies(st, a, r, c) for _, a, r, c, _ in TABLE), f"{name}:{st['Sid']} denies nothing in the table"
 
 
-def test_every_statement_is_a_deny():
+def test_every_statement_is_a_deny_in_scp_grammar():
     for doc in ALL:
+        assert doc["Version"] == "2012-10-17"
         assert {st["Effect"] for st in doc["Statement"]} == {"Deny"}
+        sids = [st["Sid"] for st in doc["Statement"]]
+        assert len(sids) == len(set(sids))
+        for st in doc["Statement"]:
+            # SCPs name no principal (they govern every principal of the target) and need a Resource.
+            assert not {"Principal", "NotPrincipal"} & set(st) and "Resource" in st
 
 
 @pytest.mark.parametrize("name", sorted(DOCS))
