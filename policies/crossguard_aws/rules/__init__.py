@@ -19,6 +19,7 @@ from crossguard_aws.rules import (  # noqa: F401
     messaging,
     opensearch,
     operations,
+    organizations,
     rds,
     redshift,
     s3,
