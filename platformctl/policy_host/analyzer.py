@@ -102,6 +102,16 @@ class Analyzer:
                                     f"{exc.details() or exc.code().name}") from None
         return responses
 
+    def analyze_async(self, request: analyzer_pb2.AnalyzeRequest) -> grpc.Future:
+        """Start analyzing one resource (the gate streams resources as the program registers them)."""
+        return self._stub.Analyze.future(request, timeout=300)
+
+    def analyze_result(self, urn: str, future: grpc.Future) -> analyzer_pb2.AnalyzeResponse:
+        try:
+            return future.result()
+        except grpc.RpcError as exc:
+            raise PackError(f"policy pack {self.spec.path}: Analyze({urn}) failed: {exc.details() or exc.code().name}") from None
+
     def analyze_stack(self, request: analyzer_pb2.AnalyzeStackRequest) -> analyzer_pb2.AnalyzeResponse:
         resp = self._call("AnalyzeStack", self._stub.AnalyzeStack, request, optional=True)
         return resp if resp is not None else analyzer_pb2.AnalyzeResponse()

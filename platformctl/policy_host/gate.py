@@ -1,8 +1,16 @@
-"""``check_stack``: synthesize a stack offline and run every policy pack against it, as ``pulumi preview --policy-pack`` would."""
+"""``check_stack``: synthesize a stack offline and run every policy pack against it, as ``pulumi preview --policy-pack`` would.
+
+The packs start before the program runs and judge each resource as it is registered (``_Stream``), so policy
+analysis overlaps the program run instead of following it; the marshalled request is built once and shared by
+every pack. The stack-level analysis, which needs every resource, follows the run, as in the engine.
+"""
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -135,6 +143,82 @@ class _Session:
         return logs
 
 
+_IN_FLIGHT = 256  # Analyze calls outstanding per pack while streaming; the pack serves four at a time
+
+
+class _Stream:
+    """Judges each record as it arrives, while the program is still running.
+
+    Records come from the synth's tail thread; a thread of our own connects the packs (their start-up also
+    overlaps the run), marshals each record against the records seen so far (a resource only references
+    resources registered before it), and sends it to every pack without waiting for the answer.
+    """
+
+    def __init__(self, session: _Session, file_configs: list[dict[str, dict[str, Any]]]):
+        self.session = session
+        self.file_configs = file_configs
+        self.infos: list[PackInfo] = []
+        self.error: BaseException | None = None
+        self.futures: list[dict[str, Any]] = []  # per pack: urn -> Analyze future
+        self.disabled = False  # a remediating pack needs the whole run first (remediations chain), as does a repeated URN
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        cfg = session.cfg
+        self._partial = Snapshot(project=cfg.project, stack=cfg.stack, resources=[], config=cfg.raw)
+        self._partial.__dict__["by_urn"] = {}
+        self._marshal = Marshaller(self._partial)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def add(self, record: ResourceRecord) -> None:
+        self._queue.put(record)
+
+    def _run(self) -> None:
+        try:
+            self.infos = self.session.connect(self.file_configs)
+            self.disabled = any(c.get("enforcementLevel") == "remediate" for i in self.infos for c in i.effective.values())
+            analyzers = self.session.analyzers
+            self.futures = [{} for _ in analyzers]
+            in_flight: list[deque] = [deque() for _ in analyzers]
+        except BaseException as exc:
+            self.error = exc
+            analyzers = []
+        while (record := self._queue.get()) is not None:
+            if self.error is not None or self.disabled:
+                continue
+            try:
+                self._partial.resources.append(record)
+                if record.urn in self._partial.by_urn:
+                    self.disabled = True
+                    continue
+                self._partial.by_urn[record.urn] = record
+                request = self._marshal.analyze_request(record)
+                for analyzer, futures, window in zip(analyzers, self.futures, in_flight):
+                    future = analyzer.analyze_async(request)
+                    futures[record.urn] = future
+                    window.append(future)
+                    if len(window) > _IN_FLIGHT:
+                        window.popleft().exception()  # wait; an error is raised when the result is read
+            except BaseException as exc:
+                self.error = exc
+
+    def stop(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+
+    def finish(self) -> list[PackInfo]:
+        self.stop()
+        if self.error is not None:
+            raise self.error
+        return self.infos
+
+    def responses(self, records: list[ResourceRecord]) -> list[list[analyzer_pb2.AnalyzeResponse]] | None:
+        """Every pack's answer for ``records`` (the final snapshot's order); None when streaming was not possible."""
+        if self.disabled or not self.futures or any(r.urn not in self.futures[0] for r in records):
+            return None
+        return [[a.analyze_result(r.urn, futures[r.urn]) for r in records]
+                for a, futures in zip(self.session.analyzers, self.futures)]
+
+
 class _Locator:
     """Where a resource was registered, relative to the repository root (falling back to an ancestor's position)."""
 
@@ -201,22 +285,33 @@ def check_stack(
     packs: Sequence[Path] | None = None,
     config_files: Sequence[Path] = (),
     preview: bool = False,
+    stream: bool = True,
+    cache_dir: Path | None = None,
 ) -> CheckOutcome:
     """Run ``stack``'s program under mocks and every policy pack over the analyzer protocol.
 
-    Raises ``SynthError`` when the program or its config fails and ``PolicyHostError`` when a pack or the policy config does.
+    ``stream=False`` is the plain path: every resource is sent to the packs after the run (the findings are the
+    same; tests compare them). Raises ``SynthError`` when the program or its config fails and ``PolicyHostError``
+    when a pack or the policy config does.
     """
     started = time.perf_counter()
     project_dir = project_dir.resolve()
     pack_dirs, file_configs = _packs_and_configs(packs, config_files)
     session = _Session(stack, project_dir, pack_dirs, preview)
     logs: list[str] = []
+    streamed = _Stream(session, file_configs) if stream else None
     try:
         synth_started = time.perf_counter()
-        snapshot = synth(stack, project_dir, preview)
+        try:
+            snapshot = synth(stack, project_dir, preview, on_record=streamed.add if streamed else None, cache_dir=cache_dir)
+        except BaseException:
+            if streamed:
+                streamed.stop()  # the program's failure is the one to report
+            raise
         synth_seconds = time.perf_counter() - synth_started
-        infos = session.connect(file_configs)
-        violations, remediations = _analyze(session, snapshot, infos, repository_root(project_dir))
+        infos = streamed.finish() if streamed else session.connect(file_configs)
+        responses = streamed.responses(snapshot.resources) if streamed else None
+        violations, remediations = _analyze(session, snapshot, infos, repository_root(project_dir), responses)
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
     finally:
@@ -227,12 +322,13 @@ def check_stack(
                         synth_seconds=round(synth_seconds, 3), seconds=round(time.perf_counter() - started, 3))
 
 
-def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path) -> tuple[list[Violation], list[str]]:
+def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path,
+             streamed: list[list[analyzer_pb2.AnalyzeResponse]] | None = None) -> tuple[list[Violation], list[str]]:
     marshal = Marshaller(snapshot)
     locate = _Locator(snapshot, root)
     stack_urn = next((r.urn for r in snapshot.resources if r.type == "pulumi:pulumi:Stack"), "")
     records = snapshot.resources
-    requests = [marshal.analyze_request(r) for r in records]
+    requests = [marshal.analyze_request(r) for r in records] if streamed is None else []
     violations: list[Violation] = []
     remediations: list[str] = []
 
@@ -251,6 +347,7 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
 
     # Remediations first, in pack order, each seeing the previous one's result (as the engine's first pass).
     remediating = [(a, i) for a, i in zip(session.analyzers, infos) if any(c.get("enforcementLevel") == "remediate" for c in i.effective.values())]
+    assert not (remediating and streamed), "a remediating pack is never streamed"
     for record, request in zip(records, requests) if remediating else ():
         for analyzer, info in remediating:
             resp = analyzer.remediate(request)
@@ -264,7 +361,7 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
                     remediations.append(f"{info.name}/{rem.policyName} remediated {record.urn}")
 
     with ThreadPoolExecutor(max_workers=max(1, len(session.analyzers))) as pool:
-        per_pack = list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
+        per_pack = streamed if streamed is not None else list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
         stack_request = marshal.stack_request(records)
         stack_responses = list(pool.map(lambda a: a.analyze_stack(stack_request), session.analyzers))
     for info, responses, stack_response in zip(infos, per_pack, stack_responses):
