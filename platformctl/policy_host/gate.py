@@ -11,7 +11,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -106,6 +106,7 @@ class _Session:
         env = pack_environment(self.cfg.project, stack, preview, self.cfg.values, ORGANIZATION)
         self.processes = [PackProcess(spec, self.engine.address, env) for spec in self.specs]
         self.analyzers: list[Analyzer] = []
+        self.infos: list[PackInfo] = []
 
     def connect(self, file_configs: list[dict[str, dict[str, Any]]]) -> list[PackInfo]:
         cfg = self.cfg
@@ -128,6 +129,7 @@ class _Session:
                 raise PolicyConfigError(f"policy pack {info.name} does not support configuration")
             info.effective = reconcile(info, file_config)
             analyzer.configure(info.effective)
+        self.infos = infos
         return infos
 
     def close(self) -> list[str]:
@@ -174,7 +176,7 @@ class _Stream:
 
     def _run(self) -> None:
         try:
-            self.infos = self.session.connect(self.file_configs)
+            self.infos = self.session.infos if self.session.analyzers else self.session.connect(self.file_configs)
             self.disabled = any(c.get("enforcementLevel") == "remediate" for i in self.infos for c in i.effective.values())
             analyzers = self.session.analyzers
             self.futures = [{} for _ in analyzers]
@@ -253,6 +255,30 @@ def _packs_and_configs(packs: Sequence[Path] | None, config_files: Sequence[Path
         raise PolicyHostError(str(exc)) from None
 
 
+class Judge:
+    """The packs of one stack, connected: judges snapshots (``judge(snapshot)``) or runs and judges (``judge.run()``)."""
+
+    def __init__(self, session: _Session, root: Path):
+        self.session = session
+        self.root = root
+
+    def __call__(self, snapshot: Snapshot) -> list[Violation]:
+        """The plain path: every resource of a finished run, then the stack."""
+        return _analyze(self.session, snapshot, self.session.infos, self.root)[0]
+
+    def run(self, cache_dir: Path | None = None) -> tuple[Snapshot, list[Violation]]:
+        """What ``check_stack`` does with these packs: synthesize, judging each resource as it is registered."""
+        cfg = self.session.cfg
+        stream = _Stream(self.session, [])
+        try:
+            snapshot = synth(cfg.stack, cfg.project_dir, self.session.preview, on_record=stream.add, cache_dir=cache_dir)
+        except BaseException:
+            stream.stop()
+            raise
+        stream.finish()
+        return snapshot, _analyze(self.session, snapshot, self.session.infos, self.root, stream.responses(snapshot.resources))[0]
+
+
 @contextmanager
 def policy_gate(
     stack: str,
@@ -260,7 +286,7 @@ def policy_gate(
     packs: Sequence[Path] | None = None,
     config_files: Sequence[Path] = (),
     preview: bool = False,
-) -> Iterator[Callable[[Snapshot], list[Violation]]]:
+) -> Iterator[Judge]:
     """The packs of one stack, started once, judging any number of snapshots of that stack.
 
     For callers that already hold snapshots (the test suite's session fixtures): what ``check_stack``
@@ -270,9 +296,8 @@ def policy_gate(
     pack_dirs, file_configs = _packs_and_configs(packs, config_files)
     session = _Session(stack, project_dir, pack_dirs, preview)
     try:
-        infos = session.connect(file_configs)
-        root = repository_root(project_dir)
-        yield lambda snapshot: _analyze(session, snapshot, infos, root)[0]
+        session.connect(file_configs)
+        yield Judge(session, repository_root(project_dir))
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
     finally:
