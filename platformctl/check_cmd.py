@@ -20,7 +20,7 @@ from rich.markup import escape
 
 from platformctl.offline import SynthError
 from platformctl.offline.runner import REPO_ROOT
-from platformctl.policy_host import CheckOutcome, PolicyHostError, check_stack
+from platformctl.policy_host import CheckOutcome, PolicyHostError, check_stacks
 from platformctl.policy_host.report import print_table, to_json, to_sarif
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_FAILED = 0, 1, 2
@@ -52,16 +52,14 @@ def _document(fmt: str, outcomes: list[CheckOutcome]) -> str:
 def run(args: argparse.Namespace) -> int:
     machine_output = args.format != "table" and args.output is None
     console = Console(stderr=machine_output)
-    outcomes: list[CheckOutcome] = []
-    for stack in args.stacks:
-        try:
-            outcomes.append(check_stack(stack, args.project_dir, args.packs, args.configs or (), args.preview))
-        except SynthError as exc:
-            console.print(f"[red]error:[/] stack {escape(exc.stack)}: {escape(exc.message)}", soft_wrap=True)
-            return EXIT_FAILED
-        except PolicyHostError as exc:
-            console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-            return EXIT_FAILED
+    try:  # one synth for all stacks: a stack they reference runs once
+        outcomes: list[CheckOutcome] = check_stacks(args.stacks, args.project_dir, args.packs, args.configs or (), args.preview)
+    except SynthError as exc:
+        console.print(f"[red]error:[/] stack {escape(exc.stack)}: {escape(exc.message)}", soft_wrap=True)
+        return EXIT_FAILED
+    except PolicyHostError as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        return EXIT_FAILED
     if machine_output:
         sys.stdout.write(_document(args.format, outcomes))
     elif args.format == "table" and args.output is not None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from pulumi.runtime.proto import analyzer_pb2
 
-from platformctl.offline import Snapshot, SynthError, synth
+from platformctl.offline import Snapshot, SynthError, synth, synth_all
 from platformctl.offline.project import ProjectError, load_stack_config
 from platformctl.offline.records import ResourceRecord
 from platformctl.offline.runner import REPO_ROOT
@@ -204,8 +204,9 @@ class _Stream:
                 self.error = exc
 
     def stop(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
     def finish(self) -> list[PackInfo]:
         self.stop()
@@ -319,32 +320,61 @@ def check_stack(
     same; tests compare them). Raises ``SynthError`` when the program or its config fails and ``PolicyHostError``
     when a pack or the policy config does.
     """
+    return check_stacks([stack], project_dir, packs, config_files, preview, stream, cache_dir)[0]
+
+
+def check_stacks(
+    stacks: Sequence[str],
+    project_dir: Path = REPO_ROOT,
+    packs: Sequence[Path] | None = None,
+    config_files: Sequence[Path] = (),
+    preview: bool = False,
+    stream: bool = True,
+    cache_dir: Path | None = None,
+) -> list[CheckOutcome]:
+    """``check_stack`` for several stacks in one synth: a stack they reference (``shared``) runs once, and every
+    program runs in the same warm interpreter; each stack is judged by its own packs (they read its config)."""
+    if preview and len(stacks) > 1:  # a preview reads the *deployed* outputs of a referenced stack, not its preview
+        return [outcome for s in stacks for outcome in check_stacks([s], project_dir, packs, config_files, preview, stream, cache_dir)]
     started = time.perf_counter()
     project_dir = project_dir.resolve()
     pack_dirs, file_configs = _packs_and_configs(packs, config_files)
-    session = _Session(stack, project_dir, pack_dirs, preview)
-    logs: list[str] = []
-    streamed = _Stream(session, file_configs) if stream else None
+    sessions: dict[str, _Session] = {}
+    streams: dict[str, _Stream] = {}
     try:
+        for stack in stacks:
+            sessions[stack] = _Session(stack, project_dir, pack_dirs, preview)
+            if stream:
+                streams[stack] = _Stream(sessions[stack], file_configs)
         synth_started = time.perf_counter()
         try:
-            snapshot = synth(stack, project_dir, preview, on_record=streamed.add if streamed else None, cache_dir=cache_dir)
+            snapshots = synth_all(stacks, project_dir, preview, on_record={s: st.add for s, st in streams.items()},
+                                  cache_dir=cache_dir)
         except BaseException:
-            if streamed:
+            for streamed in streams.values():
                 streamed.stop()  # the program's failure is the one to report
             raise
         synth_seconds = time.perf_counter() - synth_started
-        infos = streamed.finish() if streamed else session.connect(file_configs)
-        responses = streamed.responses(snapshot.resources) if streamed else None
-        violations, remediations = _analyze(session, snapshot, infos, repository_root(project_dir), responses)
+        root = repository_root(project_dir)
+        outcomes = []
+        for stack in stacks:
+            session, streamed, snapshot = sessions[stack], streams.get(stack), snapshots[stack]
+            infos = streamed.finish() if streamed else session.connect(file_configs)
+            responses = streamed.responses(snapshot.resources) if streamed else None
+            violations, remediations = _analyze(session, snapshot, infos, root, responses)
+            outcomes.append(CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root,
+                                         snapshot=snapshot, packs=infos, violations=violations, remediations=remediations,
+                                         warnings=list(snapshot.warnings), synth_seconds=round(synth_seconds, 3)))
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
     finally:
-        logs = session.close()
-    root = repository_root(project_dir)
-    return CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root, snapshot=snapshot,
-                        packs=infos, violations=violations, remediations=remediations, warnings=[*snapshot.warnings, *logs],
-                        synth_seconds=round(synth_seconds, 3), seconds=round(time.perf_counter() - started, 3))
+        for streamed in streams.values():
+            streamed.stop()
+        logs = {stack: session.close() for stack, session in sessions.items()}
+    for outcome in outcomes:
+        outcome.warnings += logs[outcome.stack]
+        outcome.seconds = round(time.perf_counter() - started, 3)
+    return outcomes
 
 
 def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path,
