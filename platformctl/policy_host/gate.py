@@ -27,7 +27,7 @@ from platformctl.offline.runner import REPO_ROOT
 from platformctl.policy_host.analyzer import Analyzer, level_name, severity_name
 from platformctl.policy_host.engine import EngineServer
 from platformctl.policy_host.model import SEVERITIES, PackInfo, Violation
-from platformctl.policy_host.packs import PackError, PackProcess, discover, load_pack, pack_environment
+from platformctl.policy_host.packs import Launcher, PackError, PackProcess, discover, load_pack, pack_environment
 from platformctl.policy_host.policy_config import PolicyConfigError, load_config_file, reconcile, unknown_keys
 from platformctl.policy_host.wire import Marshaller
 
@@ -104,7 +104,8 @@ class _Session:
         self.preview = preview
         self.engine = EngineServer()
         env = pack_environment(self.cfg.project, stack, preview, self.cfg.values, ORGANIZATION)
-        self.processes = [PackProcess(spec, self.engine.address, env) for spec in self.specs]
+        launcher = Launcher.shared()  # packs fork from one warm interpreter instead of each importing everything
+        self.processes = [PackProcess(spec, self.engine.address, env, launcher) for spec in self.specs]
         self.analyzers: list[Analyzer] = []
         self.infos: list[PackInfo] = []
 
