@@ -22,6 +22,7 @@ from platformctl.offline import SynthError
 from platformctl.offline.runner import REPO_ROOT
 from platformctl.policy_host import CheckOutcome, PolicyHostError, check_stacks
 from platformctl.policy_host.report import print_table, to_json, to_sarif
+from platformctl.policy_host.state import StateError, check_state
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_FAILED = 0, 1, 2
 
@@ -32,7 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run each STACK's program under mocks and every policy pack over the Pulumi analyzer protocol, as "
         "`pulumi preview --policy-pack` would. Exit 0: no mandatory violation; 1: mandatory violations; "
         "2: the program, its config, a policy pack or the policy config failed.")
-    p.add_argument("stacks", nargs="+", metavar="STACK", help="stack name(s), e.g. dev (a Pulumi.<stack>.yaml must exist)")
+    p.add_argument("stacks", nargs="*", metavar="STACK", help="stack name(s), e.g. dev (a Pulumi.<stack>.yaml must exist)")
+    p.add_argument("--state", dest="states", type=Path, action="append", default=[], metavar="EXPORT_JSON",
+                   help="also judge deployed state: a `pulumi stack export` file (repeatable; no program is run)")
     p.add_argument("--project-dir", type=Path, default=REPO_ROOT, help="Pulumi Python project to gate (default: this repository)")
     p.add_argument("--policy-pack", dest="packs", type=Path, action="append", metavar="DIR",
                    help="policy pack directory (repeatable; default: every pack under this repository's policies/)")
@@ -52,14 +55,25 @@ def _document(fmt: str, outcomes: list[CheckOutcome]) -> str:
 def run(args: argparse.Namespace) -> int:
     machine_output = args.format != "table" and args.output is None
     console = Console(stderr=machine_output)
-    try:  # one synth for all stacks: a stack they reference runs once
-        outcomes: list[CheckOutcome] = check_stacks(args.stacks, args.project_dir, args.packs, args.configs or (), args.preview)
-    except SynthError as exc:
-        console.print(f"[red]error:[/] stack {escape(exc.stack)}: {escape(exc.message)}", soft_wrap=True)
+    outcomes: list[CheckOutcome] = []
+    if not args.stacks and not args.states:
+        console.print("[red]error:[/] name a STACK or give --state EXPORT_JSON", soft_wrap=True)
         return EXIT_FAILED
-    except PolicyHostError as exc:
-        console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-        return EXIT_FAILED
+    for state in args.states:
+        try:
+            outcomes.append(check_state(state, args.project_dir, args.packs, args.configs or ()))
+        except (StateError, PolicyHostError) as exc:
+            console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            return EXIT_FAILED
+    if args.stacks:
+        try:  # one synth for all stacks: a stack they reference runs once
+            outcomes += check_stacks(args.stacks, args.project_dir, args.packs, args.configs or (), args.preview)
+        except SynthError as exc:
+            console.print(f"[red]error:[/] stack {escape(exc.stack)}: {escape(exc.message)}", soft_wrap=True)
+            return EXIT_FAILED
+        except PolicyHostError as exc:
+            console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            return EXIT_FAILED
     if machine_output:
         sys.stdout.write(_document(args.format, outcomes))
     elif args.format == "table" and args.output is not None:
