@@ -38,6 +38,7 @@ _IMPORT_ALIAS = re.compile(r"^\s*import (pulumi_\w+) as (\w+)", re.M)
 def _tune_gc() -> None:
     gc.freeze()  # everything imported so far lives until exit: never scan it again
     gc.set_threshold(*GC_THRESHOLDS)
+    gc.enable()
 
 
 def _runtime_imports() -> None:
@@ -136,6 +137,7 @@ def _child(request: dict) -> None:
 
 def serve() -> None:
     """Import once, fork a child per request; report each child's exit status when it ends."""
+    gc.disable()  # imports allocate only long-lived objects: collecting during them finds nothing
     _runtime_imports()
     _tune_gc()
     children: dict[int, dict] = {}
@@ -148,9 +150,10 @@ def serve() -> None:
         code = os.waitstatus_to_exitcode(status)
         learned = Path(request["out"] + ".modules")
         if code == 0 and learned.exists():  # what this child imported, its siblings get for free
+            gc.disable()
             _import_quietly(json.loads(learned.read_text()))
             learned.unlink()
-            gc.freeze()
+            _tune_gc()
         os.write(1, (json.dumps({"id": request["id"], "status": code}) + "\n").encode())
 
     while open_input or children:
@@ -164,8 +167,9 @@ def serve() -> None:
                 request = json.loads(line)
                 if request["project_dir"] not in scanned:
                     scanned.add(request["project_dir"])
+                    gc.disable()
                     _import_quietly(sdk_modules(Path(request["project_dir"])))
-                    gc.freeze()
+                    _tune_gc()
                 pid = os.fork()
                 if pid == 0:
                     _child(request)
@@ -192,6 +196,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.serve:
         serve()
+    gc.disable()
     _runtime_imports()
     _import_quietly(sdk_modules(args.project_dir.resolve()))
     _tune_gc()
