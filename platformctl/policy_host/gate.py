@@ -194,7 +194,7 @@ class _Stream:
                     self.disabled = True
                     continue
                 self._partial.by_urn[record.urn] = record
-                request = self._marshal.analyze_request(record)
+                request = self._marshal.analyze_request(record).SerializeToString()
                 for analyzer, futures, window in zip(analyzers, self.futures, in_flight):
                     future = analyzer.analyze_async(request)
                     futures[record.urn] = future
@@ -418,7 +418,7 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
 
     with ThreadPoolExecutor(max_workers=max(1, len(session.analyzers))) as pool:
         per_pack = streamed if streamed is not None else list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
-        stack_request = marshal.stack_request(records)
+        stack_request = marshal.stack_request(records).SerializeToString()  # once, for every pack
         stack_responses = list(pool.map(lambda a: a.analyze_stack(stack_request), session.analyzers))
     for info, responses, stack_response in zip(infos, per_pack, stack_responses):
         for record, resp in zip(records, responses):
