@@ -8,6 +8,7 @@ every pack. The stack-level analysis, which needs every resource, follows the ru
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from collections import deque
@@ -48,6 +49,7 @@ class CheckOutcome:
     packs: list[PackInfo]
     violations: list[Violation]
     remediations: list[str] = field(default_factory=list)
+    not_judged: list[Violation] = field(default_factory=list)  # preview notes, never counted as violations
     warnings: list[str] = field(default_factory=list)
     synth_seconds: float = 0.0
     seconds: float = 0.0
@@ -108,8 +110,10 @@ class _Session:
         self.processes = [PackProcess(spec, self.engine.address, env, launcher) for spec in self.specs]
         self.analyzers: list[Analyzer] = []
         self.infos: list[PackInfo] = []
+        self.managed_keys: frozenset[str] = frozenset()  # what the packs were last told (awsManagedKeys)
 
-    def connect(self, file_configs: list[dict[str, dict[str, Any]]]) -> list[PackInfo]:
+    def connect(self, file_configs: list[dict[str, dict[str, Any]]], house: bool = False) -> list[PackInfo]:
+        """``house``: the configs are this repository's house rules, applied to whichever of its rules the packs serve."""
         cfg = self.cfg
         tags = {"pulumi:project": cfg.project, "pulumi:runtime": "python"}
         infos = []
@@ -123,7 +127,9 @@ class _Session:
             unknown = unknown_keys(file_configs[0], infos) if file_configs else []
         else:
             unknown = [k for c, info in zip(file_configs, infos) for k in unknown_keys(c, [info])]
-        if unknown:
+        if house:
+            file_configs = [{k: v for k, v in c.items() if k not in unknown} for c in file_configs]
+        elif unknown:
             raise PolicyConfigError(f"--policy-pack-config names policies no pack has: {', '.join(unknown)}")
         for analyzer, info, file_config in zip(self.analyzers, infos, file_configs):
             if not info.supports_config and file_config:
@@ -157,9 +163,10 @@ class _Stream:
     resources registered before it), and sends it to every pack without waiting for the answer.
     """
 
-    def __init__(self, session: _Session, file_configs: list[dict[str, dict[str, Any]]]):
+    def __init__(self, session: _Session, file_configs: list[dict[str, dict[str, Any]]], house: bool = False):
         self.session = session
         self.file_configs = file_configs
+        self.house = house
         self.infos: list[PackInfo] = []
         self.error: BaseException | None = None
         self.futures: list[dict[str, Any]] = []  # per pack: urn -> Analyze future
@@ -177,7 +184,8 @@ class _Stream:
 
     def _run(self) -> None:
         try:
-            self.infos = self.session.infos if self.session.analyzers else self.session.connect(self.file_configs)
+            self.infos = (self.session.infos if self.session.analyzers
+                          else self.session.connect(self.file_configs, house=self.house))
             self.disabled = any(c.get("enforcementLevel") == "remediate" for i in self.infos for c in i.effective.values())
             analyzers = self.session.analyzers
             self.futures = [{} for _ in analyzers]
@@ -247,6 +255,17 @@ def _strip_description(message: str, description: str) -> str:
     return message
 
 
+# This repository's own policy config: house rules (explicit providers) that are advisory for other programs.
+HOUSE_RULES = REPO_ROOT / "policies" / "house-rules.json"
+
+
+def _house_rules(project_dir: Path, config_files: Sequence[Path]) -> Sequence[Path]:
+    """This project's stacks are checked with its house rules unless a --policy-pack-config is given."""
+    if not config_files and project_dir.resolve() == REPO_ROOT.resolve() and HOUSE_RULES.exists():
+        return (HOUSE_RULES,)
+    return ()
+
+
 def _packs_and_configs(packs: Sequence[Path] | None, config_files: Sequence[Path]) -> tuple[list[Path], list[dict[str, dict[str, Any]]]]:
     pack_dirs = list(packs) if packs else discover(REPO_ROOT / "policies")
     if not pack_dirs:
@@ -265,8 +284,10 @@ class Judge:
         self.root = root
 
     def __call__(self, snapshot: Snapshot) -> list[Violation]:
-        """The plain path: every resource of a finished run, then the stack."""
-        return _analyze(self.session, snapshot, self.session.infos, self.root)[0]
+        """The plain path: every resource of a finished run, then the stack. Violations, then (flagged
+        ``not_judged``) what a preview could not judge."""
+        violations, _, not_judged = _analyze(self.session, snapshot, self.session.infos, self.root)
+        return violations + not_judged
 
     def run(self, cache_dir: Path | None = None) -> tuple[Snapshot, list[Violation]]:
         """What ``check_stack`` does with these packs: synthesize, judging each resource as it is registered."""
@@ -278,7 +299,9 @@ class Judge:
             stream.stop()
             raise
         stream.finish()
-        return snapshot, _analyze(self.session, snapshot, self.session.infos, self.root, stream.responses(snapshot.resources))[0]
+        violations, _, not_judged = _analyze(self.session, snapshot, self.session.infos, self.root,
+                                             _streamed_responses(self.session, stream, snapshot))
+        return snapshot, violations + not_judged
 
 
 @contextmanager
@@ -295,10 +318,11 @@ def policy_gate(
     does after its synth, without starting the packs again for each snapshot.
     """
     project_dir = project_dir.resolve()
-    pack_dirs, file_configs = _packs_and_configs(packs, config_files)
+    house = _house_rules(project_dir, config_files)
+    pack_dirs, file_configs = _packs_and_configs(packs, house or config_files)
     session = _Session(stack, project_dir, pack_dirs, preview)
     try:
-        session.connect(file_configs)
+        session.connect(file_configs, house=bool(house))
         yield Judge(session, repository_root(project_dir))
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
@@ -339,14 +363,15 @@ def check_stacks(
         return [outcome for s in stacks for outcome in check_stacks([s], project_dir, packs, config_files, preview, stream, cache_dir)]
     started = time.perf_counter()
     project_dir = project_dir.resolve()
-    pack_dirs, file_configs = _packs_and_configs(packs, config_files)
+    house = _house_rules(project_dir, config_files)
+    pack_dirs, file_configs = _packs_and_configs(packs, house or config_files)
     sessions: dict[str, _Session] = {}
     streams: dict[str, _Stream] = {}
     try:
         for stack in stacks:
             sessions[stack] = _Session(stack, project_dir, pack_dirs, preview)
             if stream:
-                streams[stack] = _Stream(sessions[stack], file_configs)
+                streams[stack] = _Stream(sessions[stack], file_configs, house=bool(house))
         synth_started = time.perf_counter()
         try:
             snapshots = synth_all(stacks, project_dir, preview, on_record={s: st.add for s, st in streams.items()},
@@ -360,12 +385,13 @@ def check_stacks(
         outcomes = []
         for stack in stacks:
             session, streamed, snapshot = sessions[stack], streams.get(stack), snapshots[stack]
-            infos = streamed.finish() if streamed else session.connect(file_configs)
-            responses = streamed.responses(snapshot.resources) if streamed else None
-            violations, remediations = _analyze(session, snapshot, infos, root, responses)
+            infos = streamed.finish() if streamed else session.connect(file_configs, house=bool(house))
+            responses = _streamed_responses(session, streamed, snapshot) if streamed else None
+            violations, remediations, not_judged = _analyze(session, snapshot, infos, root, responses)
             outcomes.append(CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root,
                                          snapshot=snapshot, packs=infos, violations=violations, remediations=remediations,
-                                         warnings=list(snapshot.warnings), synth_seconds=round(synth_seconds, 3)))
+                                         not_judged=not_judged, warnings=list(snapshot.warnings),
+                                         synth_seconds=round(synth_seconds, 3)))
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
     finally:
@@ -378,13 +404,60 @@ def check_stacks(
     return outcomes
 
 
+MANAGED_KEYS_KNOB = "awsManagedKeys"
+
+
+def aws_managed_keys(invokes: Sequence[dict[str, Any]]) -> frozenset[str]:
+    """Key ids/ARNs the program resolved from AWS-managed keys (get_alias('alias/aws/...'), get_key -> keyManager AWS)."""
+    found: set[str] = set()
+    for invoke in invokes:
+        args, result = invoke.get("args") or {}, invoke.get("result") or {}
+        if invoke.get("token") == "aws:kms/getAlias:getAlias" and str(args.get("name", "")).startswith("alias/aws/"):
+            found.update(str(result[k]) for k in ("targetKeyArn", "targetKeyId") if isinstance(result.get(k), str))
+        elif invoke.get("token") == "aws:kms/getKey:getKey" and result.get("keyManager") == "AWS":
+            found.update(str(result[k]) for k in ("arn", "id", "keyId") if isinstance(result.get(k), str))
+    return frozenset(found)
+
+
+def _tell_managed_keys(session: _Session, infos: list[PackInfo], keys: frozenset[str]) -> None:
+    """Add the program's AWS-managed key references to the awsManagedKeys config of the policies that take it."""
+    if keys == session.managed_keys:
+        return
+    for analyzer, info in zip(session.analyzers, infos):
+        config = {name: (dict(c, **{MANAGED_KEYS_KNOB: sorted(set(c.get(MANAGED_KEYS_KNOB) or ()) | keys)})
+                         if MANAGED_KEYS_KNOB in (info.policies[name].config_schema.get("properties") or {}) else c)
+                  for name, c in info.effective.items()}
+        analyzer.configure(config)
+    session.managed_keys = keys
+
+
+_NOT_JUDGED = re.compile(r"^can't run (?:policy|remediation) '[^']*' from policy pack '(?P<pack>[^']*)'")
+
+
+def _not_judged(message: str, info: PackInfo) -> str | None:
+    """pulumi_policy's preview note, with the pack version the engine reports (the SDK always says v0.0.1)."""
+    m = _NOT_JUDGED.match(message)
+    if m is None:
+        return None
+    return message[:m.start("pack")] + f"{info.name}@v{info.version}" + message[m.end("pack"):]
+
+
+def _streamed_responses(session: _Session, stream: _Stream, snapshot: Snapshot) -> list[list[analyzer_pb2.AnalyzeResponse]] | None:
+    """The streamed answers, when they hold: not if the run resolved AWS-managed keys the packs were not told of
+    while the resources streamed (then every resource is judged again, after telling them, as the plain path)."""
+    if aws_managed_keys(snapshot.invokes) != session.managed_keys:
+        return None
+    return stream.responses(snapshot.resources)
+
+
 def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path,
-             streamed: list[list[analyzer_pb2.AnalyzeResponse]] | None = None) -> tuple[list[Violation], list[str]]:
+             streamed: list[list[analyzer_pb2.AnalyzeResponse]] | None = None) -> tuple[list[Violation], list[str], list[Violation]]:
     marshal = Marshaller(snapshot)
     locate = _Locator(snapshot, root)
     stack_urn = next((r.urn for r in snapshot.resources if r.type == "pulumi:pulumi:Stack"), "")
     records = snapshot.resources
     requests = [marshal.analyze_request(r) for r in records] if streamed is None else []
+    _tell_managed_keys(session, infos, aws_managed_keys(snapshot.invokes))
     violations: list[Violation] = []
     remediations: list[str] = []
 
@@ -392,14 +465,16 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
         policy = info.policies.get(d.policyName)
         level = level_name(d.enforcementLevel)
         source_file, source_line = locate(record)
+        note = _not_judged(d.message, info)
         return Violation(
             stack=snapshot.stack, policy_pack=info.name, policy_pack_version=info.version, policy=d.policyName,
             enforcement="mandatory" if level == "remediate" else level,
             severity=severity_name(d.severity) if d.severity else (policy.severity if policy else "unspecified"),
-            message=_strip_description(d.message, d.description), description=d.description,
+            message=note if note is not None else _strip_description(d.message, d.description), description=d.description,
             remediation=policy.remediation_steps if policy else "", url=policy.url if policy else "",
             urn=record.urn if record else stack_urn, resource_type=record.type if record else "pulumi:pulumi:Stack",
-            resource_name=record.name if record else snapshot.stack, source_file=source_file, source_line=source_line)
+            resource_name=record.name if record else snapshot.stack, source_file=source_file, source_line=source_line,
+            not_judged=note is not None)
 
     # Remediations first, in pack order, each seeing the previous one's result (as the engine's first pass).
     remediating = [(a, i) for a, i in zip(session.analyzers, infos) if any(c.get("enforcementLevel") == "remediate" for c in i.effective.values())]
@@ -429,4 +504,4 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
                 violations.append(violation(info, d, snapshot.by_urn.get(d.urn)))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     violations.sort(key=lambda v: (not v.mandatory, order.get(v.severity, len(order)), v.policy_id, v.urn))
-    return violations, remediations
+    return [v for v in violations if not v.not_judged], remediations, [v for v in violations if v.not_judged]
