@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -120,8 +120,12 @@ def synth_all(
     project_dir: Path = REPO_ROOT,
     preview: bool = False,
     parallel: int = 2,
+    on_stack: Callable[[str, Snapshot | None], None] | None = None,
 ) -> dict[str, Snapshot]:
-    """Synthesize ``stacks`` (default: every stack file), each stack after the local stacks it references."""
+    """Synthesize ``stacks`` (default: every stack file), each stack after the local stacks it references.
+
+    ``on_stack(stack, None)`` is called when a stack starts and ``on_stack(stack, snapshot)`` when it is done (progress).
+    """
     project_dir = project_dir.resolve()
     local = stacks_of(project_dir)
     wanted = list(stacks) if stacks is not None else local
@@ -145,12 +149,17 @@ def synth_all(
                 raise SynthError(wanted[0], f"stack references form a cycle: {deps}")
             refs = {name: snap.outputs for name, snap in done.items()}
             # A preview reads the referenced stacks' deployed (known) outputs: only the wanted stacks are previews.
+            for stack in ready if on_stack else ():
+                on_stack(stack, None)
             futures = {s: pool.submit(synth_isolated, project_dir, s, refs, preview and s in wanted) for s in ready}
             for stack, future in futures.items():
                 done[stack] = future.result()
+                if on_stack:
+                    on_stack(stack, done[stack])
     return {s: done[s] for s in wanted}
 
 
-def synth(stack: str, project_dir: Path = REPO_ROOT, preview: bool = False) -> Snapshot:
+def synth(stack: str, project_dir: Path = REPO_ROOT, preview: bool = False,
+          on_stack: Callable[[str, Snapshot | None], None] | None = None) -> Snapshot:
     """Synthesize one stack (and, first, the local stacks it references)."""
-    return synth_all([stack], project_dir, preview)[stack]
+    return synth_all([stack], project_dir, preview, on_stack=on_stack)[stack]

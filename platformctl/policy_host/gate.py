@@ -201,20 +201,30 @@ def check_stack(
     packs: Sequence[Path] | None = None,
     config_files: Sequence[Path] = (),
     preview: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> CheckOutcome:
     """Run ``stack``'s program under mocks and every policy pack over the analyzer protocol.
 
     Raises ``SynthError`` when the program or its config fails and ``PolicyHostError`` when a pack or the policy config does.
+    ``progress`` receives one line per step (which stack is synthesized, the packs running).
     """
+    say = progress or (lambda _text: None)
     started = time.perf_counter()
     project_dir = project_dir.resolve()
     pack_dirs, file_configs = _packs_and_configs(packs, config_files)
+    say(f"check {stack}: starting {len(pack_dirs)} policy pack(s)")
     session = _Session(stack, project_dir, pack_dirs, preview)
     logs: list[str] = []
+
+    def on_stack(name: str, snap: Snapshot | None) -> None:
+        managed = sum(1 for r in snap.resources if r.custom and not r.is_provider) if snap else 0
+        say(f"check {stack}: synthesizing {name}" if snap is None else f"check {stack}: {name} registered {managed} resources")
+
     try:
         synth_started = time.perf_counter()
-        snapshot = synth(stack, project_dir, preview)
+        snapshot = synth(stack, project_dir, preview, on_stack=on_stack)
         synth_seconds = time.perf_counter() - synth_started
+        say(f"check {stack}: {len(pack_dirs)} policy pack(s) judging {len(snapshot.resources)} records")
         infos = session.connect(file_configs)
         violations, remediations = _analyze(session, snapshot, infos, repository_root(project_dir))
     except (PackError, PolicyConfigError) as exc:
