@@ -106,11 +106,12 @@ def run(args: argparse.Namespace) -> int:
             report_error(exc)
             return 2
         wall = progress.elapsed()
+    if args.format == "json" and output is not None:
+        snap.save(output)  # first: a closed stdout pipe must not cost the file
     print_summary(snap, summary_console, args.types, wall_seconds=wall)
     if args.format == "json":
         if output is None:
             terminal.write_report(None, json.dumps(snap.to_json(), indent=1, sort_keys=True) + "\n")
         else:
-            snap.save(output)
             summary_console.print(f"wrote {output}")
     return 0
