@@ -12,9 +12,14 @@ from tests.conftest import project_variant
 
 
 @pytest.fixture(scope="module")
-def hints():
-    """import-hints for dev, in a terminal (pty): the commands must survive it unwrapped."""
-    return run_cli("import-hints", "--stack", "dev", tty=True)
+def hints(tmp_path_factory):
+    """import-hints for dev with Macie left to an organization's administrator, in a terminal (pty): the commands
+    must survive it unwrapped."""
+    def edit(cfg: dict) -> None:
+        cfg["aiplatform:features"]["macie"] = False
+
+    project = project_variant(tmp_path_factory, "nomacie", "dev", edit)
+    return run_cli("import-hints", "--stack", "dev", "--project-dir", str(project), tty=True)
 
 
 def _commands(text: str) -> dict[str, str]:
@@ -38,7 +43,8 @@ def test_import_hints_name_the_types_and_ids_aws_expects(hints):
         "aws:guardduty/detector:Detector mldev-use1-guardduty "
         "\"$(aws guardduty list-detectors --region us-east-1 --query 'DetectorIds[0]' --output text)\"")
     assert commands["aws:securityhub/account:Account"] == base + "aws:securityhub/account:Account mldev-use1-securityhub 333333333333"
-    assert commands["aws:macie2/account:Account"] == base + "aws:macie2/account:Account mldev-use1-macie 333333333333"
+    # A feature turned off creates nothing, so there is nothing to import: no second Macie account is planned.
+    assert "aws:macie2/account:Account" not in commands
     assert commands["aws:securityhub/standardsSubscription:StandardsSubscription"] == base + (
         "aws:securityhub/standardsSubscription:StandardsSubscription mldev-use1-fsbp "
         "arn:aws:securityhub:us-east-1:333333333333:subscription/aws-foundational-security-best-practices/v/1.0.0")
@@ -52,6 +58,11 @@ def test_import_hints_say_which_key_turns_a_service_off(hints):
     assert "# account 333333333333, us-east-1: GuardDuty detector (one per account and region); turn off with " \
            "features.guardDuty: false" in hints.stdout
     assert "pulumi/pulumi#14596" in hints.stdout  # why providers must already be in the state
+
+
+def test_import_hints_for_the_committed_dev_include_macie(snapshots):
+    [macie] = [h for h in import_hints(snapshots["dev"]) if h.type == "aws:macie2/account:Account"]
+    assert (macie.name, macie.id, macie.feature) == ("mldev-use1-macie", "333333333333", "features.macie")
 
 
 def test_import_hints_for_prod_cover_config_per_region_and_keep_protection(snapshots):
