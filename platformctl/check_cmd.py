@@ -28,6 +28,7 @@ from platformctl.policy_host.failure import StackFailure
 from platformctl.policy_host.gate import repository_root
 from platformctl.policy_host.report import print_table, to_json, to_sarif
 from platformctl.policy_host.report_lines import to_compact, to_github
+from platformctl.policy_host.state import StateError, check_state
 from platformctl.terminal import LOG_WIDTH, STDOUT, synth_error_message
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_FAILED = 0, 1, 2
@@ -41,7 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run each STACK's program under mocks and every policy pack over the Pulumi analyzer protocol, as "
         "`pulumi preview --policy-pack` would. Exit 0: no mandatory violation; 1: mandatory violations; "
         "2: the program, its config, a policy pack or the policy config failed.")
-    p.add_argument("stacks", nargs="+", metavar="STACK", help="stack name(s), e.g. dev (a Pulumi.<stack>.yaml must exist)")
+    p.add_argument("stacks", nargs="*", metavar="STACK", help="stack name(s), e.g. dev (a Pulumi.<stack>.yaml must exist)")
+    p.add_argument("--state", dest="states", type=Path, action="append", default=[], metavar="EXPORT_JSON",
+                   help="also judge deployed state: a `pulumi stack export` file (repeatable; no program is run)")
     p.add_argument("--project-dir", type=Path, default=REPO_ROOT, help="Pulumi Python project to gate (default: this repository)")
     p.add_argument("--policy-pack", dest="packs", type=Path, action="append", metavar="DIR",
                    help="policy pack directory (repeatable; default: every pack under this repository's policies/)")
@@ -81,6 +84,10 @@ def _show(fmt: str, outcomes: list[CheckOutcome], failures: list[StackFailure]) 
         sys.stdout.write(render(fmt, outcomes, failures))
 
 
+def _verdict(outcome: CheckOutcome) -> str:
+    return f"{'FAIL' if outcome.mandatory else 'PASS'}, {len(outcome.violations)} finding(s) in {outcome.seconds:.1f}s"
+
+
 def exit_status(outcomes: list[CheckOutcome], failures: list[StackFailure]) -> int:
     """The worst of all stacks: a failure (2) over a mandatory violation (1) over a pass (0)."""
     if failures:
@@ -105,7 +112,20 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     outcomes: list[CheckOutcome] = []
     failures: list[StackFailure] = []
+    if not args.stacks and not args.states:
+        terminal.print_error(err, "name a STACK or give --state EXPORT_JSON")
+        return EXIT_FAILED
     with terminal.progress(err) as progress:
+        for state in args.states:
+            progress.step(f"check --state {state}")
+            try:
+                outcome = check_state(state, args.project_dir, args.packs, args.configs or ())
+            except (StateError, PolicyHostError) as exc:
+                failures.append(StackFailure(str(state), "state", str(exc)))
+                progress.note(f"check --state {state}: not checked (the error is in the report)")
+                continue
+            outcomes.append(outcome)
+            progress.note(f"check --state {state}: {_verdict(outcome)}")
         for stack in args.stacks:
             progress.step(f"check {stack}")
             try:
@@ -121,8 +141,7 @@ def run(args: argparse.Namespace) -> int:
                 progress.note(f"check {stack}: not checked (a policy pack or the policy config failed; the error is in the report)")
                 continue
             outcomes.append(outcome)
-            verdict = "FAIL" if outcome.mandatory else "PASS"
-            progress.note(f"check {stack}: {verdict}, {len(outcome.violations)} finding(s) in {outcome.seconds:.1f}s")
+            progress.note(f"check {stack}: {_verdict(outcome)}")
         wall = progress.elapsed()
     if output is None:
         if args.format == "table":
@@ -132,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         terminal.write_report(output, render(args.format, outcomes, failures))
         _show(args.print_format, outcomes, failures)
-    checked = len(args.stacks)
+    checked = len(args.stacks) + len(args.states)
     summary = f"{checked} stack(s) in {wall:.1f}s wall time"
     if output is not None:
         summary += f"; wrote {output}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("program", "policy")  # program: the stack's program or config; policy: a pack or the policy config
+# program: the stack's program or config; policy: a pack or the policy config; state: a --state export
+KINDS = ("program", "policy", "state")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ def _location(v: Violation, outcome: CheckOutcome) -> tuple[str, int]:
 def _verdict(outcome: CheckOutcome) -> str:
     mandatory = len(outcome.mandatory)
     advisory = len(outcome.violations) - mandatory
-    return f"{'FAIL' if mandatory else 'PASS'} {outcome.stack}: {mandatory} mandatory, {advisory} advisory violation(s)"
+    unjudged = f", {len(outcome.not_judged)} not judged" if outcome.not_judged else ""
+    return f"{'FAIL' if mandatory else 'PASS'} {outcome.stack}: {mandatory} mandatory, {advisory} advisory violation(s){unjudged}"
 
 
 def _one_line(text: str) -> str:
@@ -34,6 +35,10 @@ def to_compact(outcomes: Sequence[CheckOutcome], failures: Sequence[StackFailure
             where, line = _location(v, outcome)
             lines.append(f"{where}:{line}: {v.enforcement} {v.severity} {v.policy_id} [{v.stack}] "
                          f"{v.resource_type} '{v.resource_name}': {_one_line(v.message)}")
+        for v in outcome.not_judged:  # not violations: unknown until apply
+            where, line = _location(v, outcome)
+            lines.append(f"{where}:{line}: not-judged {v.policy_id} [{v.stack}] {v.resource_type} '{v.resource_name}': "
+                         f"{_one_line(v.message)}")
     for failure in failures:
         lines.append(f"{failure.stack_file or failure.stack}: error [{failure.stack}] {_one_line(failure.message)}")
     lines += [_verdict(o) for o in outcomes]
@@ -62,6 +67,10 @@ def to_github(outcomes: Sequence[CheckOutcome], failures: Sequence[StackFailure]
             if v.remediation:
                 body += f"\nfix: {v.remediation}"
             lines.append(f"::{command} file={_prop(where)},line={max(1, line)},title={_prop(title)}::{_data(body)}")
+        for v in outcome.not_judged:  # not violations: a notice, never failing the check
+            where, line = _location(v, outcome)
+            lines.append(f"::notice file={_prop(where)},line={max(1, line)},title={_prop(f'not judged: {v.policy_id}')}::"
+                         f"{_data(f'{v.message} ({v.resource_type} {v.resource_name}, stack {v.stack})')}")
     for failure in failures:
         location = f"file={_prop(failure.stack_file)},line=1," if failure.stack_file else ""
         lines.append(f"::error {location}title={_prop(f'platformctl check {failure.stack}: {failure.kind} failed')}::"
