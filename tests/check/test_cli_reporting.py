@@ -37,7 +37,7 @@ def test_one_broken_stack_does_not_lose_the_others(mixed):
     assert [v["policy"] for v in by_stack["prod"]["violations"]] == ["prod-buckets-protected"]
     assert by_stack["nope"]["error"]["kind"] == "program"
     assert "no stack file Pulumi.nope.yaml" in by_stack["nope"]["error"]["message"]
-    assert report["summary"] == {"mandatory": 1, "advisory": 0, "errors": 1}
+    assert report["summary"] == {"mandatory": 1, "advisory": 0, "not_judged": 0, "errors": 1}
     assert run.code == 2  # the worst of 0 (test), 2 (nope) and 1 (prod)
     # The human summary on stdout names all three, the error once.
     assert run.stdout.count("no stack file Pulumi.nope.yaml") == 1
