@@ -74,6 +74,10 @@ PATTERN_HINTS: dict[str, tuple[str, str]] = {
     r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$": ("use up to 63 letters, digits and '-', starting and ending with a letter or digit", "data-scientist-1"),
     r"^[\w][\w.-]{0,127}$": ("use up to 128 letters, digits, '_', '.' and '-', starting with a letter, digit or '_'", "v1.2.0"),
     r"^[a-z0-9][a-z0-9-]{0,62}$": ("use up to 63 lowercase letters, digits and '-', starting with a letter or digit", "predict"),
+    r"^[a-z][a-z0-9-]{1,30}$": ("use 2-31 lowercase letters, digits and '-', starting with a letter", "workloads"),
+    r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$": ("use the OU id from `aws organizations list-organizational-units-for-parent`",
+                                          "ou-ab12-cd34ef56"),
+    r"^o-[a-z0-9]{10,32}$": ("use the organization id from `aws organizations describe-organization`", "o-a1b2c3d4e5"),
 }
 
 
