@@ -164,7 +164,9 @@ class AccountBaseline(pulumi.ComponentResource):
                 enable_log_file_validation=True,
                 cloud_watch_logs_group_arn=log_group.arn.apply(lambda a: f"{a}:*"),
                 cloud_watch_logs_role_arn=delivery_role.arn,
-                opts=stateful,
+                # Retained in every environment: the deploy role may not delete or stop trails (bootstrap/deploy-roles.yaml),
+                # so `destroy` leaves the trail running and drops it from state instead of failing on DeleteTrail.
+                opts=t.opts(self, protect=args.protect, retain_on_delete=True),
             )
 
         if args.audit_principals:

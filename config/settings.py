@@ -17,6 +17,7 @@ from typing import Any
 import pulumi
 from pydantic import ValidationError
 
+from config.backend import backend_problems
 from config.errors import NAMESPACE, ConfigError, schema_problems
 from config.rules import semantic_problems
 from config.schema import (
@@ -120,13 +121,18 @@ class Settings:
         return self.config.features
 
 
-def validate(raw: Mapping[str, Any], stack: str, project: str) -> Settings:
-    """Validate raw namespace values; raise ConfigError listing every problem."""
+def validate(raw: Mapping[str, Any], stack: str, project: str, organization: str | None = None) -> Settings:
+    """Validate raw namespace values; raise ConfigError listing every problem.
+
+    ``organization`` is the engine's (``pulumi.get_organization()``), used to check the backend's stack names.
+    """
     try:
         cfg = PlatformConfig.model_validate(dict(raw))
     except ValidationError as exc:
         raise ConfigError(stack, schema_problems(exc, stack)) from None
     problems = semantic_problems(cfg, stack)
+    if cfg.environment is not Environment.shared:
+        problems += backend_problems(cfg.state_backend, cfg.shared_stack, project, organization)
     if problems:
         raise ConfigError(stack, problems)
     return Settings(stack=stack, project=project, config=cfg)
@@ -134,4 +140,4 @@ def validate(raw: Mapping[str, Any], stack: str, project: str) -> Settings:
 
 def load_settings() -> Settings:
     """The running stack's settings (raises ConfigError before any resource is registered)."""
-    return validate(raw_config(), pulumi.get_stack(), pulumi.get_project())
+    return validate(raw_config(), pulumi.get_stack(), pulumi.get_project(), pulumi.get_organization())
