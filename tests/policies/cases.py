@@ -364,3 +364,8 @@ CASES: list[Case] = [
     bad("aws-stack-resource-deny-default-provider", "default", [R("aws:s3/bucket:Bucket", "b", provider=DEFAULT_PROVIDER)],
         "uses the default aws provider (urn:pulumi:dev::acme-app::pulumi:providers:aws::default_7_51_0)"),
 ]
+
+# Container compute (EKS, ECS, ELB) cases live in their own module.
+from tests.policies.cases_compute import COMPUTE_CASES  # noqa: E402
+
+CASES += COMPUTE_CASES
