@@ -131,7 +131,7 @@ class FargateModelService(pulumi.ComponentResource):
             load_balancer_type="network", subnets=args.subnet_ids, enable_cross_zone_load_balancing=True,
             enable_deletion_protection=args.protect, opts=t.opts(self))
         self.target_group = aws.lb.TargetGroup(
-            f"{name}-targets", port=args.container_port, protocol="TCP", target_type="ip", vpc_id=args.vpc_id,
+            f"{name}-targets", name=fit(f"{args.org}-{t.key}-models-tasks", "elb"), port=args.container_port, protocol="TCP", target_type="ip", vpc_id=args.vpc_id,
             deregistration_delay=30,
             health_check={"protocol": "HTTP", "path": "/ping", "port": "traffic-port", "healthy_threshold": 3,
                           "unhealthy_threshold": 3, "interval": 30},
