@@ -47,7 +47,8 @@ class FargateService(Model):
 class EksCluster(Model):
     """The private EKS cluster for model serving and training (knobs.compute.eks)."""
 
-    version: str = Field(default="1.34", pattern=r"^1\.\d{2}$", description="Kubernetes minor version EKS supports")
+    version: str = Field(default="1.35", pattern=r"^1\.\d{2}$",
+                         description="Kubernetes minor version in EKS standard support (1.34 left it on 2026-12-02)")
     cpu_instance_type: str = Field(default="m6i.xlarge", alias="cpuInstanceType")
     cpu_min_nodes: int = Field(default=2, ge=1, alias="cpuMinNodes")
     cpu_max_nodes: int = Field(default=4, ge=1, alias="cpuMaxNodes")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pulumi
 
 from components.alerts import AlertTopic
@@ -18,6 +20,9 @@ from components.registry import image_uri
 from components.security import RegionalBaseline
 from config import Settings
 from config.schema import Account
+
+# Access entries take IAM roles and users; assumed-role session ARNs (sts) cannot have one.
+IAM_IDENTITY = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/")
 
 
 def compute_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: RegionalBaseline, network: Network,
@@ -66,7 +71,7 @@ def compute_layers(s: Settings, providers: ProviderRegistry, account: Account, k
             target=t, org=s.config.org, vpc_id=network.vpc_id, vpc_cidr=account.vpc_cidrs[region], subnet_ids=network.subnet_ids,
             version=e.version, logs_key_arn=key["logs"].arn, log_retention_days=k.log_retention_days,
             deletion_window_days=k.kms_deletion_window_days, protect=s.protect_stateful,
-            admin_principal_arns=[s.role_arn(account), *[p for p in s.config.operator_principals if ":role/" in p]],
+            admin_principal_arns=list(dict.fromkeys([s.role_arn(account), *filter(IAM_IDENTITY.match, s.config.operator_principals)])),
             namespace_editor_arns=[ml["modelDeployRoleArn"]] if ml.get("modelDeployRoleArn") else [],
             namespace=e.namespace, service_account=e.service_account,
             cpu=NodeGroupSpec("cpu", e.cpu_instance_type, e.cpu_min_nodes, e.cpu_max_nodes),
