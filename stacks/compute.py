@@ -48,6 +48,7 @@ def compute_layers(s: Settings, providers: ProviderRegistry, account: Account, k
             image_repository_arns=repo_arns, registry_key_arns=registry_keys, artifacts_bucket_arn=artifacts.arn,
             artifacts_bucket_name=artifacts.name, ml_key_arn=key["ml"].arn, logs_key_arn=key["logs"].arn,
             log_retention_days=k.log_retention_days, certificate_arn=fg.certificate_arn or "", cpu=fg.cpu, memory=fg.memory,
+            access_log_bucket=lake.access_logs.name, deletion_window_days=k.kms_deletion_window_days,
             container_port=fg.container_port, min_tasks=fg.min_tasks, max_tasks=fg.max_tasks,
             cpu_target_percent=fg.cpu_target_percent, memory_target_percent=fg.memory_target_percent, protect=s.protect_stateful))
         api = ContainerApi(f"{t.key}-model-service-api", ContainerApiArgs(

@@ -10,7 +10,9 @@
 * Execution role: pull the platform's images, write the service's log group (KMS-encrypted, retained).
   Task role: read the artifacts bucket's ``models/`` prefix and decrypt with the ``ml`` key through S3 only.
 * Internal NLB with a TLS listener (modern policy, ACM certificate from config) forwarding to the tasks; API
-  Gateway reaches it through a VPC link (``api.py``).
+  Gateway reaches it through a VPC link (``api.py``). Its TLS access logs go to a bucket of their own, encrypted
+  with a key of their own, because ELB's log delivery (``delivery.logs.amazonaws.com``) must be admitted by
+  both the bucket and the key policy, and the platform's ``logs`` key admits CloudWatch Logs only.
 * Autoscaling between ``minTasks`` and ``maxTasks``: target tracking on CPU and memory (an NLB has no
   per-target request-count metric; that needs an ALB), plus a one-task step scale-out that the latency,
   5xx and saturation alarms trigger (``monitoring.py``).
@@ -27,13 +29,16 @@ import pulumi_aws as aws
 from components import iam
 from components import sagemaker_iam as smi
 from components.deployment import SERVING_ARTIFACT
+from components.kms import root_admin, service_use
 from components.naming import fit
 from components.providers import Target
+from components.secure_bucket import Lifecycle, SecureBucket, SecureBucketArgs
 
 CONTAINER = "model"
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 NON_ROOT_USER = "1000:1000"
 MODEL_DIR = "/opt/ml/model"
+ACCESS_LOG_PREFIX = "nlb"
 
 
 @dataclass
@@ -53,6 +58,9 @@ class FargateModelServiceArgs:
     logs_key_arn: pulumi.Input[str]
     log_retention_days: int
     certificate_arn: str
+    # Where the access-log bucket writes its own S3 server access logs (the lake's access-log bucket).
+    access_log_bucket: pulumi.Input[str]
+    deletion_window_days: int = 30
     cpu: int = 1024
     memory: int = 2048
     container_port: int = 8080
@@ -126,10 +134,13 @@ class FargateModelService(pulumi.ComponentResource):
             opts=t.opts(self))
 
         self.security_group = self._security_group(name, t, args)
+        logs = self._access_log_bucket(name, t, args)
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-nlb", name=fit(f"{args.org}-{t.key}-models", "elb"), internal=True,
             load_balancer_type="network", subnets=args.subnet_ids, enable_cross_zone_load_balancing=True,
-            enable_deletion_protection=args.protect, opts=t.opts(self))
+            enable_deletion_protection=args.protect,
+            access_logs={"bucket": logs.name, "enabled": True, "prefix": ACCESS_LOG_PREFIX},
+            opts=t.opts(self, depends_on=[logs.policy]))
         self.target_group = aws.lb.TargetGroup(
             f"{name}-targets", name=fit(f"{args.org}-{t.key}-models-tasks", "elb"), port=args.container_port, protocol="TCP", target_type="ip", vpc_id=args.vpc_id,
             deregistration_delay=30,
@@ -157,6 +168,32 @@ class FargateModelService(pulumi.ComponentResource):
         self.service_name = self.service.name
         self.register_outputs({"clusterName": self.cluster_name, "serviceName": self.service_name,
                                "loadBalancerArn": self.load_balancer.arn, "logGroup": self.log_group.name})
+
+    def _access_log_bucket(self, name: str, t: Target, args: FargateModelServiceArgs) -> SecureBucket:
+        """The NLB's TLS access logs: a bucket (and key) that admit only ELB's log delivery for this account."""
+        source = {"StringEquals": {"aws:SourceAccount": t.account_id},
+                  "ArnLike": {"aws:SourceArn": f"arn:aws:logs:{t.region}:{t.account_id}:*"}}
+        key = aws.kms.Key(
+            f"{name}-lb-logs-key", description=f"{args.org} load balancer access logs ({t.account.name}, {t.region})",
+            enable_key_rotation=True, rotation_period_in_days=365, deletion_window_in_days=args.deletion_window_days,
+            bypass_policy_lockout_safety_check=False,
+            policy=iam.document([root_admin(t.account_id), service_use("LogDeliveryUse", "delivery.logs.amazonaws.com", t.account_id,
+                                                                       condition=source)]),
+            opts=t.stateful(self, args.protect))
+
+        def delivery(arn: pulumi.Output[str]) -> list[dict]:
+            return [arn.apply(lambda a: {
+                "Sid": "ElbLogDeliveryAclCheck", "Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                "Action": "s3:GetBucketAcl", "Resource": a, "Condition": source}),
+                arn.apply(lambda a: {
+                "Sid": "ElbLogDeliveryWrite", "Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                "Action": "s3:PutObject", "Resource": f"{a}/{ACCESS_LOG_PREFIX}/AWSLogs/{t.account_id}/*",
+                "Condition": {**source, "StringEquals": {**source["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}}})]
+
+        return SecureBucket(f"{name}-lb-logs", SecureBucketArgs(
+            target=t, bucket_name=fit(f"{args.org}-{t.account.name}-lb-logs-{t.account_id}-{t.region}", "s3"), kms_key_arn=key.arn,
+            protect=args.protect, lifecycle=Lifecycle(ia_days=30, glacier_days=90, noncurrent_expiration_days=30),
+            access_log_bucket=args.access_log_bucket, policy_statements=delivery), opts=pulumi.ResourceOptions(parent=self))
 
     def _security_group(self, name: str, t: Target, args: FargateModelServiceArgs) -> aws.ec2.SecurityGroup:
         sg = aws.ec2.SecurityGroup(f"{name}-tasks-sg", vpc_id=args.vpc_id,
