@@ -82,7 +82,7 @@ COMPUTE_CASES: list[Case] = [
     bad("aws-eks-nodegroup-require-imdsv2", "optional", [template("optional"), node_group(template("optional"))],
         "http_tokens 'optional'"),
     bad("aws-eks-nodegroup-require-imdsv2", "unset", [template(None), node_group(template(None))], "http_tokens None"),
-    bad("aws-eks-nodegroup-require-imdsv2", "no-template", [node_group(None)], "has no launch template"),
+    bad("aws-eks-nodegroup-require-imdsv2", "no-template", [node_group(None)], "has no launch template of its own"),
     # ---- ECS ---------------------------------------------------------------------------------------------
     ok("aws-ecs-taskdefinition-deny-privileged", "unprivileged", task(container())),
     bad("aws-ecs-taskdefinition-deny-privileged", "privileged", task(container(), container(name="sidecar", privileged=True)),

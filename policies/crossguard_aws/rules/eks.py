@@ -86,7 +86,7 @@ def _http_tokens(template: Res) -> object:
 def eks_nodegroup_imdsv2(group: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
     ref = group.get("launchTemplate")
     if not ref:
-        yield "has no launch template, so IMDSv2 is not required on its nodes."
+        yield "has no launch template of its own, so nothing in the stack requires IMDSv2 on its nodes."
         return
     templates = [tpl for tpl in stack.of_types(LAUNCH_TEMPLATES)
                  if any(g.urn == group.urn for g in stack.attached(
