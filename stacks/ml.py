@@ -103,4 +103,5 @@ def deploy_target(s: Settings, t: Target, keys: RegionalBaseline, network: Netwo
         image_repository_arns=delivery["imageRepositoryArns"], ml_key_arn=keys.keys["ml"].arn, logs_key_arn=keys.keys["logs"].arn,
         subnet_ids=network.subnet_ids, security_group_id=network.workload_sg_id, instance_type=s.knobs.inference_instance_type,
         log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, initial_instance_count=2 if s.is_prod else 1,
-        endpoint_name=serving.endpoint_name, base_endpoint_config_name=serving.endpoint_config.name))
+        endpoint_name=serving.endpoint_name, base_endpoint_config_name=serving.endpoint_config.name,
+        serving_statements=serving.model_statements))
