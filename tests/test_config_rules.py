@@ -68,6 +68,8 @@ RULE_CASES = [
      "knobs.modelMonitoring.features", "got 11"),
     ("drift-feature-bad-name", "dev", set_path("knobs.modelMonitoring.features", ["age in years"]),
      "knobs.modelMonitoring.features[0]", "CloudWatch metric name"),
+    ("drift-feature-not-a-baseline-column", "dev", set_path("knobs.modelMonitoring.features", ["age"]),
+     "knobs.modelMonitoring.features[0]", "not a column of the headerless CSV baseline"),
     ("vault-lock-shorter-than-retention", "prod", each(set_path("knobs.backupRetentionDays", 120),
                                                        set_path("knobs.backupMaxRetentionDays", 90)),
      "knobs.backupMaxRetentionDays", "would reject backups kept 120 days"),
