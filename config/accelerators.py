@@ -9,7 +9,7 @@ One table serves both SageMaker (``ml.<family>.<size>``) and EC2/EKS (``<family>
   ``g5``, ``p4d``: see ``config.instance_types``). On EC2 that rule does not exist: an EKS node's EBS root
   volume can always be encrypted with a customer-managed key, so every launch template sets one.
 * **Regions**: these families are offered in fewer regions than CPU types. ``KNOWN_REGIONS`` lists regions
-  where each is offered; ``knobs.compute.acceleratorRegions`` adds regions the operator has checked with
+  known to offer each; ``knobs.compute.acceleratorRegions`` adds regions the operator has checked with
   ``aws ec2 describe-instance-type-offerings --filters Name=instance-type,Values=<family>.*``.
 """
 
@@ -40,8 +40,9 @@ FAMILIES: dict[str, Family] = {
 }
 NEURON_FAMILIES = frozenset({"inf1", "inf2", "trn1", "trn1n"})
 
-# Regions that offer the AWS-silicon families (launch regions, which every later list includes); any other
-# region must be confirmed by the operator (knobs.compute.acceleratorRegions).
+# Regions known to offer the AWS-silicon families (a deliberately small subset of AWS's current offering, which
+# AWS publishes only per region through DescribeInstanceTypeOfferings); any other region must be confirmed by the
+# operator (knobs.compute.acceleratorRegions). SageMaker's ml.* types are held to the same list.
 KNOWN_REGIONS: dict[str, frozenset[str]] = {
     "inf1": frozenset({"us-east-1", "us-west-2"}),
     "inf2": frozenset({"us-east-1", "us-east-2", "us-west-2"}),

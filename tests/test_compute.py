@@ -507,6 +507,8 @@ def test_compute_variant_config_is_valid():
     ("knobs__compute__eks__acceleratorInstanceType", "p3.2xlarge", "knobs.compute.eks.acceleratorInstanceType", "not an accelerator node type"),
     ("knobs__compute__eks__cpuInstanceType", "t2.micro", "knobs.compute.eks.cpuInstanceType", "not a CPU node type"),
     ("knobs__compute__acceleratorRegions", {"g9": ["us-east-1"]}, "knobs.compute.acceleratorRegions.g9", "not a region-limited"),
+    ("knobs__compute__eks__cpuMinNodes", 7, "knobs.compute.eks.cpuMaxNodes", "cpuMaxNodes (4) is below cpuMinNodes (7)"),
+    ("knobs__compute__eks__acceleratorMinNodes", 4, "knobs.compute.eks.acceleratorMaxNodes", "acceleratorMaxNodes (3) is below"),
 ])
 def test_compute_knob_mistakes_name_the_key_and_fix(knob, value, key, expect):
     found = problems_of(with_compute(**{knob: value}))
@@ -551,6 +553,7 @@ def test_sagemaker_neuron_region_is_checked():
 
 def test_the_shared_stack_cannot_turn_compute_on():
     data = raw("shared")
-    data["features"]["eks"] = True
+    data["features"].update(eks=True, fargateService=True)
     found = problems_of(data, "shared")
-    assert "features.eks" in found
+    assert {"features.eks", "features.fargateService"} <= set(found)
+    assert "workload accounts" in found["features.eks"]
