@@ -9,6 +9,7 @@ import re
 from config.compute_rules import compute_problems
 from config.errors import Problem
 from config.instance_types import INFERENCE_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, has_local_nvme
+from config.organization_rules import organization_problems
 from config.schema import (
     EXTERNAL_ID,
     LOG_RETENTION_DAYS,
@@ -130,6 +131,7 @@ def semantic_problems(cfg: PlatformConfig, stack: str) -> list[Problem]:
     problems += _delivery_problems(cfg)
     problems += _ml_problems(cfg)
     problems += compute_problems(cfg)
+    problems += organization_problems(cfg)
     return problems
 
 

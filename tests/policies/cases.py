@@ -372,3 +372,8 @@ CASES: list[Case] = [
 from tests.policies.cases_compute import COMPUTE_CASES  # noqa: E402
 
 CASES += COMPUTE_CASES
+
+# Organizations (SCPs) and the organization trail: tests/policies/cases_organizations.py.
+from tests.policies.cases_organizations import ORGANIZATION_CASES  # noqa: E402
+
+CASES += ORGANIZATION_CASES

@@ -17,6 +17,7 @@ from crossguard_aws.rules import (  # noqa: F401
     logs,
     messaging,
     operations,
+    organizations,
     redshift,
     s3,
     sagemaker,
