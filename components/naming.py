@@ -26,6 +26,7 @@ LIMITS: dict[str, tuple[int, str]] = {
     "log-group": (512, r"[\.\-_/#A-Za-z0-9]+"),
     "trail": (128, r"[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]"),
     "generic": (64, r"[a-zA-Z0-9][a-zA-Z0-9-]*"),
+    "elb": (32, r"[a-zA-Z0-9](-*[a-zA-Z0-9])*"),  # load balancers and target groups
 }
 
 

@@ -6,6 +6,7 @@ import ipaddress
 import itertools
 import re
 
+from config.compute_rules import compute_problems
 from config.errors import Problem
 from config.instance_types import INFERENCE_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, has_local_nvme
 from config.organization_rules import organization_problems
@@ -129,6 +130,7 @@ def semantic_problems(cfg: PlatformConfig, stack: str) -> list[Problem]:
     problems += _operations_problems(cfg)
     problems += _delivery_problems(cfg)
     problems += _ml_problems(cfg)
+    problems += compute_problems(cfg)
     problems += organization_problems(cfg)
     return problems
 

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from config.compute import Compute
 from config.cost import CostSettings
 from config.regions import AWS_REGIONS
 
@@ -134,6 +135,9 @@ class Features(Model):
     model_quality_monitor: bool = Field(default=False, alias="modelQualityMonitor")
     # Automatic scale-out of the endpoint when its latency or 5xx alarms fire.
     remediation: bool = True
+    # Container compute beside SageMaker (knobs.compute): nothing of either exists while its flag is off.
+    fargate_service: bool = Field(default=False, alias="fargateService")
+    eks: bool = False
 
 
 class SourceProvider(StrEnum):
@@ -277,6 +281,7 @@ class Knobs(Model):
     endpoint: Endpoint = Field(default_factory=Endpoint)
     api: Api = Field(default_factory=Api)
     model_registry: ModelRegistry = Field(default_factory=ModelRegistry, alias="modelRegistry")
+    compute: Compute = Field(default_factory=Compute)
 
 
 # CloudWatch Logs accepts only these retention periods.

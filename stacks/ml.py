@@ -87,6 +87,8 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
             "batchScheduleName": deployment.batch_schedule_name, "batchOutputUri": deployment.batch_output_uri,
             "deadLetterQueueName": deployment.dlq.name, "apiId": api.api_id, "apiName": api.api_name, "apiStageName": api.stage_name,
             "invokeUrl": api.invoke_url, "routeUrls": api.route_urls, "webAclName": api.web_acl.name,
+            # The container path (stacks/compute.py) reuses the same web ACL, user pool and API key.
+            "webAclArn": api.web_acl.arn, "userPoolId": api.user_pool_id, "apiKeyId": api.api_key_id,
         })
     return out
 

@@ -2,6 +2,7 @@
 
 import pulumi
 
+from components.compute.eks.cluster import VPC_ENDPOINTS as EKS_VPC_ENDPOINTS
 from components.data import DataLake, DataLakeArgs, LakeLifecycle, LakeReplication, LakeReplicationArgs, ReplicatedZone
 from components.network import Network, NetworkArgs
 from components.providers import ProviderRegistry
@@ -11,6 +12,7 @@ from components.security import (
 from config import Settings
 from config.schema import Account
 from stacks.baseline import security_baseline
+from stacks.compute import compute_layers
 from stacks.data import data_and_processing
 from stacks.ml import ml_layers
 from stacks.operations import account_operations, monitoring_layers
@@ -34,7 +36,7 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
         network = networks[region] = Network(f"{t.key}-network", NetworkArgs(
             target=t, cidr=account.vpc_cidrs[region], az_count=s.config.network.az_count,
             logs_key_arn=keys[region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
-            protect=s.protect_stateful))
+            protect=s.protect_stateful, extra_interface_services=EKS_VPC_ENDPOINTS if s.features.eks and region == s.primary_region else ()))
         exports[region] = {"vpcId": network.vpc_id, "keys": keys[region].key_arns}
         # The primary region holds the lake; the DR region (prod) a lake of replicas.
         if region in (s.primary_region, s.dr_region):
@@ -66,4 +68,8 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
     exports[s.primary_region]["monitoring"] = monitoring_layers(
         s, providers.target(account, s.primary_region), keys[s.primary_region], networks[s.primary_region],
         lakes[s.primary_region], alerts[s.primary_region], ml[s.primary_region], processing)
+    compute = compute_layers(s, providers, account, keys[s.primary_region], networks[s.primary_region], lakes[s.primary_region],
+                             shared, ml[s.primary_region], alerts[s.primary_region])
+    if compute:
+        exports[s.primary_region]["compute"] = compute
     return exports

@@ -349,6 +349,7 @@ def test_instance_types_outside_the_allow_list_are_rejected(knob, value):
 def test_gpu_and_aws_silicon_choices_are_accepted(training, inference):
     data = raw("dev")
     data["knobs"].update(trainingInstanceType=training, inferenceInstanceType=inference)
+    data["knobs"]["endpoint"]["imageTag"] = "1.0-neuronx"  # Inferentia/Trainium run Neuron builds only (config/compute_rules.py)
     assert validate(data, "dev", "aiplatform").knobs.training_instance_type == training
 
 

@@ -368,6 +368,11 @@ CASES: list[Case] = [
         "uses the default aws provider (urn:pulumi:dev::acme-app::pulumi:providers:aws::default_7_51_0)"),
 ]
 
+# Container compute (EKS, ECS, ELB) cases live in their own module.
+from tests.policies.cases_compute import COMPUTE_CASES  # noqa: E402
+
+CASES += COMPUTE_CASES
+
 # Organizations (SCPs) and the organization trail: tests/policies/cases_organizations.py.
 from tests.policies.cases_organizations import ORGANIZATION_CASES  # noqa: E402
 

@@ -1,0 +1,1 @@
+"""Container compute beside SageMaker: a Fargate model service (``fargate``) and a private EKS cluster (``eks``)."""
