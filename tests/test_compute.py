@@ -557,3 +557,14 @@ def test_the_shared_stack_cannot_turn_compute_on():
     found = problems_of(data, "shared")
     assert {"features.eks", "features.fargateService"} <= set(found)
     assert "workload accounts" in found["features.eks"]
+
+
+def test_cost_prices_every_compute_resource(compute):
+    from platformctl.cost import PriceTable, estimate
+
+    items = estimate(compute, PriceTable.load())
+    assert [(i.type, i.product) for i in items if i.unit_price is None] == []
+    fixed = {i.product for i in items if i.fixed}
+    # The EKS control plane, its nodes, the Fargate tasks and the internal NLB all cost money by existing.
+    assert {"cluster", "vcpu", "memory", "network-load-balancer"} <= fixed
+    assert any(p.startswith("instance:") for p in fixed)
