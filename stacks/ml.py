@@ -78,7 +78,7 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
             continue
         api = InferenceLayer(f"{t.key}-inference", InferenceLayerArgs(
             target=t, org=s.config.org, function_name=deployment.invoke_function_name, function_arn=deployment.invoke_function_arn,
-            routes=[Route(r.path, r.auth.value) for r in k.api.routes], rate_limit=k.api.rate_limit, burst_limit=k.api.burst_limit,
+            routes=[Route(r.path, r.auth.value, r.api_key) for r in k.api.routes], rate_limit=k.api.rate_limit, burst_limit=k.api.burst_limit,
             quota_per_day=k.api.quota_per_day, waf_rate_limit=k.api.waf_rate_limit, logs_key_arn=key["logs"].arn,
             log_retention_days=k.log_retention_days, protect=s.protect_stateful))
         out[region].update({

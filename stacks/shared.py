@@ -18,12 +18,11 @@ from stacks.baseline import regional_baseline, security_baseline
 def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
     accts = s.config.accounts
     security = providers.target(accts.security, s.primary_region)
-    # The archive's own access logs need the security account's logs key before the rest of its baseline.
     security_primary = regional_baseline(s, security, "security")
     archive = LogArchive("log-archive", LogArchiveArgs(
         target=security, org=s.config.org, source_accounts=[*accts.members, accts.security.id, accts.shared_services.id],
-        logs_key_arn=security_primary.keys["logs"].arn, retention_days=s.knobs.log_retention_days))
-    central = CentralLogging(archive.bucket_name, archive.key_arn)
+        retention_days=s.knobs.log_retention_days))
+    central = CentralLogging(archive.bucket_name, archive.key_arn, ready=[archive.archive.policy])
     security_baseline(s, providers, accts.security, "security", central, {s.primary_region: security_primary})
     services_keys = security_baseline(s, providers, accts.shared_services, "shared-services", central)
 
