@@ -12,11 +12,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pulumi
 from pydantic import ValidationError
 
+from config.cross_stack import cross_stack_problems
 from config.errors import NAMESPACE, ConfigError, schema_problems
 from config.rules import semantic_problems
 from config.schema import (
@@ -120,13 +122,18 @@ class Settings:
         return self.config.features
 
 
-def validate(raw: Mapping[str, Any], stack: str, project: str) -> Settings:
-    """Validate raw namespace values; raise ConfigError listing every problem."""
+def validate(raw: Mapping[str, Any], stack: str, project: str, project_dir: Path | None = None) -> Settings:
+    """Validate raw namespace values; raise ConfigError listing every problem.
+
+    With ``project_dir``, a dev/prod stack is also checked against the shared stack's config file there.
+    """
     try:
         cfg = PlatformConfig.model_validate(dict(raw))
     except ValidationError as exc:
         raise ConfigError(stack, schema_problems(exc, stack)) from None
     problems = semantic_problems(cfg, stack)
+    if project_dir is not None:
+        problems += cross_stack_problems(cfg, stack, project, project_dir)
     if problems:
         raise ConfigError(stack, problems)
     return Settings(stack=stack, project=project, config=cfg)
@@ -134,4 +141,5 @@ def validate(raw: Mapping[str, Any], stack: str, project: str) -> Settings:
 
 def load_settings() -> Settings:
     """The running stack's settings (raises ConfigError before any resource is registered)."""
-    return validate(raw_config(), pulumi.get_stack(), pulumi.get_project())
+    # The engine runs the program in the project directory, where every stack's config file lives.
+    return validate(raw_config(), pulumi.get_stack(), pulumi.get_project(), Path.cwd())

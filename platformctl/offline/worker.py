@@ -17,11 +17,12 @@ def main() -> None:
     parser.add_argument("--refs", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--preview", action="store_true")
+    parser.add_argument("--validate-only", action="store_true")
     args = parser.parse_args()
     refs = json.loads(args.refs.read_text())
     try:
         cfg = load_stack_config(args.project_dir, args.stack)
-        result = {"snapshot": run_program(cfg, refs, preview=args.preview).to_json()}
+        result = {"snapshot": run_program(cfg, refs, preview=args.preview, validate_only=args.validate_only).to_json()}
     except ProjectError as exc:
         result = {"error": str(exc), "user_error": True}
     except SynthError as exc:
