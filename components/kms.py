@@ -139,13 +139,26 @@ def model_package_read_use(target: Target, member_accounts: list[str]) -> dict[s
     }
 
 
+def model_promotion_use(target: Target, publishers: list[str]) -> dict[str, Any]:
+    """Publisher accounts copy approved model versions into the delivery bucket (SSE-KMS), only through S3."""
+    return {
+        "Sid": "PublishersEncryptPromotedModelsThroughS3",
+        "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:aws:iam::{a}:root" for a in publishers]},
+        "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"kms:ViaService": f"s3.{target.region}.amazonaws.com", "kms:CallerAccount": list(publishers)}},
+    }
+
+
 def codestar_notifications_use(target: Target) -> dict[str, Any]:
     """Pipeline notifications publish to a KMS-encrypted topic; only through SNS in this region."""
     return service_use("CodeStarNotificationsPublish", "codestar-notifications.amazonaws.com", target.account_id,
                        ["kms:GenerateDataKey*", "kms:Decrypt"], {"StringEquals": {"kms:ViaService": f"sns.{target.region}.amazonaws.com"}})
 
 
-def domain_specs(role: str, target: Target, member_accounts: list[str] | None = None, macie: bool = True) -> list[KeySpec]:
+def domain_specs(role: str, target: Target, member_accounts: list[str] | None = None, macie: bool = True,
+                 publishers: list[str] | None = None) -> list[KeySpec]:
     """The data-domain keys each kind of account holds in each region.
 
     ``member_accounts`` (shared-services only): workload accounts that pull images and read model packages
@@ -165,6 +178,7 @@ def domain_specs(role: str, target: Target, member_accounts: list[str] | None = 
         ]
     if role == "shared-services":
         members = [ecr_pull_use(target, member_accounts), model_package_read_use(target, member_accounts)] if member_accounts else []
+        members += [model_promotion_use(target, publishers)] if publishers else []
         alerts.service_statements.append(codestar_notifications_use(target))
         return [KeySpec("artifacts", "container and model registries, CI/CD artifacts", members), logs, KeySpec("backup", "backup vaults"),
                 alerts]

@@ -9,7 +9,6 @@ component's children are invisible (under mocks).
 from __future__ import annotations
 
 import json
-
 from dataclasses import dataclass, field
 
 import pulumi

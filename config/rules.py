@@ -206,6 +206,9 @@ def _ml_problems(cfg: PlatformConfig) -> list[Problem]:
     if endpoint.model_package_arn is not None and not MODEL_PACKAGE_ARN.match(endpoint.model_package_arn):
         add("knobs.endpoint.modelPackageArn", f"'{endpoint.model_package_arn}' is not a model package version ARN",
             "use arn:aws:sagemaker:<region>:<shared-services account>:model-package/<group>/<version> of an approved version")
+    elif endpoint.model_package_arn is not None and endpoint.model_package_arn.split(":")[4] != cfg.accounts.shared_services.id:
+        add("knobs.endpoint.modelPackageArn", f"the version is not in the shared model registry (account {cfg.accounts.shared_services.id})",
+            "use an approved version of the shared registry, promoted as README 'From Studio to a deployed endpoint' shows")
     for i, route in enumerate(knobs.api.routes):
         if route.auth is ApiAuth.api_key:
             add(f"knobs.api.routes[{i}].auth", "an API key is not authentication: anyone holding the key calls the route as nobody",

@@ -21,7 +21,8 @@ def regional_baseline(s: Settings, t: Target, role: str) -> RegionalBaseline:
     """Keys and regional detective controls of one account (of ``role``) in one region."""
     f = s.features
     return RegionalBaseline(f"{t.key}-baseline", RegionalBaselineArgs(
-        target=t, org=s.config.org, key_specs=domain_specs(role, t, s.config.accounts.members, macie=f.macie),
+        target=t, org=s.config.org, key_specs=domain_specs(role, t, s.config.accounts.members, macie=f.macie,
+                                                       publishers=list(s.knobs.model_registry.publishers)),
         deletion_window_days=s.knobs.kms_deletion_window_days, protect=s.protect_stateful, is_primary=t.region == s.primary_region,
         macie=f.macie, security_hub=f.security_hub, guard_duty=f.guard_duty))
 

@@ -12,6 +12,7 @@ from components.security import (
     RegionalBaseline,
 )
 from config import Settings
+from config.schema import Account
 from stacks.baseline import regional_baseline, security_baseline
 
 
@@ -65,7 +66,10 @@ def model_delivery(s: Settings, services: Target, keys: RegionalBaseline, build:
         branch=md.branch, stages=[DeliveryStage(e.name, e.account_id, e.region or s.primary_region, e.approval) for e in md.environments],
         image_repository_url=registries.repository_urls["inference"], image_repository_arn=registries.repository_arns["inference"],
         evaluation_metric=md.evaluation_metric, evaluation_threshold=md.evaluation_threshold, higher_is_better=md.higher_is_better,
-        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, notification_emails=list(s.knobs.alert_emails)))
+        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, notification_emails=list(s.knobs.alert_emails),
+        # Dev's deploy role copies approved versions in (README, "From Studio to a deployed endpoint").
+        promoter_role_arns=[s.role_arn(Account(id=a, name="publisher")) for a in s.knobs.model_registry.publishers],
+        serving_accounts=list(s.config.accounts.members)))
     return {
         "pipelineName": delivery.pipeline_name, "pipelineRoleArn": delivery.pipeline_role_arn,
         # The only principals the workload deploy roles trust.
