@@ -109,7 +109,8 @@ def deploy_target(s: Settings, t: Target, keys: RegionalBaseline, network: Netwo
                   serving: DeploymentLayer | None) -> DeployTarget:
     """The role the shared model delivery pipeline assumes here to update ``serving``'s endpoint.
 
-    Without a serving layer (nothing approved yet) the pipeline creates the endpoint itself, under the same name.
+    Without a serving layer (nothing approved yet) the role already exists, but a delivery into this account
+    would create the endpoint outside Pulumi under the name Pulumi uses later: serve first (README, step 9).
     """
     delivery = shared.require_output("modelDelivery")
     return DeployTarget(f"{t.key}-deploy-target", DeployTargetArgs(

@@ -264,7 +264,7 @@ def test_every_serving_model_reads_a_promoted_version_from_the_shared_delivery_b
 def first_run(tmp_path_factory, snapshots) -> Snapshot:
     """dev as a fresh organization configures it: no approved model version yet."""
     def edit(cfg: dict[str, Any]) -> None:
-        del cfg["aiplatform:knobs"]["endpoint"]["modelPackageArn"]
+        cfg["aiplatform:knobs"]["endpoint"].pop("modelPackageArn", None)
 
     return synth_isolated(project_variant(tmp_path_factory, "first-run", "dev", edit), "dev", {"shared": snapshots["shared"].outputs})
 
