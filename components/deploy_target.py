@@ -11,7 +11,10 @@ capture, KMS key) and swaps in the new model, so monitoring, autoscaling and cap
 
 The model execution role is what SageMaker runs the model as: it reads the model package from the
 shared artifact bucket (``models/*``, decrypted through S3 with the shared artifacts key) and pulls
-the image from the shared registry.
+the image from the shared registry. A delivered model must behave exactly like the one Pulumi
+manages, so the role also carries the serving layer's model policy (``serving_statements``: data
+capture and batch output under the ML key, ...) and sits under the platform role path the lake's
+bucket perimeter admits.
 
 Role names are fixed so the shared stack can name them (sts:AssumeRole grant, bucket policy)
 before they exist; see :func:`deploy_role_arn` and :func:`execution_role_arn`.
@@ -25,6 +28,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components import iam
+from components import sagemaker_iam as smi
+from components.conventions import PLATFORM_ROLE_PATH
 from components.naming import fit
 from components.providers import Target
 
@@ -45,7 +50,7 @@ def deploy_role_arn(org: str, account_id: str) -> str:
 
 
 def execution_role_arn(org: str, account_id: str) -> str:
-    return f"arn:aws:iam::{account_id}:role/{execution_role_name(org)}"
+    return f"arn:aws:iam::{account_id}:role{PLATFORM_ROLE_PATH}{execution_role_name(org)}"
 
 
 def target_parameter_name(org: str) -> str:
@@ -81,6 +86,8 @@ class DeployTargetArgs:
     initial_instance_count: int = 1
     endpoint_name: str | None = None  # the serving layer's endpoint; default "<org>-model"
     base_endpoint_config_name: pulumi.Input[str] | None = None  # the configuration Pulumi manages for it
+    # The serving layer's model policy (DeploymentLayer.model_statements): delivered models get the same permissions.
+    serving_statements: list[dict] | None = None
 
 
 class DeployTarget(pulumi.ComponentResource):
@@ -100,12 +107,15 @@ class DeployTarget(pulumi.ComponentResource):
             retention_in_days=args.log_retention_days, opts=t.stateful(self, args.protect))
 
         execution = aws.iam.Role(
-            f"{name}-execution", name=execution_role_name(args.org),
-            assume_role_policy=iam.service_trust("sagemaker.amazonaws.com", t.account_id),
+            f"{name}-execution", name=execution_role_name(args.org), path=PLATFORM_ROLE_PATH,
+            assume_role_policy=smi.execution_role_trust(t.account_id),
             description="SageMaker runs models delivered by the shared pipeline as this role", max_session_duration=3600,
             opts=t.opts(self))
         aws.iam.RolePolicy(f"{name}-execution", role=execution.id, policy=iam.document(
             self._execution_statements(t, args, log_group.arn)), opts=t.opts(self))
+        if args.serving_statements:
+            aws.iam.RolePolicy(f"{name}-execution-serving", role=execution.id, policy=iam.document(args.serving_statements),
+                               opts=t.opts(self))
 
         deploy = aws.iam.Role(
             f"{name}-deploy", name=deploy_role_name(args.org),

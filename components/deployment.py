@@ -107,9 +107,10 @@ class DeploymentLayer(pulumi.ComponentResource):
         artifacts = args.artifacts_bucket_arn
 
         self.model_role = aws.iam.Role(
-            f"{t.key}-model", path=PLATFORM_ROLE_PATH, assume_role_policy=iam.service_trust("sagemaker.amazonaws.com", account),
+            f"{t.key}-model", path=PLATFORM_ROLE_PATH, assume_role_policy=smi.execution_role_trust(account),
             description="SageMaker model: endpoint and batch transform", max_session_duration=3600, opts=t.opts(self))
-        model_policy = aws.iam.RolePolicy(f"{t.key}-model-access", role=self.model_role.id, policy=iam.document([
+        # What serving needs, whoever created the model: the model delivery pipeline's execution role gets the same document.
+        self.model_statements = [
             iam.allow(["s3:ListBucket", "s3:GetBucketLocation"], [artifacts, args.curated_bucket_arn], sid="ListBuckets"),
             iam.allow(["s3:GetObject"], [pulumi.Output.concat(artifacts, "/models/*"),
                                          pulumi.Output.concat(args.curated_bucket_arn, f"/{BATCH_INPUT_PREFIX}/*")], sid="ReadModelsAndBatchInput"),
@@ -121,7 +122,9 @@ class DeploymentLayer(pulumi.ComponentResource):
             *smi.telemetry_statements(region, account),
             *smi.vpc_statements(region, account, args.vpc_id),
             *self._promoted_model_statements(t, args),
-        ]), opts=t.opts(self))
+        ]
+        model_policy = aws.iam.RolePolicy(f"{t.key}-model-access", role=self.model_role.id, policy=iam.document(self.model_statements),
+                                          opts=t.opts(self))
 
         if args.model_data_url is not None and not args.standby:
             # Not the registry version itself: its artifact lives in dev's bucket, which this account cannot read.
@@ -264,12 +267,17 @@ class DeploymentLayer(pulumi.ComponentResource):
         self.batch_output_uri = pulumi.Output.concat("s3://", a.artifacts_bucket_name, f"/{BATCH_OUTPUT_PREFIX}/")
         fn = self._function(
             t, "batch-transform", "batch_transform", "Starts the scheduled batch transform job",
-            {"MODEL_NAME": self.model.name, "INSTANCE_TYPE": instance_type, "JOB_PREFIX": job_prefix,
+            # The endpoint, not a model name: the delivery pipeline swaps models, batch follows what the endpoint serves.
+            {"ENDPOINT_NAME": self.endpoint.name, "INSTANCE_TYPE": instance_type, "JOB_PREFIX": job_prefix,
              "INPUT_URI": pulumi.Output.concat("s3://", a.curated_bucket_name, f"/{BATCH_INPUT_PREFIX}/"),
              "OUTPUT_URI": self.batch_output_uri, "KMS_KEY_ARN": a.ml_key_arn,
              "VOLUME_KMS_KEY_ARN": volume_key_for(instance_type, a.ml_key_arn) or ""},
             [iam.allow(["sagemaker:CreateTransformJob"],
                        [smi.sagemaker_arn(region, account, f"transform-job/{job_prefix}-*")], sid="StartTransformJobs"),
+             # Which model the endpoint serves now (its current config may be one the delivery pipeline created).
+             iam.allow(["sagemaker:DescribeEndpoint"], self.endpoint.arn, sid="ReadServingEndpoint"),
+             iam.allow(["sagemaker:DescribeEndpointConfig"], smi.sagemaker_arn(region, account, "endpoint-config/*"),
+                       sid="ReadServingEndpointConfig"),
              # The same run-time rules as Studio: no transform job without our keys.
              *[st for st in smi.guardrail_statements([], [], a.ml_key_arn) if set(st["Action"]) & {"sagemaker:CreateTransformJob"}]],
             reserved_concurrency=1, timeout=60)

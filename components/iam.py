@@ -34,11 +34,12 @@ def allow(actions: Sequence[str], resources: Any, sid: str | None = None, condit
 SERVICES_WITHOUT_SOURCE_CONTEXT = frozenset({"cloudtrail.amazonaws.com"})
 
 
-def service_trust(services: Sequence[str] | str, account_id: str, source_arn: Any = None) -> pulumi.Output[str]:
+def service_trust(services: Sequence[str] | str, account_id: str, source_arn: Any = None,
+                  actions: Sequence[str] = ("sts:AssumeRole",)) -> pulumi.Output[str]:
     """Trust policy for AWS services, pinned to this account (confused-deputy protection) where the service allows."""
     services = [services] if isinstance(services, str) else list(services)
     st: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": services if len(services) > 1 else services[0]},
-                          "Action": "sts:AssumeRole"}
+                          "Action": actions[0] if len(actions) == 1 else list(actions)}
     if not SERVICES_WITHOUT_SOURCE_CONTEXT.intersection(services):
         st["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
         if source_arn is not None:

@@ -48,7 +48,9 @@ REQUEST_SCHEMA = {
     "title": "PredictRequest",
     "type": "object",
     "required": ["instances"],
-    "properties": {"instances": {"type": "array", "minItems": 1, "maxItems": 100}},
+    # Feature rows in the training column order: the invoke Lambda sends them on as CSV (see lambda_src/invoke_endpoint).
+    "properties": {"instances": {"type": "array", "minItems": 1, "maxItems": 100,
+                                 "items": {"type": "array", "minItems": 1, "items": {"type": "number"}}}},
     "additionalProperties": False,
 }
 APIGATEWAY_CLOUDWATCH_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"

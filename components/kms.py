@@ -64,12 +64,27 @@ def macie_use(account_id: str) -> dict[str, Any]:
     }
 
 
-def alert_publishers(account_id: str) -> list[dict[str, Any]]:
-    """Services that publish to a KMS-encrypted SNS alert topic need the key directly."""
-    return [
-        service_use(f"{svc.split('.')[0].title()}Publish", svc, account_id, ["kms:Decrypt", "kms:GenerateDataKey*"])
-        for svc in ("cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com")
+def alert_publishers(target: Target) -> list[dict[str, Any]]:
+    """Services that publish to a KMS-encrypted SNS alert topic (or SQS dead-letter queue) need the key directly.
+
+    EventBridge is the exception to source pinning: its KMS requests (made through SNS/SQS) carry no
+    aws:SourceAccount/aws:SourceArn (the SNS developer guide: adding them "is not supported for
+    EventBridge-to-encrypted topics"), so a statement conditioned on them never matches and Glue/Backup
+    alerts and dead letters vanish. It is pinned instead to the encryption context SNS and SQS add:
+    this account's topics and queues in this region.
+    """
+    account_id, region = target.account_id, target.region
+    publish = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    statements = [
+        service_use(f"{svc.split('.')[0].title()}Publish", svc, account_id, publish)
+        for svc in ("cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com")
     ]
+    for sid, context_key, arns in (
+        ("EventsPublishToTopics", "kms:EncryptionContext:aws:sns:topicArn", f"arn:aws:sns:{region}:{account_id}:*"),
+        ("EventsSendToQueues", "kms:EncryptionContext:aws:sqs:arn", f"arn:aws:sqs:{region}:{account_id}:*"),
+    ):
+        statements.append(service_use(sid, "events.amazonaws.com", account_id, publish, {"StringLike": {context_key: arns}}))
+    return statements
 
 
 @dataclass
@@ -167,7 +182,7 @@ def domain_specs(role: str, target: Target, member_accounts: list[str] | None = 
     acct = target.account_id
     # Not S3 access logs: their target buckets use SSE-S3, the only default encryption AWS supports there.
     logs = KeySpec("logs", "log groups and flow logs", [logs_use(target)])
-    alerts = KeySpec("alerts", "alert topics", alert_publishers(acct))
+    alerts = KeySpec("alerts", "alert topics", alert_publishers(target))
     if role == "workload":
         return [
             KeySpec("data", "data lake", [macie_use(acct)] if macie else [], needs_macie_role=macie),

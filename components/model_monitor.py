@@ -21,6 +21,7 @@ import pulumi_aws as aws
 import pulumi_aws_native as aws_native
 
 from components import iam
+from components import sagemaker_iam as smi
 from components.conventions import BASELINE_PREFIX, PLATFORM_ROLE_PATH
 from components.naming import fit
 from components.providers import Target
@@ -157,13 +158,15 @@ class ModelMonitor(pulumi.ComponentResource):
 
         self.drift_alarm = self._drift_alarm(name, t, args, schedule_name)
         self.drift_alarm_name = self.drift_alarm.name
+        self.silence_alarm = self._silence_alarm(name, t, args, schedule_name)
         self.register_outputs({"scheduleName": self.schedule_name, "driftAlarmName": self.drift_alarm_name,
-                               "driftAlarmArn": self.drift_alarm.arn, "roleArn": role.arn})
+                               "driftAlarmArn": self.drift_alarm.arn, "silenceAlarmName": self.silence_alarm.name,
+                               "roleArn": role.arn})
 
     def _role(self, name: str, t: Target, args: ModelMonitorArgs) -> aws.iam.Role:
         # The lake's bucket policy admits platform roles by path; the monitoring role reads the artifacts bucket.
         role = aws.iam.Role(
-            f"{name}-role", path=PLATFORM_ROLE_PATH, assume_role_policy=iam.service_trust("sagemaker.amazonaws.com", t.account_id),
+            f"{name}-role", path=PLATFORM_ROLE_PATH, assume_role_policy=smi.execution_role_trust(t.account_id),
             description="SageMaker Model Monitor jobs of the endpoint", opts=t.opts(self))
         arn = pulumi.Output.from_input(args.artifacts_bucket_arn)
         read_prefixes = [f"{args.data_capture_prefix}/*", f"{BASELINE_PREFIX}/*", f"{GROUND_TRUTH_PREFIX}/*"]
@@ -174,6 +177,9 @@ class ModelMonitor(pulumi.ComponentResource):
                       condition={"StringLike": {"s3:prefix": [*read_prefixes, f"{REPORTS_PREFIX}/*"]}}),
             iam.allow(["s3:PutObject"], arn.apply(lambda a: f"{a}/{REPORTS_PREFIX}/*"), sid="WriteReports"),
             iam.allow(["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], args.ml_key_arn, sid="ArtifactsAndVolumeKey"),
+            # The job's EBS volume is encrypted with the ML key: SageMaker needs a grant, created with this role.
+            iam.allow(["kms:CreateGrant"], args.ml_key_arn, sid="GrantVolumeKeyToSageMaker",
+                      condition={"Bool": {"kms:GrantIsForAWSResource": "true"}}),
             iam.allow(["cloudwatch:PutMetricData"], "*", sid="PublishMonitoringMetrics",
                       condition={"StringEquals": {"cloudwatch:namespace": [DATA_METRICS_NAMESPACE, MODEL_METRICS_NAMESPACE]}}),
             iam.allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
@@ -240,6 +246,30 @@ class ModelMonitor(pulumi.ComponentResource):
                               "(SageMaker Model Monitor); starts the retraining pipeline",
             metric_queries=[*drift, worst], comparison_operator="GreaterThanThreshold", threshold=args.drift_threshold,
             evaluation_periods=1, datapoints_to_alarm=1, treat_missing_data="ignore",
+            alarm_actions=[args.alerts_topic_arn], ok_actions=[args.alerts_topic_arn], opts=t.opts(self))
+
+
+    def _silence_alarm(self, name: str, t: Target, args: ModelMonitorArgs, schedule_name: str) -> aws.cloudwatch.MetricAlarm:
+        """ALARM when two monitoring runs in a row published no drift metric: schedule failing, capture unreadable, no traffic.
+
+        The drift alarm keeps its state on missing data (a gap must not start a retraining), so without this
+        alarm a monitor that never produces a datapoint stays INSUFFICIENT_DATA forever and nobody hears of it.
+        Here missing data is breaching; it notifies the alerts topic only (the retraining rule matches the drift
+        alarm by name). Two periods of interval_hours stay within CloudWatch's 7-day evaluation range.
+        """
+        period = args.interval_hours * 3600
+        runs = aws.cloudwatch.MetricAlarmMetricQueryArgs(
+            id="runs", return_data=True, label="monitoring runs that published drift metrics",
+            metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                namespace=DATA_METRICS_NAMESPACE, metric_name=f"feature_baseline_drift_{args.features[0]}", period=period,
+                stat="SampleCount", dimensions={"Endpoint": args.endpoint_name, "MonitoringSchedule": schedule_name}))
+        return aws.cloudwatch.MetricAlarm(
+            f"{name}-silent",
+            name=f"{args.org}-{t.key}-model-monitor-silent",
+            alarm_description="Model Monitor published no drift metrics for two scheduled runs: check the monitoring schedule's "
+                              "executions, the data capture and the baseline",
+            metric_queries=[runs], comparison_operator="LessThanThreshold", threshold=1,
+            evaluation_periods=2, datapoints_to_alarm=2, treat_missing_data="breaching",
             alarm_actions=[args.alerts_topic_arn], ok_actions=[args.alerts_topic_arn], opts=t.opts(self))
 
 

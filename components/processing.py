@@ -97,7 +97,9 @@ class Processing(pulumi.ComponentResource):
         }
 
         # -- roles ---------------------------------------------------------------------------------------
-        location_role = self._role("lake-location", "lakeformation.amazonaws.com",
+        # AWS's requirements for a user-defined registration role: trust lakeformation AND glue
+        # (docs: lake-formation/latest/dg/registration-role.html).
+        location_role = self._role("lake-location", ["lakeformation.amazonaws.com", "glue.amazonaws.com"],
                                    "Lake Formation access to the registered raw and curated locations",
                                    pulumi.Output.all(args.raw.arn, args.curated.arn, args.data_key_arn).apply(
                                        lambda v: location_statements(t.region, v[:2], v[2])))
@@ -223,7 +225,7 @@ class Processing(pulumi.ComponentResource):
                                "securityConfiguration": self.security_configuration.name})
 
     # -- helpers -----------------------------------------------------------------------------------------------
-    def _role(self, suffix: str, service: str, description: str, statements: pulumi.Output[list[dict[str, Any]]]) -> aws.iam.Role:
+    def _role(self, suffix: str, service: str | list[str], description: str, statements: pulumi.Output[list[dict[str, Any]]]) -> aws.iam.Role:
         t = self._t
         role = aws.iam.Role(f"{self._name}-{suffix}", path=PLATFORM_ROLE_PATH, description=description,
                             assume_role_policy=iam.service_trust(service, t.account_id), opts=t.opts(self))
@@ -306,8 +308,9 @@ def etl_statements(t: Target, curated_arn: str, artifacts_arn: str, data_key_arn
         # The NETWORK connection: Glue puts elastic network interfaces into the isolated subnet.
         iam.allow(["ec2:CreateNetworkInterface"], [t.arn("ec2", "network-interface/*"), *subnet_scope], "VpcInterfaces"),
         iam.allow(["ec2:DeleteNetworkInterface"], t.arn("ec2", "network-interface/*"), "VpcInterfacesCleanup"),
+        # ForAllValues is TRUE without any tag key (a DeleteTags without keys deletes them all): require the key.
         iam.allow(["ec2:CreateTags", "ec2:DeleteTags"], t.arn("ec2", "network-interface/*"), "TagGlueInterfaces",
-                  {"ForAllValues:StringEquals": {"aws:TagKeys": ["aws-glue-service-resource"]}}),
+                  {"ForAllValues:StringEquals": {"aws:TagKeys": ["aws-glue-service-resource"]}, "Null": {"aws:TagKeys": "false"}}),
         iam.allow(["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs",
                    "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables"], "*", "DescribeNetwork"),
         iam.allow(["ec2:DescribeVpcAttribute"], t.arn("ec2", "vpc/*"), "VpcDnsSettings"),

@@ -75,8 +75,24 @@ EC2_DESCRIBE = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:Descri
                 "ec2:DescribeSecurityGroups"]
 
 
+# Studio records each user profile as the STS source identity (ExecutionRoleIdentityConfig=USER_PROFILE_NAME);
+# AWS then requires sts:SetSourceIdentity in the trust of every role SageMaker assumes, or job and model
+# creation fails (AccessDeniedException/ValidationError). docs: sagemaker/latest/dg/monitor-user-access-how-to.html
+EXECUTION_TRUST_ACTIONS = ("sts:AssumeRole", "sts:SetSourceIdentity")
+
+
+def execution_role_trust(account_id: str) -> pulumi.Output[str]:
+    """Trust policy of every role SageMaker runs jobs, models and monitors as."""
+    return iam.service_trust("sagemaker.amazonaws.com", account_id, actions=EXECUTION_TRUST_ACTIONS)
+
+
 def _deny(sid: str, actions: Sequence[str], condition: dict[str, Any]) -> Statement:
     return {"Sid": sid, "Effect": "Deny", "Action": list(actions), "Resource": "*", "Condition": condition}
+
+
+def _other_key(condition_key: str, key_arn: Input[str]) -> dict[str, Any]:
+    """True only for a request that names a key other than ours (never for one that names none)."""
+    return {"ArnNotEquals": {condition_key: key_arn}, "Null": {condition_key: "false"}}
 
 
 def guardrail_statements(subnet_ids: Input[Sequence[str]], security_group_ids: Input[Sequence[str]],
@@ -85,6 +101,11 @@ def guardrail_statements(subnet_ids: Input[Sequence[str]], security_group_ids: I
 
     Instance types with local NVMe storage cannot take a volume key (AWS rejects it), so the
     volume-key rule exempts exactly those types; their instance store is hardware-encrypted.
+
+    The "other key" rules apply only when the request names a key (``Null: false``): a negated operator
+    such as ``ArnNotEquals`` is TRUE when the key is absent, and so is its ``IfExists`` form, so without
+    the Null test they would deny every NVMe job (which sends no volume key) despite the exemption.
+    Absent keys are the "without" rules' business.
     """
     return [
         _deny("DenyJobsOutsideVpc", VPC_ACTIONS, {"Null": {"sagemaker:VpcSubnets": "true"}}),
@@ -96,13 +117,13 @@ def guardrail_statements(subnet_ids: Input[Sequence[str]], security_group_ids: I
         _deny("DenyJobsWithoutTrafficEncryption", TRAFFIC_ENCRYPTION_ACTIONS,
               {"BoolIfExists": {"sagemaker:InterContainerTrafficEncryption": "false"}}),
         _deny("DenyJobsWithoutOutputKey", OUTPUT_KEY_ACTIONS, {"Null": {"sagemaker:OutputKmsKey": "true"}}),
-        _deny("DenyJobsWithOtherOutputKey", OUTPUT_KEY_ACTIONS, {"ArnNotEquals": {"sagemaker:OutputKmsKey": key_arn}}),
+        _deny("DenyJobsWithOtherOutputKey", OUTPUT_KEY_ACTIONS, _other_key("sagemaker:OutputKmsKey", key_arn)),
         _deny("DenyEbsJobsWithoutVolumeKey", SIZED_KEY_ACTIONS, {
             "Null": {"sagemaker:VolumeKmsKey": "true"},
             "ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": nvme_instance_patterns()},
         }),
         _deny("DenyAutoMLWithoutVolumeKey", AUTOML_ACTIONS, {"Null": {"sagemaker:VolumeKmsKey": "true"}}),
-        _deny("DenyJobsWithOtherVolumeKey", OUTPUT_KEY_ACTIONS, {"ArnNotEquals": {"sagemaker:VolumeKmsKey": key_arn}}),
+        _deny("DenyJobsWithOtherVolumeKey", OUTPUT_KEY_ACTIONS, _other_key("sagemaker:VolumeKmsKey", key_arn)),
     ]
 
 

@@ -87,7 +87,8 @@ def run_output(spec: PipelineSpec, *parts: str) -> dict[str, Any]:
     return join(s3(spec.artifacts_bucket, "pipelines", spec.name), get("Execution.PipelineExecutionId"), *parts)
 
 
-def processing_job(spec: PipelineSpec, script: str, inputs: list[dict[str, Any]], outputs: list[dict[str, Any]]) -> dict[str, Any]:
+def processing_job(spec: PipelineSpec, script: str, inputs: list[dict[str, Any]], outputs: list[dict[str, Any]],
+                   arguments: list[Any] | None = None) -> dict[str, Any]:
     """CreateProcessingJob arguments: the script comes in as an input channel (no network to fetch it)."""
     code = {"InputName": "code", "AppManaged": False, "S3Input": {
         "S3Uri": s3(spec.artifacts_bucket, "pipelines", spec.name, "code", script), "LocalPath": "/opt/ml/processing/code",
@@ -97,7 +98,8 @@ def processing_job(spec: PipelineSpec, script: str, inputs: list[dict[str, Any]]
             {"InstanceCount": 1, "InstanceType": spec.processing_instance_type, "VolumeSizeInGB": 30},
             spec.processing_instance_type, spec.kms_key_arn)},
         "AppSpecification": {"ImageUri": get("Parameters.TrainingImage"),
-                             "ContainerEntrypoint": ["python3", f"/opt/ml/processing/code/{script}"]},
+                             "ContainerEntrypoint": ["python3", f"/opt/ml/processing/code/{script}"],
+                             **({"ContainerArguments": arguments} if arguments else {})},
         "RoleArn": spec.role_arn,
         "ProcessingInputs": [*inputs, code],
         "ProcessingOutputConfig": {"Outputs": outputs, "KmsKeyId": spec.kms_key_arn},
@@ -161,10 +163,13 @@ def monitoring_baseline(spec: PipelineSpec) -> dict[str, Any]:
 
 
 def steps(spec: PipelineSpec) -> list[dict[str, Any]]:
+    # The target column's name reaches PrepareFeatures and Autopilot from the same parameter.
+    channels = (*FEATURES, "baseline", *(["automl"] if spec.autopilot else []))
     prepare = {"Name": "PrepareFeatures", "Type": "Processing", "Arguments": processing_job(
         spec, "prepare.py",
         [_input("curated", get("Parameters.InputDataUrl"), "/opt/ml/processing/input")],
-        [_output(spec, c, f"/opt/ml/processing/{c}") for c in (*FEATURES, "baseline")])}
+        [_output(spec, c, f"/opt/ml/processing/{c}") for c in channels],
+        arguments=[get("Parameters.TargetAttribute")])}
 
     baseline = {"Name": "TrainBaseline", "Type": "Training", "Arguments": {
         **training_definition(spec, "baseline"),
@@ -238,9 +243,11 @@ def steps(spec: PipelineSpec) -> list[dict[str, Any]]:
                 "SecurityConfig": {"VolumeKmsKeyId": spec.kms_key_arn, "EnableInterContainerTrafficEncryption": True,
                                    "VpcConfig": vpc_config(spec)},
             },
+            # Its own channel: a header naming every column, the target named TargetAttribute (the XGBoost
+            # channels are headerless with the label first, which Autopilot cannot read).
             "InputDataConfig": [{"ChannelType": "training", "ContentType": "text/csv;header=present", "CompressionType": "None",
                                  "TargetAttributeName": get("Parameters.TargetAttribute"),
-                                 "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": feature("train")}}}],
+                                 "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": feature("automl")}}}],
             "OutputDataConfig": {"S3OutputPath": run_output(spec, "autopilot"), "KmsKeyId": spec.kms_key_arn},
             "RoleArn": spec.role_arn,
         }})

@@ -184,7 +184,7 @@ class TrainingLayer(pulumi.ComponentResource):
     def _role(self, t: Target, kind: str, description: str) -> aws.iam.Role:
         return aws.iam.Role(
             f"{t.key}-sagemaker-{kind}", path=PLATFORM_ROLE_PATH,
-            assume_role_policy=iam.service_trust("sagemaker.amazonaws.com", t.account_id),
+            assume_role_policy=smi.execution_role_trust(t.account_id),
             description=description, max_session_duration=3600, opts=t.opts(self))
 
     @staticmethod

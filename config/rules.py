@@ -159,6 +159,10 @@ def _operations_problems(cfg: PlatformConfig) -> list[Problem]:
         if not re.match(r"^[A-Za-z0-9_.-]{1,200}$", feature):
             add(f"knobs.modelMonitoring.features[{i}]", f"'{feature}' cannot be part of a CloudWatch metric name",
                 "use letters, digits, '_', '.' or '-' as in the baseline's column names")
+        elif not re.match(r"^_c\d+$", feature):
+            # The baseline and the captured requests are headerless CSV (ml_code/prepare.py): Model Monitor names the columns.
+            add(f"knobs.modelMonitoring.features[{i}]", f"'{feature}' is not a column of the headerless CSV baseline",
+                "name features by position as Model Monitor does: _c0 for the first feature, _c1 for the second, ...")
     if cfg.environment is Environment.prod and knobs.backup_max_retention_days < knobs.backup_retention_days:
         add("knobs.backupMaxRetentionDays", f"the prod vault lock would reject backups kept {knobs.backup_retention_days} days",
             "make it at least knobs.backupRetentionDays")

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from config.cost import CostSettings
 from config.regions import AWS_REGIONS
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -292,3 +293,4 @@ class PlatformConfig(Model):
     features: Features = Field(default_factory=Features)
     knobs: Knobs = Field(default_factory=Knobs)
     operator_principals: list[str] = Field(default_factory=list, alias="operatorPrincipals")
+    cost: CostSettings = Field(default_factory=CostSettings, description="usage assumptions for `platformctl cost`")

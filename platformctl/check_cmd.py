@@ -22,6 +22,7 @@ from platformctl.offline import SynthError
 from platformctl.offline.runner import REPO_ROOT
 from platformctl.policy_host import CheckOutcome, PolicyHostError, check_stack
 from platformctl.policy_host.report import print_table, to_json, to_sarif
+from platformctl.policy_host.state import StateError, check_state
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_FAILED = 0, 1, 2
 
@@ -32,7 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run each STACK's program under mocks and every policy pack over the Pulumi analyzer protocol, as "
         "`pulumi preview --policy-pack` would. Exit 0: no mandatory violation; 1: mandatory violations; "
         "2: the program, its config, a policy pack or the policy config failed.")
-    p.add_argument("stacks", nargs="+", metavar="STACK", help="stack name(s), e.g. dev (a Pulumi.<stack>.yaml must exist)")
+    p.add_argument("stacks", nargs="*", metavar="STACK", help="stack name(s), e.g. dev (a Pulumi.<stack>.yaml must exist)")
+    p.add_argument("--state", dest="states", type=Path, action="append", default=[], metavar="EXPORT_JSON",
+                   help="also judge deployed state: a `pulumi stack export` file (repeatable; no program is run)")
     p.add_argument("--project-dir", type=Path, default=REPO_ROOT, help="Pulumi Python project to gate (default: this repository)")
     p.add_argument("--policy-pack", dest="packs", type=Path, action="append", metavar="DIR",
                    help="policy pack directory (repeatable; default: every pack under this repository's policies/)")
@@ -53,6 +56,15 @@ def run(args: argparse.Namespace) -> int:
     machine_output = args.format != "table" and args.output is None
     console = Console(stderr=machine_output)
     outcomes: list[CheckOutcome] = []
+    if not args.stacks and not args.states:
+        console.print("[red]error:[/] name a STACK or give --state EXPORT_JSON", soft_wrap=True)
+        return EXIT_FAILED
+    for state in args.states:
+        try:
+            outcomes.append(check_state(state, args.project_dir, args.packs, args.configs or ()))
+        except (StateError, PolicyHostError) as exc:
+            console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            return EXIT_FAILED
     for stack in args.stacks:
         try:
             outcomes.append(check_stack(stack, args.project_dir, args.packs, args.configs or (), args.preview))

@@ -120,4 +120,5 @@ def deploy_target(s: Settings, t: Target, keys: RegionalBaseline, network: Netwo
         subnet_ids=network.subnet_ids, security_group_id=network.workload_sg_id, instance_type=s.knobs.inference_instance_type,
         log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, initial_instance_count=2 if s.is_prod else 1,
         endpoint_name=serving.endpoint_name if serving else endpoint_name(s.config.org, t.key, standby=False),
-        base_endpoint_config_name=serving.endpoint_config.name if serving else None))
+        base_endpoint_config_name=serving.endpoint_config.name if serving else None,
+        serving_statements=serving.model_statements if serving else None))

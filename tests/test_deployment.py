@@ -153,8 +153,8 @@ def test_batch_transform_runs_on_a_schedule_with_kms(workload):
     env = fn.inputs["environment"]["variables"]
     key = ml_key(workload).outputs["arn"]
     assert env["KMS_KEY_ARN"] == key and env["VOLUME_KMS_KEY_ARN"] == key  # m5: an EBS type takes the volume key
-    (model,) = in_region(workload, "aws:sagemaker/model:Model")
-    assert model.urn in fn.property_dependencies["environment"]
+    (endpoint,) = in_region(workload, "aws:sagemaker/endpoint:Endpoint")
+    assert endpoint.urn in fn.property_dependencies["environment"] and "MODEL_NAME" not in env  # follows the endpoint's model
     (policy,) = [p for p in workload.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("use1-batch-transform")]
     doc = json.loads(policy.inputs["policy"])
     assert lint(doc) == []
@@ -240,14 +240,14 @@ def load_handler(name: str):
 
 @pytest.fixture
 def batch_env(monkeypatch):
-    for k, v in {"INSTANCE_TYPE": "ml.m5.large", "JOB_PREFIX": "acme-batch", "MODEL_NAME": "m", "INPUT_URI": "s3://in/batch/input/",
+    for k, v in {"INSTANCE_TYPE": "ml.m5.large", "JOB_PREFIX": "acme-batch", "ENDPOINT_NAME": "ep", "INPUT_URI": "s3://in/batch/input/",
                  "OUTPUT_URI": "s3://out/batch/output/", "KMS_KEY_ARN": KEY, "VOLUME_KMS_KEY_ARN": KEY, "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(k, v)
     return monkeypatch
 
 
 def test_batch_request_encrypts_output_and_volume(batch_env):
-    request = load_handler("batch_transform").job_request(0)
+    request = load_handler("batch_transform").job_request("m", 0)
     assert request["TransformOutput"]["KmsKeyId"] == KEY
     assert request["TransformResources"]["VolumeKmsKeyId"] == KEY
     assert request["TransformOutput"]["S3OutputPath"] == "s3://out/batch/output/19700101-000000/"
@@ -257,12 +257,13 @@ def test_batch_request_encrypts_output_and_volume(batch_env):
 def test_batch_request_leaves_the_volume_key_out_on_nvme(batch_env):
     batch_env.setenv("VOLUME_KMS_KEY_ARN", "")
     batch_env.setenv("INSTANCE_TYPE", "ml.g5.xlarge")
-    request = load_handler("batch_transform").job_request(0)
+    request = load_handler("batch_transform").job_request("m", 0)
     assert "VolumeKmsKeyId" not in request["TransformResources"]
     assert request["TransformOutput"]["KmsKeyId"] == KEY
 
 
-@pytest.mark.parametrize(("body", "status"), [("not json", 400), ('{"instances": []}', 400), ('{"rows": [1]}', 400)])
+@pytest.mark.parametrize(("body", "status"), [("not json", 400), ('{"instances": []}', 400), ('{"rows": [1]}', 400),
+                                              ('{"instances": [[1, "x"]]}', 400), ('{"instances": [[1, 2], [1]]}', 400)])
 def test_invoke_handler_rejects_bad_bodies_without_calling_the_endpoint(monkeypatch, body, status):
     monkeypatch.setenv("ENDPOINT_NAME", "ep")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
@@ -297,7 +298,7 @@ def test_invoke_handler_forwards_instances_and_returns_predictions(monkeypatch):
     monkeypatch.setattr(handler, "RUNTIME", Runtime())
     response = handler.handler({"body": '{"instances": [[1, 2]]}'}, None)
     assert response["statusCode"] == 200 and json.loads(response["body"])["predictions"] == [0.9]
-    assert calls[0]["EndpointName"] == "ep" and json.loads(calls[0]["Body"]) == {"instances": [[1, 2]]}
+    assert calls[0]["EndpointName"] == "ep" and calls[0]["ContentType"] == "text/csv" and calls[0]["Body"] == "1.0,2.0\n"
 
 
 # -- every policy document of the ML layers --------------------------------------------------------

@@ -492,8 +492,9 @@ def raw_config(snap: Snapshot) -> dict:
 @pytest.mark.parametrize(("change", "key"), [
     ({"intervalHours": 5}, "knobs.modelMonitoring.intervalHours"),
     ({"features": []}, "knobs.modelMonitoring.features"),
-    ({"features": [f"c{i}" for i in range(11)]}, "knobs.modelMonitoring.features"),
+    ({"features": [f"_c{i}" for i in range(11)]}, "knobs.modelMonitoring.features"),
     ({"features": ["has space"]}, "knobs.modelMonitoring.features[0]"),
+    ({"features": ["age"]}, "knobs.modelMonitoring.features[0]"),  # the baseline is headerless CSV: _c0, _c1, ...
     ({"instanceType": "m5.large"}, "knobs.modelMonitoring.instanceType"),
 ])
 def test_bad_model_monitoring_settings_are_reported_by_key(snapshots, change, key):

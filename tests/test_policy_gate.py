@@ -92,3 +92,15 @@ def test_a_preview_of_a_workload_stack_is_judged_without_noise():
     assert outcome.mandatory == []
     undecided = [v for v in outcome.violations if "unknown" in v.message]
     assert undecided and all(v.enforcement == "advisory" for v in undecided)
+
+
+@pytest.mark.parametrize("name", ["dev"])
+def test_state_check_finds_what_the_offline_check_finds(snapshots, judges, name, tmp_path):
+    """The project's own records, written as `pulumi stack export` would, judged again: the same findings."""
+    from platformctl.policy_host.state import export_from_snapshot, snapshot_from_export
+
+    def findings(snap: Snapshot) -> list[tuple[str, str, str, str]]:
+        return sorted((v.policy_id, v.urn, v.enforcement, v.message) for v in judges[name](snap))
+
+    exported = json.loads(json.dumps(export_from_snapshot(snapshots[name], ROOT)))
+    assert findings(snapshot_from_export(exported, ROOT)) == findings(snapshots[name])

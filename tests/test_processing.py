@@ -204,7 +204,8 @@ def test_raw_and_curated_locations_are_registered_with_a_platform_role(workload)
         assert r.inputs["useServiceLinkedRole"] is False
         (role,) = deps_of_type(workload, r, "roleArn", "aws:iam/role:Role")
         trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
-        assert trust["Principal"] == {"Service": "lakeformation.amazonaws.com"}
+        # AWS's registration-role requirements: trust both services (lake-formation/latest/dg/registration-role.html).
+        assert trust["Principal"] == {"Service": ["lakeformation.amazonaws.com", "glue.amazonaws.com"]}
 
 
 def test_every_grant_waits_for_the_lake_formation_settings(workload):
@@ -267,7 +268,8 @@ def layer_roles(snap) -> list:
 
 def test_layer_roles_are_service_roles_pinned_to_the_account(workload):
     roles = layer_roles(workload)
-    assert {json.loads(r.inputs["assumeRolePolicy"])["Statement"][0]["Principal"]["Service"] for r in roles} == {
+    services = [json.loads(r.inputs["assumeRolePolicy"])["Statement"][0]["Principal"]["Service"] for r in roles]
+    assert {s for found in services for s in (found if isinstance(found, list) else [found])} == {
         "glue.amazonaws.com", "databrew.amazonaws.com", "lakeformation.amazonaws.com"}
     for role in roles:
         assert role.inputs["path"] == PLATFORM_ROLE_PATH

@@ -424,6 +424,9 @@ class PlatformMocks(Mocks):
                 service, resource = "logs", f"log-group:{physical}"
             elif service == "kms" and type_name == "Alias":
                 resource = str(physical)
+            elif service == "iam" and type_name in ("Role", "Policy") and inputs.get("path"):
+                # IAM puts the path in the ARN: arn:aws:iam::<account>:role/<path>/<name>.
+                resource = f"{type_name.lower()}{inputs['path']}{physical}"
             elif service == "ec2" and type_name == "VpcEndpoint":
                 state.setdefault("prefixListId", f"pl-{_digest(name, n=8)}")
                 state.setdefault("dnsEntries", [{"dnsName": f"{resource_id}.{inputs.get('serviceName', '')}", "hostedZoneId": "Z7HUB22UULQXV"}])

@@ -82,3 +82,19 @@ def test_deploy_promotes_shared_dev_prod_with_prod_behind_an_environment():
         assert f"python -m platformctl up --stack {stack} --yes" in commands
         assert commands.index(f"python -m platformctl check {stack}") < commands.index("platformctl up")
     assert workflow["concurrency"]["cancel-in-progress"] is False
+
+
+def test_cost_workflow_compares_every_stack_with_the_base_branch():
+    workflow = load("cost.yml")
+    assert "pull_request" in workflow["on"]
+    job = workflow["jobs"]["cost-difference"]
+    pinned = re.compile(r"^[\w.-]+/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
+    assert all(pinned.match(ref) for ref in uses(job))
+    script = runs(job)
+    assert 'git worktree add "$RUNNER_TEMP/base"' in script
+    stacks = set(re.search(r"for stack in ([\w ]+); do", script).group(1).split())
+    assert stacks == {p.name.split(".")[1] for p in (WORKFLOWS.parents[1]).glob("Pulumi.*.yaml")}
+    assert '--project-dir "$RUNNER_TEMP/base" --format json' in script
+    assert '--compare "base-$stack.json" --format markdown' in script
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert not any("configure-aws-credentials" in u for u in uses(job))

@@ -1,0 +1,170 @@
+"""Every validation rule in ``config/`` has a failing config that triggers it (and names its key and fix).
+
+``RULE_CASES`` complements ``tests/test_config.py``'s ``CASES``; the last test traces both tables through
+``config/`` and fails when a rule (an ``add(...)`` in ``config/rules.py`` or a ``raise`` in a schema validator)
+is reached by none of them, so a new rule cannot land without the config that breaks it.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import config.rules
+import config.schema
+from tests.test_config import CASES, delete_path, problems, set_path
+
+
+def each(*mutations: Callable[[dict], None]) -> Callable[[dict], None]:
+    def mutate(data: dict) -> None:
+        for m in mutations:
+            m(data)
+    return mutate
+
+
+def append(path: str, value: Any) -> Callable[[dict], None]:
+    def mutate(data: dict) -> None:
+        node = data
+        for p in path.split("."):
+            node = node[p]
+        node.append(value)
+    return mutate
+
+
+RULE_CASES = [
+    # (id, stack, mutation, key named in the error, words of the message)
+    ("shared-without-members", "shared", set_path("accounts.members", []), "accounts.members", "workload accounts it serves"),
+    ("dev-without-workload", "dev", delete_path("accounts.workload"), "accounts.workload", "needs its workload account"),
+    ("account-names-collide", "prod", set_path("accounts.workload.name", "security"), "accounts.workload.name", "also used by"),
+    ("role-arn-malformed", "dev", set_path("accounts.workload.role", "arn:aws:iam::333333333333:user/Deployer"),
+     "accounts.workload.role", "not an IAM role ARN"),
+    ("role-name-invalid", "dev", set_path("accounts.workload.role", "Deploy Role!"), "accounts.workload.role", "not a valid IAM role name"),
+    ("role-name-too-long", "dev", set_path("accounts.workload.role", "r" * 65), "accounts.workload.role", "not a valid IAM role name"),
+    ("deploy-role-name-invalid", "dev", set_path("deployRole.name", "platform deployer"), "deployRole.name", "not a valid IAM role name"),
+    ("external-id-too-short", "dev", set_path("deployRole.externalId", "x"), "deployRole.externalId", "2-1224 characters"),
+    ("external-id-bad-character", "dev", set_path("deployRole.externalId", "abc def"), "deployRole.externalId", "2-1224 characters"),
+    ("tag-key-reserved-prefix", "dev", set_path("tags.aws:created", "x"), "tags.aws:created", "not start with 'aws:'"),
+    ("tag-key-too-long", "dev", set_path(f"tags.{'k' * 129}", "x"), f"tags.{'k' * 129}", "<= 128 characters"),
+    ("tag-value-too-long", "dev", set_path("tags.team", "v" * 257), "tags.team", "value <= 256"),
+    ("glacier-before-ia", "dev", each(set_path("knobs.lakeIaTransitionDays", 90), set_path("knobs.lakeGlacierTransitionDays", 60)),
+     "knobs.lakeGlacierTransitionDays", "after the Infrequent Access"),
+    ("training-type-malformed", "dev", set_path("knobs.trainingInstanceType", "m5.xlarge"), "knobs.trainingInstanceType",
+     "not a SageMaker instance type"),
+    ("inference-type-not-allowed", "dev", set_path("knobs.inferenceInstanceType", "ml.x99.large"), "knobs.inferenceInstanceType",
+     "not an instance type the platform allows"),
+    ("operator-not-a-principal", "dev", set_path("operatorPrincipals", ["arn:aws:s3:::bucket"]), "operatorPrincipals[0]",
+     "not an IAM principal ARN"),
+    ("monitor-interval-not-a-divisor", "dev", set_path("knobs.modelMonitoring.intervalHours", 5),
+     "knobs.modelMonitoring.intervalHours", "cannot run every 5 hours"),
+    ("monitor-type-malformed", "dev", set_path("knobs.modelMonitoring.instanceType", "large"), "knobs.modelMonitoring.instanceType",
+     "not a SageMaker instance type"),
+    ("no-drift-features", "dev", set_path("knobs.modelMonitoring.features", []), "knobs.modelMonitoring.features", "1 to 10 features"),
+    ("too-many-drift-features", "dev", set_path("knobs.modelMonitoring.features", [f"_c{i}" for i in range(11)]),
+     "knobs.modelMonitoring.features", "got 11"),
+    ("drift-feature-bad-name", "dev", set_path("knobs.modelMonitoring.features", ["age in years"]),
+     "knobs.modelMonitoring.features[0]", "CloudWatch metric name"),
+    ("vault-lock-shorter-than-retention", "prod", each(set_path("knobs.backupRetentionDays", 120),
+                                                       set_path("knobs.backupMaxRetentionDays", 90)),
+     "knobs.backupMaxRetentionDays", "would reject backups kept 120 days"),
+    ("no-endpoint-variant", "dev", set_path("knobs.endpoint.variants", []), "knobs.endpoint.variants", "at least one production variant"),
+    ("duplicate-variant", "dev", append("knobs.endpoint.variants", {"name": "primary", "minInstances": 1, "maxInstances": 1}),
+     "knobs.endpoint.variants[1].name", "used twice"),
+    ("variant-max-below-min", "dev", set_path("knobs.endpoint.variants", [{"name": "primary", "minInstances": 3, "maxInstances": 2}]),
+     "knobs.endpoint.variants[0].maxInstances", "below minInstances"),
+    ("variants-mix-nvme-and-ebs", "dev", append("knobs.endpoint.variants",
+                                                {"name": "gpu", "minInstances": 1, "maxInstances": 1, "instanceType": "ml.g5.xlarge"}),
+     "knobs.endpoint.variants", "mix NVMe"),
+    ("batch-schedule-malformed", "dev", set_path("knobs.endpoint.batchSchedule", "every night"), "knobs.endpoint.batchSchedule",
+     "not an EventBridge Scheduler expression"),
+    ("model-package-arn-malformed", "dev",
+     set_path("knobs.endpoint.modelPackageArn", "arn:aws:sagemaker:us-east-1:222222222222:model-package-group/acme-ml-models"),
+     "knobs.endpoint.modelPackageArn", "not a model package version ARN"),
+    ("api-without-routes", "dev", set_path("knobs.api.routes", []), "knobs.api.routes", "at least one route"),
+    ("api-route-twice", "dev", lambda d: d["knobs"]["api"].update(routes=[d["knobs"]["api"]["routes"][0]] * 2),
+     "knobs.api.routes[1].path", "listed twice"),
+    ("burst-below-rate", "dev", set_path("knobs.api.burstLimit", 1), "knobs.api.burstLimit", "below the steady rate"),
+    ("studio-user-bad-name", "dev", set_path("knobs.studioUsers", ["data_scientist"]), "knobs.studioUsers[0]",
+     "not a valid Studio user profile name"),
+    ("studio-user-twice", "dev", set_path("knobs.studioUsers", ["ds-1", "ds-1"]), "knobs.studioUsers[1]", "listed twice"),
+    ("standby-without-dr", "dev", set_path("features.standbyEndpoint", True), "features.standbyEndpoint", "has none"),
+    ("registry-publisher-not-member", "shared", set_path("knobs.modelRegistry.publishers", ["999999999999"]),
+     "knobs.modelRegistry.publishers[0]", "not one of accounts.members"),
+    ("registry-consumer-not-member", "shared", set_path("knobs.modelRegistry.consumers", ["999999999999"]),
+     "knobs.modelRegistry.consumers[0]", "not one of accounts.members"),
+    ("delivery-outside-shared", "dev", set_path("knobs.modelDelivery", {"repository": "acme/ml-models"}), "knobs.modelDelivery",
+     "only the shared stack"),
+    ("delivery-without-repository", "shared", delete_path("knobs.modelDelivery.repository"), "knobs.modelDelivery.repository",
+     "needs the model repository"),
+    ("delivery-github-repository-malformed", "shared", set_path("knobs.modelDelivery.repository", "ml-models"),
+     "knobs.modelDelivery.repository", "not a github repository name"),
+    ("delivery-without-stages", "shared", set_path("knobs.modelDelivery.environments", []), "knobs.modelDelivery.environments",
+     "nowhere to deploy"),
+    ("delivery-stage-twice", "shared", set_path("knobs.modelDelivery.environments", [
+        {"name": "dev", "accountId": "333333333333"}, {"name": "dev", "accountId": "444444444444", "approval": True}]),
+     "knobs.modelDelivery.environments[1].name", "listed twice"),
+    ("delivery-stage-not-member", "shared", set_path("knobs.modelDelivery.environments", [
+        {"name": "dev", "accountId": "999999999999", "approval": True}]),
+     "knobs.modelDelivery.environments[0].accountId", "not one of accounts.members"),
+    ("delivery-last-stage-unapproved", "shared", set_path("knobs.modelDelivery.environments", [
+        {"name": "dev", "accountId": "333333333333"}, {"name": "prod", "accountId": "444444444444"}]),
+     "knobs.modelDelivery.environments[1].approval", "no manual approval"),
+    ("cidr-too-large", "dev", set_path("accounts.workload.vpcCidrs.us-east-1", "10.0.0.0/12"), "accounts.workload.vpcCidrs",
+     "between /16 and /24"),
+]
+
+
+@pytest.mark.parametrize("stack,mutate,key,words", [c[1:] for c in RULE_CASES], ids=[c[0] for c in RULE_CASES])
+def test_each_rule_names_its_key_and_fix(stack, mutate, key, words):
+    found = problems(stack, mutate)
+    matching = [p for p in found if p.key == key]
+    assert matching, f"no problem reported for {key}: {[(p.key, p.message) for p in found]}"
+    assert any(words in p.message for p in matching), [p.message for p in matching]
+    assert all(p.fix for p in matching)
+
+
+def _rule_sites(module) -> set[tuple[str, int]]:
+    """Where a rule reports: each ``add(...)`` call and each ``raise`` in a validator of ``module``."""
+    path = str(Path(module.__file__).resolve())
+    tree = ast.parse(Path(path).read_text())
+    sites = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "add"):
+            sites.add((path, node.lineno))
+    return sites
+
+
+def test_every_rule_is_triggered_by_a_case():
+    modules = (config.rules, config.schema)
+    files = {str(Path(m.__file__).resolve()) for m in modules}
+    reached: set[tuple[str, int]] = set()
+
+    def trace(frame, event, arg):
+        if frame.f_code.co_filename not in files:
+            return None
+        if event == "line":
+            reached.add((frame.f_code.co_filename, frame.f_lineno))
+        return trace
+
+    previous = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        for case in [*CASES, *RULE_CASES]:
+            problems(case[1], case[2])
+    finally:
+        sys.settrace(previous)
+    missed = sorted(set().union(*map(_rule_sites, modules)) - reached)
+    lines = [f"{Path(f).name}:{n}: {Path(f).read_text().splitlines()[n - 1].strip()[:100]}" for f, n in missed]
+    assert not lines, "rules no failing config triggers (add a case to RULE_CASES):\n" + "\n".join(lines)
+
+
+def test_a_malformed_instance_type_is_reported_once():
+    found = problems("dev", set_path("knobs.trainingInstanceType", "m5.xlarge"))
+    assert [p.message for p in found if p.key == "knobs.trainingInstanceType"] == ["'m5.xlarge' is not a SageMaker instance type"]
+    # A well-formed type the platform does not allow is reported, once, by the allow-list rule.
+    found = problems("dev", set_path("knobs.trainingInstanceType", "ml.x99.large"))
+    assert len([p for p in found if p.key == "knobs.trainingInstanceType"]) == 1
