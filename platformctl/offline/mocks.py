@@ -418,8 +418,6 @@ class PlatformMocks(Mocks):
             elif typ in _NAME_INPUT:  # the buckets themselves, not their bucket* sub-resources
                 resource, resource_id = str(physical), str(physical)
                 state.update(bucket=physical, bucketDomainName=f"{physical}.s3.amazonaws.com", bucketRegionalDomainName=f"{physical}.s3.{p.region}.amazonaws.com", region=p.region)
-            elif typ == "aws:iam/role:Role" and isinstance(inputs.get("path"), str) and inputs["path"].startswith("/"):
-                resource = f"role{inputs['path']}{physical}"  # IAM puts the path into the ARN, as policies match it
             elif service == "cloudwatch" and type_name == "LogGroup":
                 service, resource = "logs", f"log-group:{physical}"
             elif service == "kms" and type_name == "Alias":
