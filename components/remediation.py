@@ -121,6 +121,8 @@ class Remediation(pulumi.ComponentResource):
             environment=aws.lambda_.FunctionEnvironmentArgs(variables={
                 "ENDPOINT_NAME": args.endpoint_name, "VARIANT_NAMES": json.dumps(list(args.variant_names)),
                 "ALERTS_TOPIC_ARN": args.alerts_topic_arn}),
+            # Environment variables at rest under a customer-managed key; the role may already decrypt with it.
+            kms_key_arn=args.alerts_key_arn,
             vpc_config=aws.lambda_.FunctionVpcConfigArgs(subnet_ids=args.subnet_ids, security_group_ids=[args.security_group_id]),
             dead_letter_config=aws.lambda_.FunctionDeadLetterConfigArgs(target_arn=dlq.arn),
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),

@@ -14,7 +14,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 from crossguard_aws.knobs import KNOBS  # noqa: E402
-from crossguard_aws.model import PACKS, Rule, rules_of  # noqa: E402
+from crossguard_aws.model import CARD_AREAS, PACKS, Rule, rules_of  # noqa: E402
 from crossguard_aws.packs import pack_name  # noqa: E402
 from crossguard_aws.runtime import knob_names  # noqa: E402
 
@@ -54,6 +54,13 @@ def render_knobs() -> str:
     return "\n".join(lines)
 
 
+def render_areas() -> str:
+    lines = ["| Area (mandatory by default) | Rules |", "| --- | --- |"]
+    for area in CARD_AREAS:
+        lines.append(f"| {area} | {', '.join(f'`{r.id}`' for r in rules_of() if r.area == area)} |")
+    return "\n".join(lines)
+
+
 def render_rules() -> str:
     out = []
     for pack in PACKS:
@@ -73,7 +80,7 @@ def render_rules() -> str:
 
 def render() -> str:
     text = TEMPLATE.read_text()
-    for key, value in (("packs", render_packs()), ("knobs", render_knobs()), ("rules", render_rules()),
+    for key, value in (("packs", render_packs()), ("knobs", render_knobs()), ("rules", render_rules()), ("areas", render_areas()),
                        ("count", str(len(rules_of())))):
         text = text.replace("{{" + key + "}}", value)
     return text

@@ -68,7 +68,7 @@ RULE_CASES = [
      "knobs.modelMonitoring.features", "got 11"),
     ("drift-feature-bad-name", "dev", set_path("knobs.modelMonitoring.features", ["age in years"]),
      "knobs.modelMonitoring.features[0]", "CloudWatch metric name"),
-    ("drift-feature-not-a-csv-column", "dev", set_path("knobs.modelMonitoring.features", ["age"]),
+    ("drift-feature-not-a-baseline-column", "dev", set_path("knobs.modelMonitoring.features", ["age"]),
      "knobs.modelMonitoring.features[0]", "not a column of the headerless CSV baseline"),
     ("vault-lock-shorter-than-retention", "prod", each(set_path("knobs.backupRetentionDays", 120),
                                                        set_path("knobs.backupMaxRetentionDays", 90)),

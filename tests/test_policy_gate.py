@@ -84,14 +84,25 @@ def test_breaking_the_program_fires_the_guarding_rule(snapshots, judges, mutate:
     assert expected not in {v.policy_id for v in judges["prod"](snapshots["prod"])}
 
 
+def test_the_default_provider_house_rule_is_mandatory_for_own_stacks(snapshots, judges):
+    broken = copy(snapshots["dev"])
+    lake_bucket(broken).provider = ""  # registered without an explicit provider: the engine's default provider
+    found = [v for v in judges["dev"](broken) if v.policy_id == "aws-operations/aws-stack-resource-deny-default-provider"]
+    assert [(v.resource_name, v.enforcement) for v in found] == [(lake_bucket(broken).name, "mandatory")]
+
+
 def test_a_preview_of_a_workload_stack_is_judged_without_noise():
     """Computed outputs stay unknown (a real preview); StackReferences still read the deployed shared outputs."""
     from platformctl.policy_host import check_stack
 
     outcome = check_stack("dev", ROOT, preview=True)
     assert outcome.mandatory == []
-    undecided = [v for v in outcome.violations if "unknown" in v.message]
-    assert undecided and all(v.enforcement == "advisory" for v in undecided)
+    # What a preview cannot judge is reported apart, never as a violation, with the packs' real version.
+    assert outcome.not_judged and all(v.not_judged for v in outcome.not_judged)
+    assert not any(v.not_judged or "during preview" in v.message for v in outcome.violations)
+    versions = {p.name: p.version for p in outcome.packs}
+    assert all(f"from policy pack '{v.policy_pack}@v{versions[v.policy_pack]}'" in v.message for v in outcome.not_judged)
+    assert set(versions.values()) == {"0.1.0"}
 
 
 @pytest.mark.parametrize("name", ["dev"])

@@ -278,6 +278,8 @@ class PlatformMocks(Mocks):
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._azs,
             "aws:iam/getPolicyDocument:getPolicyDocument": self._policy_document,
             "aws:ec2/getVpcEndpointService:getVpcEndpointService": self._endpoint_service,
+            "aws:kms/getAlias:getAlias": self._kms_alias,
+            "aws:kms/getKey:getKey": self._kms_key,
             "aws:ec2/getRouteTables:getRouteTables": lambda a, p: {"ids": [f"rtb-{_digest(str(a.get('vpcId')), str(i))}" for i in range(3)], "id": p.region},
         }
 
@@ -321,6 +323,30 @@ class PlatformMocks(Mocks):
         names = self.zones(p.region)
         code = p.region.replace("-", "")[:4]
         return {"names": names, "zoneIds": [f"{code}-az{i + 1}" for i in range(len(names))], "groupNames": [p.region] * len(names), "id": p.region}
+
+    @staticmethod
+    def _kms_target(ref: str, p: ProviderView) -> tuple[str, str, bool]:
+        """(key id, key ARN, AWS-managed?) of the key an alias name or key reference resolves to."""
+        if ":key/" in ref or (":" not in ref and not ref.startswith("alias/")):
+            key_id = ref.rsplit("/", 1)[-1]
+            return key_id, ref if ref.startswith("arn:") else f"arn:aws:kms:{p.region}:{p.account}:key/{key_id}", False
+        alias = ref.split(":", 5)[-1] if ref.startswith("arn:") else ref
+        key_id = str(uuid.UUID(_digest(alias, p.account, p.region, n=32)))
+        return key_id, f"arn:aws:kms:{p.region}:{p.account}:key/{key_id}", alias.startswith("alias/aws/")
+
+    def _kms_alias(self, args: dict[str, Any], p: ProviderView) -> dict[str, Any]:
+        name = str(args.get("name") or "")
+        key_id, key_arn, _ = self._kms_target(name, p)
+        return {"arn": f"arn:aws:kms:{p.region}:{p.account}:{name}", "id": f"arn:aws:kms:{p.region}:{p.account}:{name}",
+                "name": name, "region": p.region, "targetKeyArn": key_arn, "targetKeyId": key_id}
+
+    def _kms_key(self, args: dict[str, Any], p: ProviderView) -> dict[str, Any]:
+        key_id, key_arn, managed = self._kms_target(str(args.get("keyId") or ""), p)
+        result = self._declared_invoke("aws:kms/getKey:getKey", args, invoke_result_types("aws:kms/getKey:getKey") or {}, p)
+        return result | {"arn": key_arn, "id": key_id, "keyId": key_id, "awsAccountId": p.account, "region": p.region,
+                         "keyManager": "AWS" if managed else "CUSTOMER", "enabled": True, "keyState": "Enabled",
+                         "keyUsage": "ENCRYPT_DECRYPT", "keySpec": "SYMMETRIC_DEFAULT", "customerMasterKeySpec": "SYMMETRIC_DEFAULT",
+                         "origin": "AWS_KMS", "multiRegion": False}
 
     def _endpoint_service(self, args: dict[str, Any], p: ProviderView) -> dict[str, Any]:
         service = args.get("serviceName") or f"com.amazonaws.{p.region}.{args.get('service', 'unknown')}"
@@ -435,12 +461,22 @@ class PlatformMocks(Mocks):
         return resource_id, state
 
     def _awsx_vpc(self, name: str, inputs: dict[str, Any], p: ProviderView):
+        """awsx.ec2.Vpc's outputs shaped from its inputs as awsx builds them: one subnet per subnet spec and
+        availability zone (default specs: Private and Public; default zones: 3), so programs that index
+        ``isolated_subnet_ids`` and friends are analysed. Resource-typed outputs stay empty (see ``plausible``)."""
         zones = inputs.get("availabilityZoneNames") or self.zones(p.region)[: int(inputs.get("numberOfAvailabilityZones") or 3)]
-        kinds = [str(s.get("type", "")).lower() for s in inputs.get("subnetSpecs") or [{"type": "Private"}, {"type": "Public"}]]
-        subnet_ids = {k: [f"subnet-{_digest(name, k, z)}" for z in zones] if k in kinds else [] for k in ("isolated", "private", "public")}
+        specs = [s for s in inputs.get("subnetSpecs") or [{"type": "Private"}, {"type": "Public"}] if isinstance(s, dict)]
+        subnet_ids: dict[str, list[str]] = {"isolated": [], "private": [], "public": []}
+        layout = []
+        for spec in specs:
+            kind = str(spec.get("type", "")).lower()
+            spec_name = str(spec.get("name") or kind)
+            layout.append({"type": spec.get("type"), "name": spec_name, **({"cidrMask": spec["cidrMask"]} if "cidrMask" in spec else {})})
+            if kind in subnet_ids:  # "Unused" specs reserve address space only
+                subnet_ids[kind] += [f"subnet-{_digest(name, spec_name, z)}" for z in zones]
         vpc_id = f"vpc-{_digest(name, p.account, p.region)}"
         return f"{name}-id", {
             **inputs, "vpcId": vpc_id, "isolatedSubnetIds": subnet_ids["isolated"], "privateSubnetIds": subnet_ids["private"],
-            "publicSubnetIds": subnet_ids["public"], "subnetLayout": [], "natGateways": [], "eips": [], "subnets": [],
+            "publicSubnetIds": subnet_ids["public"], "subnetLayout": layout, "natGateways": [], "eips": [], "subnets": [],
             "routeTables": [], "routeTableAssociations": [], "routes": [], "vpcEndpoints": [],
         }

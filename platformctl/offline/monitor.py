@@ -109,6 +109,11 @@ class RecordingMonitor(MockMonitor):
         return super().RegisterResourceOutputs(request)
 
     def Invoke(self, request):
-        self.invokes.append({"token": request.tok, "provider": request.provider})
-        return super().Invoke(request)
+        entry: dict[str, Any] = {"token": request.tok, "provider": request.provider}
+        self.invokes.append(entry)
+        response = super().Invoke(request)
+        if request.tok.startswith("aws:kms/"):
+            # Key lookups: the gate tells the packs which key references are AWS-managed keys.
+            entry.update(args=struct_to_json(request.args), result=struct_to_json(getattr(response, "return")))
+        return response
 

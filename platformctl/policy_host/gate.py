@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,7 @@ class CheckOutcome:
     packs: list[PackInfo]
     violations: list[Violation]
     remediations: list[str] = field(default_factory=list)
+    not_judged: list[Violation] = field(default_factory=list)  # preview notes, never counted as violations
     warnings: list[str] = field(default_factory=list)
     synth_seconds: float = 0.0
     seconds: float = 0.0
@@ -98,8 +100,10 @@ class _Session:
         env = pack_environment(self.cfg.project, stack, preview, self.cfg.values, ORGANIZATION)
         self.processes = [PackProcess(spec, self.engine.address, env) for spec in self.specs]
         self.analyzers: list[Analyzer] = []
+        self.managed_keys: frozenset[str] = frozenset()  # what the packs were last told (awsManagedKeys)
 
-    def connect(self, file_configs: list[dict[str, dict[str, Any]]]) -> list[PackInfo]:
+    def connect(self, file_configs: list[dict[str, dict[str, Any]]], house: bool = False) -> list[PackInfo]:
+        """``house``: the configs are this repository's house rules, applied to whichever of its rules the packs serve."""
         cfg = self.cfg
         tags = {"pulumi:project": cfg.project, "pulumi:runtime": "python"}
         infos = []
@@ -113,7 +117,9 @@ class _Session:
             unknown = unknown_keys(file_configs[0], infos) if file_configs else []
         else:
             unknown = [k for c, info in zip(file_configs, infos) for k in unknown_keys(c, [info])]
-        if unknown:
+        if house:
+            file_configs = [{k: v for k, v in c.items() if k not in unknown} for c in file_configs]
+        elif unknown:
             raise PolicyConfigError(f"--policy-pack-config names policies no pack has: {', '.join(unknown)}")
         for analyzer, info, file_config in zip(self.analyzers, infos, file_configs):
             if not info.supports_config and file_config:
@@ -159,6 +165,17 @@ def _strip_description(message: str, description: str) -> str:
     return message
 
 
+# This repository's own policy config: house rules (explicit providers) that are advisory for other programs.
+HOUSE_RULES = REPO_ROOT / "policies" / "house-rules.json"
+
+
+def _house_rules(project_dir: Path, config_files: Sequence[Path]) -> Sequence[Path]:
+    """This project's stacks are checked with its house rules unless a --policy-pack-config is given."""
+    if not config_files and project_dir.resolve() == REPO_ROOT.resolve() and HOUSE_RULES.exists():
+        return (HOUSE_RULES,)
+    return ()
+
+
 def _packs_and_configs(packs: Sequence[Path] | None, config_files: Sequence[Path]) -> tuple[list[Path], list[dict[str, dict[str, Any]]]]:
     pack_dirs = list(packs) if packs else discover(REPO_ROOT / "policies")
     if not pack_dirs:
@@ -183,12 +200,19 @@ def policy_gate(
     does after its synth, without starting the packs again for each snapshot.
     """
     project_dir = project_dir.resolve()
-    pack_dirs, file_configs = _packs_and_configs(packs, config_files)
+    house = _house_rules(project_dir, config_files)
+    pack_dirs, file_configs = _packs_and_configs(packs, house or config_files)
     session = _Session(stack, project_dir, pack_dirs, preview)
     try:
-        infos = session.connect(file_configs)
+        infos = session.connect(file_configs, house=bool(house))
         root = repository_root(project_dir)
-        yield lambda snapshot: _analyze(session, snapshot, infos, root)[0]
+
+        def judge(snapshot: Snapshot) -> list[Violation]:
+            """Violations, then (flagged ``not_judged``) what a preview could not judge."""
+            violations, _, not_judged = _analyze(session, snapshot, infos, root)
+            return violations + not_judged
+
+        yield judge
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
     finally:
@@ -208,31 +232,71 @@ def check_stack(
     """
     started = time.perf_counter()
     project_dir = project_dir.resolve()
-    pack_dirs, file_configs = _packs_and_configs(packs, config_files)
+    house = _house_rules(project_dir, config_files)
+    pack_dirs, file_configs = _packs_and_configs(packs, house or config_files)
     session = _Session(stack, project_dir, pack_dirs, preview)
     logs: list[str] = []
     try:
         synth_started = time.perf_counter()
         snapshot = synth(stack, project_dir, preview)
         synth_seconds = time.perf_counter() - synth_started
-        infos = session.connect(file_configs)
-        violations, remediations = _analyze(session, snapshot, infos, repository_root(project_dir))
+        infos = session.connect(file_configs, house=bool(house))
+        violations, remediations, not_judged = _analyze(session, snapshot, infos, repository_root(project_dir))
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
     finally:
         logs = session.close()
     root = repository_root(project_dir)
     return CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root, snapshot=snapshot,
-                        packs=infos, violations=violations, remediations=remediations, warnings=[*snapshot.warnings, *logs],
+                        packs=infos, violations=violations, remediations=remediations, not_judged=not_judged, warnings=[*snapshot.warnings, *logs],
                         synth_seconds=round(synth_seconds, 3), seconds=round(time.perf_counter() - started, 3))
 
 
-def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path) -> tuple[list[Violation], list[str]]:
+MANAGED_KEYS_KNOB = "awsManagedKeys"
+
+
+def aws_managed_keys(invokes: Sequence[dict[str, Any]]) -> frozenset[str]:
+    """Key ids/ARNs the program resolved from AWS-managed keys (get_alias('alias/aws/...'), get_key -> keyManager AWS)."""
+    found: set[str] = set()
+    for invoke in invokes:
+        args, result = invoke.get("args") or {}, invoke.get("result") or {}
+        if invoke.get("token") == "aws:kms/getAlias:getAlias" and str(args.get("name", "")).startswith("alias/aws/"):
+            found.update(str(result[k]) for k in ("targetKeyArn", "targetKeyId") if isinstance(result.get(k), str))
+        elif invoke.get("token") == "aws:kms/getKey:getKey" and result.get("keyManager") == "AWS":
+            found.update(str(result[k]) for k in ("arn", "id", "keyId") if isinstance(result.get(k), str))
+    return frozenset(found)
+
+
+def _tell_managed_keys(session: _Session, infos: list[PackInfo], keys: frozenset[str]) -> None:
+    """Add the program's AWS-managed key references to the awsManagedKeys config of the policies that take it."""
+    if keys == session.managed_keys:
+        return
+    for analyzer, info in zip(session.analyzers, infos):
+        config = {name: (dict(c, **{MANAGED_KEYS_KNOB: sorted(set(c.get(MANAGED_KEYS_KNOB) or ()) | keys)})
+                         if MANAGED_KEYS_KNOB in (info.policies[name].config_schema.get("properties") or {}) else c)
+                  for name, c in info.effective.items()}
+        analyzer.configure(config)
+    session.managed_keys = keys
+
+
+_NOT_JUDGED = re.compile(r"^can't run (?:policy|remediation) '[^']*' from policy pack '(?P<pack>[^']*)'")
+
+
+def _not_judged(message: str, info: PackInfo) -> str | None:
+    """pulumi_policy's preview note, with the pack version the engine reports (the SDK always says v0.0.1)."""
+    m = _NOT_JUDGED.match(message)
+    if m is None:
+        return None
+    return message[:m.start("pack")] + f"{info.name}@v{info.version}" + message[m.end("pack"):]
+
+
+def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path) -> tuple[list[Violation], list[str], list[Violation]]:
     marshal = Marshaller(snapshot)
     locate = _Locator(snapshot, root)
     stack_urn = next((r.urn for r in snapshot.resources if r.type == "pulumi:pulumi:Stack"), "")
     records = snapshot.resources
     requests = [marshal.analyze_request(r) for r in records]
+    _tell_managed_keys(session, infos, aws_managed_keys(snapshot.invokes))
     violations: list[Violation] = []
     remediations: list[str] = []
 
@@ -240,14 +304,16 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
         policy = info.policies.get(d.policyName)
         level = level_name(d.enforcementLevel)
         source_file, source_line = locate(record)
+        note = _not_judged(d.message, info)
         return Violation(
             stack=snapshot.stack, policy_pack=info.name, policy_pack_version=info.version, policy=d.policyName,
             enforcement="mandatory" if level == "remediate" else level,
             severity=severity_name(d.severity) if d.severity else (policy.severity if policy else "unspecified"),
-            message=_strip_description(d.message, d.description), description=d.description,
+            message=note if note is not None else _strip_description(d.message, d.description), description=d.description,
             remediation=policy.remediation_steps if policy else "", url=policy.url if policy else "",
             urn=record.urn if record else stack_urn, resource_type=record.type if record else "pulumi:pulumi:Stack",
-            resource_name=record.name if record else snapshot.stack, source_file=source_file, source_line=source_line)
+            resource_name=record.name if record else snapshot.stack, source_file=source_file, source_line=source_line,
+            not_judged=note is not None)
 
     # Remediations first, in pack order, each seeing the previous one's result (as the engine's first pass).
     remediating = [(a, i) for a, i in zip(session.analyzers, infos) if any(c.get("enforcementLevel") == "remediate" for c in i.effective.values())]
@@ -276,4 +342,4 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
                 violations.append(violation(info, d, snapshot.by_urn.get(d.urn)))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     violations.sort(key=lambda v: (not v.mandatory, order.get(v.severity, len(order)), v.policy_id, v.urn))
-    return violations, remediations
+    return [v for v in violations if not v.not_judged], remediations, [v for v in violations if v.not_judged]

@@ -51,6 +51,8 @@ class Violation:
     source_file: str  # relative to the repository root; "" when unknown
     source_line: int
     url: str = ""
+    # A "can't run policy ... during preview" note: a value was unknown, so the policy could not judge it.
+    not_judged: bool = False
 
     @property
     def mandatory(self) -> bool:

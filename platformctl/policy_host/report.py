@@ -45,6 +45,12 @@ def print_table(outcomes: Sequence[CheckOutcome], console: Console) -> None:
                               f"{escape(v.resource_type)}\n{escape(v.resource_name)}\n[dim]{escape(where)}:{line}[/]",
                               escape(v.message), escape(v.remediation))
             console.print(table)
+        if outcome.not_judged:
+            # Not violations: values unknown until apply (preview); `pulumi up` runs these policies in full.
+            console.print(f"[dim]NOT JUDGED during preview ({len(outcome.not_judged)})[/]")
+            for v in outcome.not_judged:
+                console.print(f"[dim]  {escape(v.policy_id)} {escape(v.resource_type)} {escape(v.resource_name)}: {escape(v.message)}[/]",
+                              soft_wrap=True)
         for note in outcome.remediations:
             console.print(f"[cyan]remediation:[/] {escape(note)}")
         for warning in outcome.warnings:
@@ -52,7 +58,8 @@ def print_table(outcomes: Sequence[CheckOutcome], console: Console) -> None:
         mandatory = len(outcome.mandatory)
         advisory = len(outcome.violations) - mandatory
         verdict = "[red]FAIL[/]" if mandatory else "[green]PASS[/]"
-        console.print(f"{verdict} {outcome.stack}: {mandatory} mandatory, {advisory} advisory violation(s)\n")
+        unjudged = f", {len(outcome.not_judged)} not judged" if outcome.not_judged else ""
+        console.print(f"{verdict} {outcome.stack}: {mandatory} mandatory, {advisory} advisory violation(s){unjudged}\n")
 
 
 # -- JSON -------------------------------------------------------------------------
@@ -65,11 +72,13 @@ def to_json(outcomes: Sequence[CheckOutcome]) -> dict[str, Any]:
             "packs": [{"name": p.name, "version": p.version, "path": p.path,
                        "policies": {n: c.get("enforcementLevel") for n, c in p.effective.items()}} for p in o.packs],
             "violations": [v.to_json() | {"location": dict(zip(("file", "line"), _location(v, o), strict=True))} for v in o.violations],
+            "not_judged": [v.to_json() for v in o.not_judged],
             "remediations": o.remediations, "warnings": o.warnings, "seconds": o.seconds,
         })
     mandatory = sum(len(o.mandatory) for o in outcomes)
     return {"stacks": stacks, "summary": {"mandatory": mandatory,
-                                          "advisory": sum(len(o.violations) for o in outcomes) - mandatory}}
+                                          "advisory": sum(len(o.violations) for o in outcomes) - mandatory,
+                                          "not_judged": sum(len(o.not_judged) for o in outcomes)}}
 
 
 # -- SARIF ------------------------------------------------------------------------
@@ -126,6 +135,8 @@ def to_sarif(outcomes: Sequence[CheckOutcome], tool_version: str = "0.1.0") -> d
                 result["ruleIndex"] = index[v.policy_id]
             results.append(result)
     notifications = [{"level": "warning", "message": {"text": w}} for o in outcomes for w in o.warnings]
+    notifications += [{"level": "note", "message": {"text": f"not judged: {v.policy_id} {v.resource_name}: {v.message}"}}
+                      for o in outcomes for v in o.not_judged]
     return {
         "$schema": SARIF_SCHEMA, "version": SARIF_VERSION,
         "runs": [{

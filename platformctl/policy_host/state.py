@@ -26,6 +26,7 @@ from platformctl.policy_host.gate import (
     CheckOutcome,
     PolicyHostError,
     _analyze,
+    _house_rules,
     _packs_and_configs,
     _Session,
     repository_root,
@@ -149,7 +150,8 @@ def check_state(state_file: Path, project_dir: Path, packs: Sequence[Path] | Non
         raise StateError(f"{state_file}: {exc}") from None
     project_dir = project_dir.resolve()
     snap = snapshot_from_export(doc, project_dir)
-    pack_dirs, file_configs = _packs_and_configs(packs, config_files)
+    house = _house_rules(project_dir, config_files)
+    pack_dirs, file_configs = _packs_and_configs(packs, house or config_files)
     with _project_for(snap, project_dir) as config_dir:
         try:
             session = _Session(snap.stack, config_dir, pack_dirs, preview=False)
@@ -157,12 +159,12 @@ def check_state(state_file: Path, project_dir: Path, packs: Sequence[Path] | Non
             raise StateError(exc.message) from None
         logs: list[str] = []
         try:
-            infos = session.connect(file_configs)
-            violations, remediations = _analyze(session, snap, infos, repository_root(project_dir))
+            infos = session.connect(file_configs, house=bool(house))
+            violations, remediations, not_judged = _analyze(session, snap, infos, repository_root(project_dir))
         except (PackError, PolicyConfigError) as exc:
             raise PolicyHostError(str(exc)) from None
         finally:
             logs = session.close()
     return CheckOutcome(stack=snap.stack, project=snap.project, project_dir=project_dir,
                         repo_root=repository_root(project_dir), snapshot=snap, packs=infos, violations=violations,
-                        remediations=remediations, warnings=logs, seconds=round(time.perf_counter() - started, 3))
+                        remediations=remediations, not_judged=not_judged, warnings=logs, seconds=round(time.perf_counter() - started, 3))

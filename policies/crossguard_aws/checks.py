@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from crossguard_aws.values import Unknown, maybe_json
 
 _AWS_MANAGED_ALIAS = re.compile(r"(^|:)alias/aws/")
+# Key ids/ARNs known to be AWS-managed keys (policy config awsManagedKeys), for the rule being run.
+AWS_MANAGED_KEYS: ContextVar[frozenset[str]] = ContextVar("AWS_MANAGED_KEYS", default=frozenset())
 
 
 def key_problem(value: Any, what: str) -> str | None:
@@ -24,7 +27,7 @@ def key_problem(value: Any, what: str) -> str | None:
         return f"{what} is not set, so AWS-owned or AWS-managed keys are used; set it to a customer-managed KMS key ARN."
     if not isinstance(value, str):
         return f"{what} must be a KMS key ARN, id or alias, got {value!r}."
-    if _AWS_MANAGED_ALIAS.search(value):
+    if _AWS_MANAGED_ALIAS.search(value) or value in AWS_MANAGED_KEYS.get():
         return f"{what} is the AWS-managed key {value!r}; use a customer-managed KMS key so key policy and rotation are yours."
     return None
 

@@ -55,6 +55,9 @@ KNOBS: dict[str, Knob] = {k.name: k for k in (
          "TCP ports that may be open to 0.0.0.0/0 or ::/0 (for example [443] for a public load balancer)."),
     Knob("statefulTypes", {"type": "array", "items": {"type": "string"}}, None,
          "Resource type tokens that must be protected in production (default: the built-in stateful list)."),
+    Knob("awsManagedKeys", {"type": "array", "items": {"type": "string"}}, [],
+         "Key ids/ARNs that are AWS-managed keys although not named by an alias/aws/ alias (for example resolved with "
+         "aws.kms.get_alias or get_key); platformctl check fills it from the program's key lookups."),
     Knob("production", {"type": "boolean"}, None,
          "Force production (true) or non-production (false); unset: decided from stack config and stack name."),
     Knob("productionEnvironments", {"type": "array", "items": {"type": "string"}}, ["prod", "production"],

@@ -94,9 +94,19 @@ class Rule:
         return self.id.split("-")[1]
 
     @property
+    def area(self) -> str | None:
+        """Which of the card's three enforced areas the rule belongs to, if any (see CARD_AREAS)."""
+        return next((name for name, member in CARD_AREAS.items() if member(self)), None)
+
+    @property
     def enforcement_level(self) -> EnforcementLevel:
+        """The default level, which policy config (``enforcementLevel``) overrides either way. Severity is metadata:
+        rules of the card's areas are mandatory whatever their severity; others default to mandatory at
+        HIGH/CRITICAL; a rule may declare its own default (``enforcement``)."""
         if self.enforcement is not None:
             return self.enforcement
+        if self.area is not None:
+            return EnforcementLevel.MANDATORY
         return EnforcementLevel.MANDATORY if self.severity in (Severity.HIGH, Severity.CRITICAL) else EnforcementLevel.ADVISORY
 
     @property
@@ -110,6 +120,16 @@ class Rule:
         return PolicyComplianceFramework(name=primary.name, version=primary.version, reference=", ".join(refs),
                                          specification=primary.specification)
 
+
+# The card's three areas, mandatory by default: KMS encryption with customer-managed keys (the encryption pack's
+# key rules), required tags (own tags merged with provider default_tags) and VPC isolation (in a VPC, no public
+# ingress or endpoints, WAF and authorization on public APIs; flow logs are detective and stay out).
+CARD_AREAS: dict[str, Callable[[Rule], bool]] = {
+    "KMS encryption": lambda r: r.pack == "encryption" and "kms" in r.tags,
+    "required tags": lambda r: r.pack == "tagging" and "required-tags" in r.tags,
+    "VPC isolation": lambda r: r.pack == "network" and bool({"vpc", "public-access", "waf", "authn"} & set(r.tags))
+    and "logging" not in r.tags,
+}
 
 REGISTRY: dict[str, Rule] = {}
 

@@ -34,6 +34,20 @@ class Provider:
         return self.type.removeprefix("pulumi:providers:")
 
     @property
+    def account(self) -> str | None:
+        """The AWS account this provider deploys into, when its inputs say so (allowedAccountIds, or the account
+        of the role it assumes); None for ambient credentials."""
+        ids = self.props.get("allowedAccountIds")
+        if isinstance(ids, list) and ids and isinstance(ids[0], str | int) and not isinstance(ids[0], bool):
+            return str(ids[0])
+        roles = self.props.get("assumeRoles", self.props.get("assumeRole"))
+        for role in roles if isinstance(roles, list) else [roles]:
+            arn = role.get("roleArn") if isinstance(role, dict) else None
+            if isinstance(arn, str) and arn.count(":") >= 5:
+                return arn.split(":")[4] or None
+        return None
+
+    @property
     def is_default(self) -> bool:
         """Default providers are named ``default`` or ``default_<version>`` by the engine."""
         return self.name == DEFAULT_PROVIDER_PREFIX or self.name.startswith(DEFAULT_PROVIDER_PREFIX + "_")
@@ -54,6 +68,15 @@ class Res:
     def get(self, dotted: str, default: Any = None) -> Any:
         value = dig(self.props, dotted)
         return default if value is None else value
+
+    def declared(self, dotted: str, default: Any = None) -> Any:
+        """``get`` for stack rules, which see outputs: a top-level property that is unknown while nothing feeds it
+        (no property dependency) is one the provider computes because the program left it unset, as a preview
+        reports optional+computed outputs; it counts as absent. Values fed from other resources stay unknown."""
+        top = dotted.split(".", 1)[0]
+        if isinstance(self.props.get(top), Unknown) and not self.property_dependencies.get(top):
+            return default
+        return self.get(dotted, default)
 
     @property
     def package(self) -> str:
@@ -102,7 +125,7 @@ class Stack:
         return [r for r in self.resources if r.type in wanted]
 
     def attached(self, target: Res, types: Iterable[str], *props: str, match_values: Iterable[str] = ()) -> list[Res]:
-        """Resources of ``types`` that point at ``target`` through the inputs ``props``.
+        """Resources of ``types`` that point at ``target`` through the inputs ``props`` (dotted paths allowed).
 
         In a preview IDs and ARNs are unknown, so the join goes through the engine's property dependencies
         (and plain dependencies); when values are known (an update, or names fixed in code) the inputs are
@@ -113,7 +136,7 @@ class Stack:
         for r in self.of_types(types):
             if r.urn == target.urn:
                 continue
-            if r.depends_on(target.urn, *props):
+            if r.depends_on(target.urn, *(p.split(".", 1)[0] for p in props)):
                 found.append(r)
                 continue
             if keys and any(_known_str(r.get(p)) in keys for p in props):

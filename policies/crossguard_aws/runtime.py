@@ -26,6 +26,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
+from crossguard_aws.checks import AWS_MANAGED_KEYS
 from crossguard_aws.context import Exemption, RuleContext, StackEnv, parse_exemptions
 from crossguard_aws.knobs import PRODUCTION_KNOBS, ConfigError, parse, schema_properties
 from crossguard_aws.model import Rule
@@ -48,6 +49,8 @@ def today() -> dt.date:
 
 def knob_names(rule: Rule) -> tuple[str, ...]:
     names = ["exemptions", *rule.knobs]
+    if rule.pack == "encryption" or "kms" in rule.tags:
+        names.append("awsManagedKeys")
     if rule.production_only:
         names += PRODUCTION_KNOBS
     return tuple(dict.fromkeys(names))
@@ -63,6 +66,7 @@ class _Run:
         knobs = parse(knob_names(rule), raw_config)
         self.exemptions: list[Exemption] = parse_exemptions(knobs["exemptions"])
         self.ctx = RuleContext(knobs, StackEnv.from_environ())
+        AWS_MANAGED_KEYS.set(frozenset(knobs.get("awsManagedKeys") or ()))
         if rule.production_only and not self.ctx.production:
             not_applicable(f"{rule.id} applies to production stacks only; this one is not ({self.ctx.production_reason})")
 

@@ -29,6 +29,9 @@ class CheckRun:
     def violations(self) -> list[dict[str, Any]]:
         return [v for stack in (self.report or {}).get("stacks", []) for v in stack["violations"]]
 
+    def not_judged(self) -> list[dict[str, Any]]:
+        return [v for stack in (self.report or {}).get("stacks", []) for v in stack.get("not_judged", [])]
+
     def found(self) -> set[tuple[str, str, str]]:
         """(policy, resource name, enforcement) of every violation."""
         return {(v["policy"], v["resource_name"], v["enforcement"]) for v in self.violations()}

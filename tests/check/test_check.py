@@ -75,11 +75,21 @@ def test_bad_policy_config_exits_2_naming_the_key(check, tmp_path, config, expec
 
 def test_preview_leaves_computed_outputs_unknown(check):
     # The encryption config's `bucket` is the bucket's id: unknown in a preview, so the stack policy cannot run.
+    # It is reported apart from violations ("not judged"), naming the pack's real version.
     run = check(PROGRAMS / "clean", extra=("--preview",))
     assert run.code == 0
-    [finding] = run.violations()
-    assert (finding["policy"], finding["enforcement"]) == ("s3-encrypted", "advisory")
+    assert run.violations() == []
+    [finding] = run.not_judged()
+    assert (finding["policy"], finding["not_judged"]) == ("s3-encrypted", True)
     assert "can't be known during preview" in finding["message"]
+    assert "from policy pack 'check-fixture@v0.1.0'" in finding["message"]
+    assert run.report["summary"] == {"mandatory": 0, "advisory": 0, "not_judged": 1}
+
+
+def test_table_counts_not_judged_apart_from_violations(check):
+    run = check(PROGRAMS / "clean", fmt="table", extra=("--preview",))
+    assert "PASS test: 0 mandatory, 0 advisory violation(s), 1 not judged" in run.stdout
+    assert "NOT JUDGED during preview (1)" in run.stdout
 
 
 @pytest.fixture(scope="session")
@@ -112,3 +122,63 @@ def test_table_groups_by_severity(check):
 
 def test_fixture_pack_is_the_default_fixture():
     assert (FIXTURE_PACK / "PulumiPolicy.yaml").exists()
+
+
+ENCRYPTION_PACK = REPO / "policies" / "encryption"
+
+
+@pytest.mark.parametrize("preview", [(), ("--preview",)], ids=["offline", "preview"])
+@pytest.mark.parametrize(("stack", "expected"), [
+    ("managed", {("aws-sns-topic-enforce-kms", "by-alias", "mandatory"), ("aws-sns-topic-enforce-kms", "by-key", "mandatory")}),
+    ("custom", set()),
+])
+def test_an_aws_managed_key_found_by_lookup_is_caught(check, stack, expected, preview):
+    # get_alias("alias/aws/sns").target_key_arn and get_key(...).arn are plain key ARNs: the gate passes the keys the
+    # program resolved from AWS-managed aliases to the packs (awsManagedKeys), so they are judged as what they are.
+    run = check(PROGRAMS / "kms_lookup", stack, packs=(ENCRYPTION_PACK,), extra=preview)
+    assert run.found() == expected, run.stdout
+    assert all("is the AWS-managed key 'arn:aws:kms:us-east-1:" in v["message"] for v in run.violations())
+
+
+OPERATIONS_PACK = REPO / "policies" / "operations"
+
+
+@pytest.mark.parametrize(("config", "level", "code"), [(None, "advisory", 0), ("mandatory", "mandatory", 1)], ids=["default", "opted-in"])
+def test_default_provider_is_a_house_rule_advisory_for_other_programs(check, tmp_path, config, level, code):
+    extra: tuple[str, ...] = ()
+    if config:
+        path = tmp_path / "house.json"
+        path.write_text(json.dumps({"aws-stack-resource-deny-default-provider": config}))
+        extra = ("--policy-pack-config", str(path))
+    run = check(PROGRAMS / "plain_s3", packs=(OPERATIONS_PACK,), extra=extra)
+    assert (run.code, run.found()) == (code, {("aws-stack-resource-deny-default-provider", "my-bucket", level)}), run.stdout
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["offline", "preview"])
+def test_awsx_vpc_outputs_follow_subnet_specs_times_zones(preview):
+    from platformctl.offline import synth
+
+    snapshot = synth("test", PROGRAMS / "awsx_spoke", preview)
+    isolated = snapshot.outputs["isolated"]
+    assert len(isolated) == 4 and len(set(isolated)) == 4  # 2 ISOLATED specs x 2 zones
+    [vpc] = snapshot.of_type("awsx:ec2:Vpc")
+    assert [(s["name"], s["type"]) for s in vpc.outputs["subnetLayout"]] == [("private", "Isolated"), ("tgw", "Isolated")]
+    assert vpc.outputs["privateSubnetIds"] == [] and vpc.outputs["publicSubnetIds"] == []
+    [attachment] = snapshot.of_type("aws:ec2transitgateway/vpcAttachment:VpcAttachment")
+    [endpoint] = snapshot.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert attachment.inputs["subnetIds"] == isolated[2:] and endpoint.inputs["subnetIds"] == isolated[:2]
+
+
+@pytest.mark.parametrize("preview", [(), ("--preview",)], ids=["offline", "preview"])
+def test_a_bare_bucket_is_blocked_in_preview_too(check, preview):
+    # In a preview the bucket's inline blocks are unknown outputs nothing feeds: absent, so the stack rules judge it.
+    packs = (ENCRYPTION_PACK, REPO / "policies" / "data-protection", REPO / "policies" / "network")
+    run = check(PROGRAMS / "plain_s3", packs=packs, extra=preview)
+    assert run.found() >= {
+        ("aws-s3-bucket-require-encryption-config", "my-bucket", "mandatory"),
+        ("aws-s3-bucket-require-tls-policy", "my-bucket", "mandatory"),
+        ("aws-s3-bucket-require-public-access-block", "my-bucket", "mandatory"),
+        ("aws-s3-bucket-enable-versioning", "my-bucket", "advisory"),
+        ("aws-s3-bucket-enable-access-logging", "my-bucket", "advisory"),
+    }, run.stdout
+    assert run.code == 1 and run.not_judged() == []

@@ -116,7 +116,8 @@ CASES: list[Case] = [
     ok("aws-s3-bucket-require-public-access-block", "account-block-same-provider",
        [BUCKET, R("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "acct", ALL_FLAGS)]),
     bad("aws-s3-bucket-require-public-access-block", "account-block-other-account",
-        [BUCKET, R("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "acct", ALL_FLAGS, provider=provider("security-us-east-1"))],
+        [BUCKET, R("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "acct", ALL_FLAGS,
+                   provider=provider("security-us-east-1", allowedAccountIds=["111111111111"]))],
         "has no public access block"),
     bad("aws-s3-bucket-require-public-access-block", "partial-block",
         [BUCKET, on_bucket("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", {**ALL_FLAGS, "blockPublicPolicy": False})],
@@ -342,8 +343,10 @@ CASES: list[Case] = [
         "resourceArn": UNKNOWN, "webAclArn": UNKNOWN}, property_dependencies={"resourceArn": [STAGE]})]),
     bad("aws-apigateway-stage-require-waf", "bare", [STAGE], "has no WAFv2 web ACL association"),
     ok("aws-apigateway-method-require-authorization", "iam", R("aws:apigateway/method:Method", "m", {"httpMethod": "GET", "authorization": "AWS_IAM"})),
-    ok("aws-apigateway-method-require-authorization", "api-key", R("aws:apigateway/method:Method", "m", {
-        "httpMethod": "POST", "authorization": "NONE", "apiKeyRequired": True})),
+    bad("aws-apigateway-method-require-authorization", "api-key-alone", R("aws:apigateway/method:Method", "m", {
+        "httpMethod": "POST", "authorization": "NONE", "apiKeyRequired": True}), "an API key alone is not authorization"),
+    ok("aws-apigateway-method-require-authorization", "cognito-and-api-key", R("aws:apigateway/method:Method", "m", {
+        "httpMethod": "POST", "authorization": "COGNITO_USER_POOLS", "authorizerId": "abc", "apiKeyRequired": True})),
     ok("aws-apigateway-method-require-authorization", "cors-preflight", R("aws:apigateway/method:Method", "m", {"httpMethod": "OPTIONS", "authorization": "NONE"})),
     bad("aws-apigateway-method-require-authorization", "open", R("aws-native:apigateway:Method", "m", {"httpMethod": "GET", "authorizationType": "NONE"}),
         "authorization is NONE"),

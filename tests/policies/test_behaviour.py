@@ -61,7 +61,10 @@ def test_unknown_own_tags_with_missing_keys_are_not_judged() -> None:
 def test_stack_rule_reports_unknowns_once_and_judges_other_resources() -> None:
     known_bad = R("aws:s3/bucket:Bucket", "plain")
     unknown = R("aws:s3/bucket:Bucket", "odd", {"versioning": {"enabled": UNKNOWN_BOOL}})
-    result = run_rule("aws-s3-bucket-enable-versioning", [known_bad, unknown, R("aws:s3/bucket:Bucket", "odd2", {"versioning": UNKNOWN})])
+    # An unknown block fed from another resource's output (a property dependency) is the program's: not judged.
+    source = R("aws:ssm/parameter:Parameter", "p")
+    fed = R("aws:s3/bucket:Bucket", "odd2", {"versioning": UNKNOWN}, property_dependencies={"versioning": [source]})
+    result = run_rule("aws-s3-bucket-enable-versioning", [known_bad, unknown, fed, source])
     [violation] = result.violations("aws-s3-bucket-enable-versioning")
     assert violation.urn == known_bad.urn
     [note] = result.not_judged("aws-s3-bucket-enable-versioning")
@@ -117,7 +120,8 @@ UNENCRYPTED_TOPIC = R("aws:sns/topic:Topic", "t", {})
 
 
 @pytest.mark.parametrize(("config", "expected"), [
-    (None, ["advisory"]),  # medium severity defaults to advisory
+    (None, ["mandatory"]),  # KMS encryption is a card area: mandatory by default although the rule's severity is medium
+    ({"enforcementLevel": "advisory"}, ["advisory"]),
     ({"enforcementLevel": "mandatory"}, ["mandatory"]),
     ({"enforcementLevel": "disabled"}, []),
 ])

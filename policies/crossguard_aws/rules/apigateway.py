@@ -1,4 +1,4 @@
-"""API Gateway: stages behind WAF, methods behind an authorizer or API key."""
+"""API Gateway: stages behind WAF, methods behind an authorizer (an API key alone is not one)."""
 
 from __future__ import annotations
 
@@ -23,22 +23,24 @@ METHODS = ("aws:apigateway/method:Method", "aws-native:apigateway:Method")
     controls=fsbp("APIGateway.4"), tags=("waf", "api"),
 )
 def stage_waf(stage: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    if stage.get("webAclArn"):
-        return
+    # webAclArn is an output only (what AWS reports once associated), so only an association in the program counts.
     if not stack.attached(stage, WAF_ASSOCIATIONS, "resourceArn", match_values=("arn",)):
         yield "has no WAFv2 web ACL association."
 
 
 @resource_rule(
     id="aws-apigateway-method-require-authorization", pack="network", types=METHODS, severity=Severity.HIGH,
-    description="API Gateway methods must require an authorizer (IAM, Cognito, Lambda) or an API key.",
-    remediation="Set authorization to AWS_IAM, COGNITO_USER_POOLS or CUSTOM (with authorizer_id), or api_key_required=True. "
-                "CORS preflight OPTIONS methods are not judged.",
+    description="API Gateway methods must require an authorizer (IAM, Cognito, Lambda); an API key alone is not authorization.",
+    remediation="Set authorization to AWS_IAM, COGNITO_USER_POOLS or CUSTOM (with authorizer_id). API keys identify callers "
+                "for usage plans only (AWS: do not use them for authorization). CORS preflight OPTIONS methods are not judged.",
     tags=("api", "authn"),
 )
 def method_authorization(res: Res, ctx: RuleContext) -> Iterator[str]:
     if str(res.get("httpMethod", "")).upper() == "OPTIONS":
         return
     kind = res.get("authorization" if res.package == "aws" else "authorizationType", "NONE")
-    if kind == "NONE" and not truthy(res.get("apiKeyRequired", False)):
-        yield "authorization is NONE and apiKeyRequired is not true; anyone can call it."
+    if kind == "NONE":
+        if truthy(res.get("apiKeyRequired", False)):
+            yield "authorization is NONE: an API key alone is not authorization (keys are for usage plans); add IAM, Cognito or a Lambda authorizer."
+        else:
+            yield "authorization is NONE and no API key either; anyone can call it."

@@ -36,7 +36,7 @@ def backup_vault_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
     tags=("backup", "immutability"),
 )
 def backup_vault_lock(vault: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    if vault.type.startswith("aws-native:") and vault.get("lockConfiguration") is not None:
+    if vault.type.startswith("aws-native:") and vault.declared("lockConfiguration") is not None:
         return
     if stack.attached(vault, LOCKS, "backupVaultName", match_values=("name", "id", "backupVaultName")):
         return

@@ -30,13 +30,28 @@ KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 BUCKET_IDS = ("id", "bucket", "bucketName")
 
 
-def sse_defaults(res: Res) -> list[tuple[str, Any]]:
-    """(where, applyServerSideEncryptionByDefault block) pairs declared on a bucket or an encryption config."""
+def inline(bucket: Res, path: str, outputs: bool = True, default: Any = None) -> Any:
+    """A classic bucket's inline block: ``logging.targetBucket`` on Bucket is ``loggings[0].targetBucket`` on the
+    deprecated BucketV2 (list-valued blocks, entered through their first element)."""
+    get = bucket.declared if outputs else bucket.get
+    if bucket.type == "aws:s3/bucketV2:BucketV2":
+        head, _, rest = path.partition(".")
+        plural = get(f"{head}s.{rest}" if rest else f"{head}s")
+        if plural is not None:
+            return plural
+    return get(path, default)
+
+
+def sse_defaults(res: Res, outputs: bool = False) -> list[tuple[str, Any]]:
+    """(where, applyServerSideEncryptionByDefault block) pairs declared on a bucket or an encryption config.
+
+    ``outputs``: ``res`` carries outputs (stack rules), where a block the provider computes is not declared."""
+    get = res.declared if outputs else res.get
     if res.type in CLASSIC_BUCKETS:
-        block = res.get("serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault")
+        block = inline(res, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault", outputs)
         return [("serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault", block)] if block is not None else []
     if res.type == NATIVE_BUCKET:
-        rules = items(res.get("bucketEncryption.serverSideEncryptionConfiguration"))
+        rules = items(get("bucketEncryption.serverSideEncryptionConfiguration"))
         return [(f"bucketEncryption.serverSideEncryptionConfiguration[{i}].serverSideEncryptionByDefault",
                  dig(r, "serverSideEncryptionByDefault")) for i, r in enumerate(rules)]
     rules = items(res.get("rules", res.get("rule")))
@@ -95,8 +110,8 @@ def s3_bucket_enforce_kms(res: Res, stack: Stack, ctx: RuleContext) -> Iterator[
     controls=fsbp("S3.17"), tags=("kms",),
 )
 def s3_bucket_require_encryption_config(bucket: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    declared = [(bucket, sse_defaults(bucket))]
-    declared += [(c, sse_defaults(c)) for c in stack.attached(bucket, SSE_CONFIGS, "bucket", match_values=BUCKET_IDS)]
+    declared = [(bucket, sse_defaults(bucket, outputs=True))]
+    declared += [(c, sse_defaults(c, outputs=True)) for c in stack.attached(bucket, SSE_CONFIGS, "bucket", match_values=BUCKET_IDS)]
     blocks = [(owner, where, block) for owner, found in declared for where, block in found]
     if not blocks:
         yield ("has no server-side encryption configuration; add a BucketServerSideEncryptionConfiguration "
@@ -130,23 +145,31 @@ def s3_public_access_block_flags(res: Res, ctx: RuleContext) -> Iterator[str]:
     id="aws-s3-bucket-require-public-access-block", pack="network", types=BUCKETS, severity=Severity.HIGH,
     description="Every S3 bucket must be covered by a public access block with all four flags on.",
     remediation="Add an aws.s3.BucketPublicAccessBlock (bucket=bucket.id) with all four flags True, or an "
-                "AccountPublicAccessBlock on the bucket's provider (account), or publicAccessBlockConfiguration on aws-native buckets.",
+                "AccountPublicAccessBlock in the bucket's account (any region, any provider), or publicAccessBlockConfiguration on aws-native buckets.",
     controls=(*fsbp("S3.8"), *cis("2.1.4")), tags=("public-access",),
 )
 def s3_bucket_require_public_access_block(bucket: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    if bucket.type == NATIVE_BUCKET and bucket.get("publicAccessBlockConfiguration") is not None:
+    if bucket.type == NATIVE_BUCKET and bucket.declared("publicAccessBlockConfiguration") is not None:
         if not _flags_off(bucket, "publicAccessBlockConfiguration."):
             return
     blocks = stack.attached(bucket, (PUBLIC_ACCESS_BLOCK,), "bucket", match_values=BUCKET_IDS)
-    if bucket.provider is not None:
-        blocks += [a for a in stack.of_types((ACCOUNT_PUBLIC_ACCESS_BLOCK,))
-                   if a.provider is not None and a.provider.urn == bucket.provider.urn]
+    # The account-level block covers every bucket of its account, in every region, whichever provider made it.
+    account = _account(bucket)
+    blocks += [a for a in stack.of_types((ACCOUNT_PUBLIC_ACCESS_BLOCK,)) if _account(a) == account]
     if any(not _flags_off(b) for b in blocks):
         return
     if blocks:
         yield f"its public access block ({blocks[0].label}) leaves {', '.join(_flags_off(blocks[0]))} off."
     else:
         yield "has no public access block; add a BucketPublicAccessBlock with all four flags true."
+
+
+def _account(res: Res) -> str | None:
+    """The account a resource lives in: an AccountPublicAccessBlock's own accountId, else its provider's account."""
+    own = res.get("accountId") if res.type == ACCOUNT_PUBLIC_ACCESS_BLOCK else None
+    if isinstance(own, str) and own:
+        return own
+    return res.provider.account if res.provider is not None else None
 
 
 def _denies_insecure_transport(document: Any) -> bool:
@@ -170,7 +193,7 @@ def _denies_insecure_transport(document: Any) -> bool:
     controls=(*fsbp("S3.5"), *cis("2.1.1")), tags=("tls",),
 )
 def s3_bucket_require_tls_policy(bucket: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    documents = [bucket.get("policy")] if bucket.type in CLASSIC_BUCKETS and bucket.get("policy") is not None else []
+    documents = [inline(bucket, "policy")] if bucket.type in CLASSIC_BUCKETS and inline(bucket, "policy") is not None else []
     for policy in stack.attached(bucket, BUCKET_POLICIES, "bucket", match_values=BUCKET_IDS):
         documents.append(policy.get("policy", policy.get("policyDocument")))
     if not documents:
@@ -187,9 +210,9 @@ def s3_bucket_require_tls_policy(bucket: Res, stack: Stack, ctx: RuleContext) ->
     controls=fsbp("S3.14"), tags=("versioning",),
 )
 def s3_bucket_enable_versioning(bucket: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    if bucket.type in CLASSIC_BUCKETS and truthy(bucket.get("versioning.enabled", False)):
+    if bucket.type in CLASSIC_BUCKETS and truthy(inline(bucket, "versioning.enabled", default=False)):
         return
-    if bucket.type == NATIVE_BUCKET and bucket.get("versioningConfiguration.status") == "Enabled":
+    if bucket.type == NATIVE_BUCKET and bucket.declared("versioningConfiguration.status") == "Enabled":
         return
     configs = stack.attached(bucket, VERSIONINGS, "bucket", match_values=BUCKET_IDS)
     if any(c.get("versioningConfiguration.status") == "Enabled" for c in configs):
@@ -205,12 +228,16 @@ def s3_bucket_enable_versioning(bucket: Res, stack: Stack, ctx: RuleContext) -> 
     controls=fsbp("S3.9"), tags=("logging",),
 )
 def s3_bucket_enable_access_logging(bucket: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    if bucket.type in CLASSIC_BUCKETS and bucket.get("logging.targetBucket") is not None:
+    if bucket.type in CLASSIC_BUCKETS and inline(bucket, "logging.targetBucket") is not None:
         return
-    if bucket.type == NATIVE_BUCKET and bucket.get("loggingConfiguration.destinationBucketName") is not None:
+    if bucket.type == NATIVE_BUCKET and bucket.declared("loggingConfiguration.destinationBucketName") is not None:
         return
     if stack.attached(bucket, LOGGINGS, "bucket", match_values=BUCKET_IDS):
         return
-    if stack.attached(bucket, LOGGINGS, "targetBucket", match_values=BUCKET_IDS):
-        return  # this bucket is where access logs land
+    # A bucket that receives access logs need not log itself, however the sender names it as its target.
+    if (stack.attached(bucket, LOGGINGS, "targetBucket", match_values=BUCKET_IDS)
+            or stack.attached(bucket, ("aws:s3/bucket:Bucket",), "logging.targetBucket", match_values=BUCKET_IDS)
+            or stack.attached(bucket, ("aws:s3/bucketV2:BucketV2",), "loggings.targetBucket", match_values=BUCKET_IDS)
+            or stack.attached(bucket, (NATIVE_BUCKET,), "loggingConfiguration.destinationBucketName", match_values=BUCKET_IDS)):
+        return
     yield "server access logging is not configured; add a BucketLogging with a target bucket."

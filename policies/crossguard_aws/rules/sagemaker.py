@@ -9,6 +9,7 @@ from pulumi_policy import Severity
 
 from crossguard_aws.checks import key_problem
 from crossguard_aws.context import RuleContext
+from crossguard_aws.instance_storage import has_local_nvme
 from crossguard_aws.model import fsbp, resource_rule
 from crossguard_aws.resources import Res
 from crossguard_aws.values import Unknown, dig, items, maybe_json, truthy
@@ -54,9 +55,20 @@ JOBS: dict[str, dict[str, Any]] = {
 
 def _keys(res: Res, paths: tuple[str, ...]) -> Iterator[str]:
     for path in paths:
+        if _volume_key_rejected(path, lambda p: res.get(p)):
+            continue
         problem = key_problem(res.get(path), path)
         if problem:
             yield problem
+
+
+def _volume_key_rejected(path: str, get: Any) -> bool:
+    """A volume-key path beside an instance type with local NVMe storage: AWS rejects a key there."""
+    head, _, leaf = path.rpartition(".")
+    if leaf not in ("volumeKmsKeyId", "VolumeKmsKeyId"):
+        return False
+    instance = f"{head}.{'instanceType' if leaf[0] == 'v' else 'InstanceType'}" if head else "instanceType"
+    return has_local_nvme(get(instance))
 
 
 def _has_vpc(vpc: Any) -> bool:
@@ -98,8 +110,10 @@ def sagemaker_domain_vpc_only(res: Res, ctx: RuleContext) -> Iterator[str]:
 def sagemaker_endpoint_config_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
     volume_key = "kmsKeyArn" if res.package == "aws" else "kmsKeyId"
     variants = items(res.get("productionVariants"))
-    # Serverless variants have no storage volume, and AWS rejects a volume key for them.
-    if not variants or not all(dig(v, "serverlessConfig") is not None for v in variants):
+    # Serverless variants have no storage volume, and AWS rejects a volume key for them; it also rejects one when
+    # any variant runs on an instance type with local NVMe storage (hardware-encrypted).
+    serverless = bool(variants) and all(dig(v, "serverlessConfig") is not None for v in variants)
+    if not serverless and not any(has_local_nvme(dig(v, "instanceType")) for v in variants):
         yield from _keys(res, (volume_key,))
     if res.get("asyncInferenceConfig") is not None:
         yield from _keys(res, ("asyncInferenceConfig.outputConfig.kmsKeyId",))
@@ -242,6 +256,23 @@ def pipeline_steps(res: Res) -> list[dict[str, Any]] | None:
     return found
 
 
+def _parameter_defaults(res: Res) -> dict[str, Any]:
+    """Default values of an inline pipeline definition's parameters, by name."""
+    body = res.get("pipelineDefinition")
+    if res.type.startswith("aws-native:"):
+        body = dig(body, "pipelineDefinitionBody")
+    definition = maybe_json(body)
+    params = definition.get("Parameters") if isinstance(definition, dict) else None
+    return {str(p.get("Name")): p.get("DefaultValue") for p in params or [] if isinstance(p, dict)}
+
+
+def _resolved(value: Any, defaults: dict[str, Any]) -> Any:
+    """A {"Get": "Parameters.X"} reference resolved to X's default value (what an execution without overrides uses)."""
+    if isinstance(value, dict) and isinstance(value.get("Get"), str) and value["Get"].startswith("Parameters."):
+        return defaults.get(value["Get"].removeprefix("Parameters."))
+    return value
+
+
 def _expression(value: Any) -> bool:
     """Pipeline values such as {"Get": "Parameters.KmsKey"} are resolved at execution time."""
     return isinstance(value, dict) and any(k == "Get" or k.startswith("Std:") for k in value)
@@ -255,9 +286,13 @@ def _expression(value: Any) -> bool:
     tags=("kms", "ml"),
 )
 def sagemaker_pipeline_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
+    defaults = _parameter_defaults(res)
     for step in pipeline_steps(res) or []:
+        args = step.get("Arguments") or {}
         for path in _STEP_KEYS.get(str(step.get("Type")), ()):
-            value = dig(step.get("Arguments") or {}, path)
+            if _volume_key_rejected(path, lambda p, a=args: _resolved(dig(a, p), defaults)):
+                continue
+            value = dig(args, path)
             if _expression(value):
                 continue
             problem = key_problem(value, f"step {step.get('Name')!r} Arguments.{path}")

@@ -25,7 +25,7 @@ MAX_KEY, MAX_VALUE = 128, 256
     description="Every taggable AWS resource must carry the required tag keys (own tags or provider default tags).",
     remediation="Set the required keys (policy config requiredTags; default owner, cost-center, environment, "
                 "data-classification) in the provider's default_tags, or in the resource's tags.",
-    tags=("tagging", "cost"), knobs=("requiredTags",),
+    tags=("tagging", "required-tags", "cost"), knobs=("requiredTags",),
 )
 def require_tags(res: Res, ctx: RuleContext) -> Iterator[str]:
     tags, unknown = effective_tags(res)

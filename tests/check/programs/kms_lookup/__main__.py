@@ -1,0 +1,13 @@
+"""A third-party style program that looks its key up instead of naming it: the topic's key is then a plain key ARN."""
+
+import pulumi
+import pulumi_aws as aws
+
+alias = pulumi.Config().require("alias")
+tags = {"owner": "team", "cost-center": "cc-1", "environment": "dev", "data-classification": "internal"}
+
+by_alias = aws.kms.get_alias(name=alias)
+aws.sns.Topic("by-alias", kms_master_key_id=by_alias.target_key_arn, tags=tags)
+
+by_key = aws.kms.get_key_output(key_id=alias)
+aws.sns.Topic("by-key", kms_master_key_id=by_key.arn, tags=tags)
