@@ -94,7 +94,7 @@ def s3_bucket_enforce_kms(res: Res, stack: Stack, ctx: RuleContext) -> Iterator[
         b for b in stack.of_types(BUCKETS)
         if any(c.urn == res.urn for c in stack.attached(b, SSE_CONFIGS, "bucket", match_values=BUCKET_IDS))]
     log_target = any(_log_target(b, stack) for b in owners)
-    for where, block in sse_defaults(res):
+    for where, block in sse_defaults(res, outputs=True):
         if block is None:
             yield f"{where} is missing; set sseAlgorithm 'aws:kms' and a customer-managed kmsMasterKeyId."
             continue
