@@ -21,11 +21,22 @@ from components.security import trail_name
 
 
 @dataclass
+class OrganizationTrailSource:
+    """An organization trail delivering here (organization mode), in the form CloudTrail's documentation gives:
+    writes under AWSLogs/<management account>/ and AWSLogs/<organization id>/, pinned to the trail's ARN."""
+
+    management_account_id: str
+    organization_id: str
+    trail_arn: str
+
+
+@dataclass
 class LogArchiveArgs:
     target: Target  # security account, primary region
     org: str
     source_accounts: list[str]  # every account whose trail and AWS Config deliver here
     retention_days: int
+    organization_trail: OrganizationTrailSource | None = None
 
 
 class LogArchive(pulumi.ComponentResource):
@@ -34,6 +45,10 @@ class LogArchive(pulumi.ComponentResource):
         t = args.target
         accounts = sorted(set(args.source_accounts))
         trail_arns = [f"arn:aws:cloudtrail:*:{a}:trail/{trail_name(args.org)}" for a in accounts]
+        org_trail = args.organization_trail
+        trail_accounts = [*accounts, *([org_trail.management_account_id] if org_trail else [])]
+        # The ACL check and the key admit the organization trail too; each write statement admits only its own trails.
+        any_trail_arns = [*trail_arns, *([org_trail.trail_arn] if org_trail else [])]
 
         self.key = aws.kms.Key(
             f"{name}-key",
@@ -49,8 +64,8 @@ class LogArchive(pulumi.ComponentResource):
                     "Action": "kms:GenerateDataKey*",
                     "Resource": "*",
                     "Condition": {
-                        "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": [f"arn:aws:cloudtrail:*:{a}:trail/*" for a in accounts]},
-                        "ArnLike": {"aws:SourceArn": trail_arns},
+                        "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": [f"arn:aws:cloudtrail:*:{a}:trail/*" for a in trail_accounts]},
+                        "ArnLike": {"aws:SourceArn": any_trail_arns},
                     },
                 },
                 {
@@ -59,7 +74,7 @@ class LogArchive(pulumi.ComponentResource):
                     "Principal": {"Service": "cloudtrail.amazonaws.com"},
                     "Action": "kms:DescribeKey",
                     "Resource": "*",
-                    "Condition": {"ArnLike": {"aws:SourceArn": trail_arns}},
+                    "Condition": {"ArnLike": {"aws:SourceArn": any_trail_arns}},
                 },
                 kms.service_use("AwsConfigDelivery", "config.amazonaws.com", t.account_id, ["kms:Decrypt", "kms:GenerateDataKey"],
                                 {"StringEquals": {"aws:SourceAccount": accounts}}),
@@ -86,7 +101,7 @@ class LogArchive(pulumi.ComponentResource):
                     "Principal": {"Service": "cloudtrail.amazonaws.com"},
                     "Action": "s3:GetBucketAcl",
                     "Resource": arn,
-                    "Condition": {"ArnLike": {"aws:SourceArn": trail_arns}},
+                    "Condition": {"ArnLike": {"aws:SourceArn": any_trail_arns}},
                 },
                 {
                     "Sid": "CloudTrailWrite",
@@ -96,6 +111,15 @@ class LogArchive(pulumi.ComponentResource):
                     "Resource": [arn.apply(lambda a, acct=acct: f"{a}/AWSLogs/{acct}/*") for acct in accounts],
                     "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}, "ArnLike": {"aws:SourceArn": trail_arns}},
                 },
+                *([{
+                    "Sid": "OrganizationTrailWrite",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": [arn.apply(lambda a, p=prefix: f"{a}/AWSLogs/{p}/*")
+                                 for prefix in (org_trail.management_account_id, org_trail.organization_id)],
+                    "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": org_trail.trail_arn}},
+                }] if org_trail else []),
                 {
                     "Sid": "AwsConfigAclCheck",
                     "Effect": "Allow",

@@ -69,14 +69,17 @@ class RegionalBaseline(pulumi.ComponentResource):
                 after=[self.macie] if spec.needs_macie_role and self.macie else [])
 
         aws.ebs.EncryptionByDefault(f"{t.key}-ebs-encryption", enabled=True, opts=t.opts(self))
+        # Exposed so organization mode can designate the delegated administrator after its own enablement.
+        self.security_hub: aws.securityhub.Account | None = None
+        self.detector: aws.guardduty.Detector | None = None
         if args.security_hub:
-            hub = aws.securityhub.Account(f"{t.key}-securityhub", enable_default_standards=False,
+            hub = self.security_hub = aws.securityhub.Account(f"{t.key}-securityhub", enable_default_standards=False,
                                           auto_enable_controls=True, opts=t.opts(self))
             aws.securityhub.StandardsSubscription(
                 f"{t.key}-fsbp", standards_arn=f"arn:aws:securityhub:{t.region}::{FSBP_STANDARD}",
                 opts=t.opts(self, depends_on=[hub]))
         if args.guard_duty:
-            detector = aws.guardduty.Detector(f"{t.key}-guardduty", enable=True,
+            detector = self.detector = aws.guardduty.Detector(f"{t.key}-guardduty", enable=True,
                                               finding_publishing_frequency="FIFTEEN_MINUTES", opts=t.opts(self))
             aws.guardduty.DetectorFeature(f"{t.key}-guardduty-s3", detector_id=detector.id, name="S3_DATA_EVENTS",
                                           status="ENABLED", opts=t.opts(self))
@@ -121,6 +124,7 @@ class AccountBaselineArgs:
     protect: bool
     audit_principals: list[str] = field(default_factory=list)
     aws_config: bool = False
+    trail: bool = True  # False when an organization trail covers the account
 
 
 def trail_name(org: str) -> str:
@@ -141,33 +145,36 @@ class AccountBaseline(pulumi.ComponentResource):
             f"{t.account.name}-s3-account-pab", account_id=acct, block_public_acls=True, block_public_policy=True,
             ignore_public_acls=True, restrict_public_buckets=True, opts=t.opts(self))
 
-        trail = trail_name(args.org)
-        log_group = aws.cloudwatch.LogGroup(
-            f"{t.account.name}-trail-logs", name=f"/aws/cloudtrail/{trail}", kms_key_id=args.logs_key_arn,
-            retention_in_days=args.log_retention_days, opts=stateful)
-        delivery_role = aws.iam.Role(
-            f"{t.account.name}-trail-delivery",
-            assume_role_policy=iam.service_trust("cloudtrail.amazonaws.com", acct),
-            description="CloudTrail delivery to CloudWatch Logs", opts=t.opts(self))
-        delivery_policy = aws.iam.RolePolicy(
-            f"{t.account.name}-trail-delivery",
-            role=delivery_role.id,
-            policy=iam.document([iam.allow(["logs:CreateLogStream", "logs:PutLogEvents"],
-                                           log_group.arn.apply(lambda a: f"{a}:log-stream:*"))]),
-            opts=t.opts(self))
-        self.trail = aws.cloudtrail.Trail(
-            f"{t.account.name}-trail",
-            name=trail,
-            s3_bucket_name=args.central_logging.bucket_name,
-            kms_key_id=args.central_logging.key_arn,
-            is_multi_region_trail=True,
-            include_global_service_events=True,
-            enable_log_file_validation=True,
-            cloud_watch_logs_group_arn=log_group.arn.apply(lambda a: f"{a}:*"),
-            cloud_watch_logs_role_arn=delivery_role.arn,
-            # CreateTrail validates the delivery role's permissions and the archive's bucket policy.
-            opts=t.stateful(self, args.protect, depends_on=[delivery_policy, *args.central_logging.ready]),
-        )
+        # Organization trail mode: the management account's organization trail records this account instead.
+        self.trail: aws.cloudtrail.Trail | None = None
+        if args.trail:
+            trail = trail_name(args.org)
+            log_group = aws.cloudwatch.LogGroup(
+                f"{t.account.name}-trail-logs", name=f"/aws/cloudtrail/{trail}", kms_key_id=args.logs_key_arn,
+                retention_in_days=args.log_retention_days, opts=stateful)
+            delivery_role = aws.iam.Role(
+                f"{t.account.name}-trail-delivery",
+                assume_role_policy=iam.service_trust("cloudtrail.amazonaws.com", acct),
+                description="CloudTrail delivery to CloudWatch Logs", opts=t.opts(self))
+            delivery_policy = aws.iam.RolePolicy(
+                f"{t.account.name}-trail-delivery",
+                role=delivery_role.id,
+                policy=iam.document([iam.allow(["logs:CreateLogStream", "logs:PutLogEvents"],
+                                               log_group.arn.apply(lambda a: f"{a}:log-stream:*"))]),
+                opts=t.opts(self))
+            self.trail = aws.cloudtrail.Trail(
+                f"{t.account.name}-trail",
+                name=trail,
+                s3_bucket_name=args.central_logging.bucket_name,
+                kms_key_id=args.central_logging.key_arn,
+                is_multi_region_trail=True,
+                include_global_service_events=True,
+                enable_log_file_validation=True,
+                cloud_watch_logs_group_arn=log_group.arn.apply(lambda a: f"{a}:*"),
+                cloud_watch_logs_role_arn=delivery_role.arn,
+                # CreateTrail validates the delivery role's permissions and the archive's bucket policy.
+                opts=t.stateful(self, args.protect, depends_on=[delivery_policy, *args.central_logging.ready]),
+            )
 
         if args.audit_principals:
             audit = aws.iam.Role(
@@ -182,4 +189,4 @@ class AccountBaseline(pulumi.ComponentResource):
             slr = aws.iam.ServiceLinkedRole(f"{t.account.name}-config-slr", aws_service_name="config.amazonaws.com",
                                             opts=t.opts(self))
             self.config_role_arn = slr.arn
-        self.register_outputs({"trailArn": self.trail.arn})
+        self.register_outputs({"trailArn": self.trail.arn if self.trail else None})

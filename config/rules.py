@@ -8,6 +8,7 @@ import re
 
 from config.errors import Problem
 from config.instance_types import INFERENCE_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, has_local_nvme
+from config.organization_rules import organization_problems
 from config.schema import (
     EXTERNAL_ID,
     LOG_RETENTION_DAYS,
@@ -132,6 +133,7 @@ def semantic_problems(cfg: PlatformConfig, stack: str) -> list[Problem]:
     problems += _operations_problems(cfg)
     problems += _delivery_problems(cfg)
     problems += _ml_problems(cfg)
+    problems += organization_problems(cfg)
     return problems
 
 

@@ -294,3 +294,10 @@ class PlatformConfig(Model):
     knobs: Knobs = Field(default_factory=Knobs)
     operator_principals: list[str] = Field(default_factory=list, alias="operatorPrincipals")
     cost: CostSettings = Field(default_factory=CostSettings, description="usage assumptions for `platformctl cost`")
+    security_services: SecurityServices = Field(default_factory=lambda: SecurityServices(), alias="securityServices")
+
+
+# securityServices builds on the models above (docs/organization.md).
+from config.organization import SecurityServices  # noqa: E402
+
+PlatformConfig.model_rebuild()

@@ -14,6 +14,7 @@ from components.security import (
 from config import Settings
 from config.schema import Account
 from stacks.baseline import regional_baseline, security_baseline
+from stacks.organization import organization_layer, organization_trail_source
 
 
 def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
@@ -22,10 +23,12 @@ def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
     security_primary = regional_baseline(s, security, "security")
     archive = LogArchive("log-archive", LogArchiveArgs(
         target=security, org=s.config.org, source_accounts=[*accts.members, accts.security.id, accts.shared_services.id],
-        retention_days=s.knobs.log_retention_days))
+        retention_days=s.knobs.log_retention_days, organization_trail=organization_trail_source(s)))
     central = CentralLogging(archive.bucket_name, archive.key_arn, ready=[archive.archive.policy])
-    security_baseline(s, providers, accts.security, "security", central, {s.primary_region: security_primary})
+    security_keys = security_baseline(s, providers, accts.security, "security", central, {s.primary_region: security_primary})
     services_keys = security_baseline(s, providers, accts.shared_services, "shared-services", central)
+    if s.config.security_services.organization:
+        organization_layer(s, providers, security_keys, central, archive)
 
     services = providers.target(accts.shared_services, s.primary_region)
     build = Network(f"{services.key}-build-network", NetworkArgs(

@@ -367,3 +367,8 @@ CASES: list[Case] = [
     bad("aws-stack-resource-deny-default-provider", "default", [R("aws:s3/bucket:Bucket", "b", provider=DEFAULT_PROVIDER)],
         "uses the default aws provider (urn:pulumi:dev::acme-app::pulumi:providers:aws::default_7_51_0)"),
 ]
+
+# Organizations (SCPs) and the organization trail: tests/policies/cases_organizations.py.
+from tests.policies.cases_organizations import ORGANIZATION_CASES  # noqa: E402
+
+CASES += ORGANIZATION_CASES

@@ -14,6 +14,7 @@ from crossguard_aws.rules import (  # noqa: F401
     logs,
     messaging,
     operations,
+    organizations,
     redshift,
     s3,
     sagemaker,

@@ -60,3 +60,23 @@ def cloudtrail_cloudwatch(res: Res, ctx: RuleContext) -> Iterator[str]:
     missing = [name for name in (group, "cloudWatchLogsRoleArn") if not res.get(name)]
     if missing:
         yield f"{' and '.join(missing)} not set."
+
+
+@resource_rule(
+    id="aws-cloudtrail-trail-organization-require-hardening", pack="data-protection", types=TRAILS, severity=Severity.CRITICAL,
+    description="An organization trail is the only trail of every member account: it must record every region and global "
+                "service, validate log files and encrypt with a customer-managed key.",
+    remediation="Set is_multi_region_trail, include_global_service_events and enable_log_file_validation to True and kms_key_id "
+                "to the log archive key.",
+    controls=(*fsbp("CloudTrail.1", "CloudTrail.2", "CloudTrail.4"), *cis("3.1", "3.2", "3.5")), tags=("audit", "organizations"),
+)
+def cloudtrail_organization(res: Res, ctx: RuleContext) -> Iterator[str]:
+    if not truthy(res.get("isOrganizationTrail", False)):
+        return
+    for name in ("isMultiRegionTrail", "includeGlobalServiceEvents", "enableLogFileValidation"):
+        # includeGlobalServiceEvents defaults to true in both providers.
+        if not truthy(res.get(name, name == "includeGlobalServiceEvents")):
+            yield f"organization trail: {name} is not true."
+    problem = key_problem(res.get("kmsKeyId"), "kmsKeyId")
+    if problem:
+        yield f"organization trail: {problem}"
