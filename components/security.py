@@ -62,8 +62,8 @@ class RegionalBaseline(pulumi.ComponentResource):
                                             opts=t.opts(self))
         self.keys = {}
         for spec in args.key_specs:
-            if spec.needs_macie_role and self.macie is None:
-                raise ValueError(f"{spec.domain} key names Macie's service-linked role, but Macie is off here")
+            # Without Macie here (organization mode), the delegated administrator's enrollment in the shared stack,
+            # deployed first, has enabled Macie in this account and so created the role.
             self.keys[spec.domain], _ = kms.create_key(
                 t, spec, self, org=args.org, deletion_window_days=args.deletion_window_days, protect=args.protect,
                 after=[self.macie] if spec.needs_macie_role and self.macie else [])
