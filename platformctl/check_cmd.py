@@ -20,7 +20,7 @@ from rich.markup import escape
 
 from platformctl.offline import SynthError
 from platformctl.offline.runner import REPO_ROOT
-from platformctl.policy_host import CheckOutcome, PolicyHostError, check_stack
+from platformctl.policy_host import CheckOutcome, PolicyHostError, check_stacks
 from platformctl.policy_host.report import print_table, to_json, to_sarif
 from platformctl.policy_host.state import StateError, check_state
 
@@ -65,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
         except (StateError, PolicyHostError) as exc:
             console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
             return EXIT_FAILED
-    for stack in args.stacks:
-        try:
-            outcomes.append(check_stack(stack, args.project_dir, args.packs, args.configs or (), args.preview))
+    if args.stacks:
+        try:  # one synth for all stacks: a stack they reference runs once
+            outcomes += check_stacks(args.stacks, args.project_dir, args.packs, args.configs or (), args.preview)
         except SynthError as exc:
             console.print(f"[red]error:[/] stack {escape(exc.stack)}: {escape(exc.message)}", soft_wrap=True)
             return EXIT_FAILED

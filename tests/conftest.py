@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +13,14 @@ import pytest
 import yaml
 
 from platformctl.offline import Snapshot, synth_all
+from platformctl.offline.cache import ENV as SYNTH_CACHE_ENV
 from platformctl.offline.records import ResourceRecord
 
 ROOT = Path(__file__).resolve().parents[1]
+# Every synth of the run (fixtures, `check` runs) goes through one content-addressed cache: each distinct
+# program/config is synthesized once, whichever xdist worker needs it first; the others wait and read it.
+# Its key covers every file of the project and platformctl itself, so an edit never meets a stale entry.
+os.environ.setdefault(SYNTH_CACHE_ENV, str(ROOT / ".pytest_cache" / "platformctl-synth"))
 STACKS = ("shared", "dev", "prod")
 # What a synth of a copied project does not need (a venv inside the checkout, as CI makes, is large).
 NOT_THE_PROGRAM = (".git", "venv", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "tests", "docs", "bench", "policies")

@@ -266,13 +266,14 @@ def test_every_iam_document_in_organization_mode_lints_clean(org):
 
 def test_policy_packs_pass_organization_mode_and_catch_scp_and_trail_mistakes(org, org_project):
     from platformctl.offline.records import Snapshot
-    from platformctl.policy_host.gate import policy_gate
+    from platformctl.policy_host.gate import HOUSE_RULES, policy_gate
 
     project = org_project
+    # A copy of this project: judged with its house rules, as `platformctl check` judges the repository itself.
     for name in ("dev", "prod"):
-        with policy_gate(name, project) as judge:
+        with policy_gate(name, project, config_files=(HOUSE_RULES,)) as judge:
             assert [v.policy_id for v in judge(org[name]) if v.enforcement == "mandatory"] == [], name
-    with policy_gate("shared", project) as judge:
+    with policy_gate("shared", project, config_files=(HOUSE_RULES,)) as judge:
         assert [(v.policy_id, v.message) for v in judge(org["shared"]) if v.enforcement == "mandatory"] == []
         broken = Snapshot.from_json(json.loads(json.dumps(org["shared"].to_json())))
         (trail,) = broken.of_type(TRAIL)

@@ -84,6 +84,24 @@ def test_breaking_the_program_fires_the_guarding_rule(snapshots, judges, mutate:
     assert expected not in {v.policy_id for v in judges["prod"](snapshots["prod"])}
 
 
+def _findings(violations) -> list[tuple]:
+    return sorted((v.policy_id, v.urn, v.enforcement, v.severity, v.message, v.source_file, v.source_line) for v in violations)
+
+
+@pytest.mark.parametrize("name", STACKS)
+def test_the_fast_path_finds_exactly_what_the_plain_protocol_path_finds(snapshots, judges, name, monkeypatch):
+    """check's path (each resource streamed to the packs as it is registered) vs every resource after the run.
+
+    dev runs live, its program streaming as it registers; shared and prod replay the synth cache's records through
+    the same stream. (The SDK patch the packs run with is compared with the stock SDK in tests/policies.)
+    """
+    if name == "dev":
+        monkeypatch.delenv("PLATFORMCTL_SYNTH_CACHE", raising=False)
+    snapshot, fast = judges[name].run()
+    assert [r.urn for r in snapshot.resources] == [r.urn for r in snapshots[name].resources]
+    assert _findings(fast) == _findings(judges[name](snapshots[name]))
+
+
 def test_the_default_provider_house_rule_is_mandatory_for_own_stacks(snapshots, judges):
     broken = copy(snapshots["dev"])
     lake_bucket(broken).provider = ""  # registered without an explicit provider: the engine's default provider

@@ -10,7 +10,7 @@ from platformctl.offline import Snapshot
 from tests.conftest import ROOT
 
 
-def test_synth_prints_counts_per_layer_account_and_region_and_writes_json(tmp_path):
+def test_synth_prints_counts_per_layer_account_and_region_and_writes_json(tmp_path, snapshots):
     out = tmp_path / "dev.json"
     proc = subprocess.run([sys.executable, "-m", "platformctl", "synth", "dev", "--json", str(out)],
                           cwd=ROOT, capture_output=True, text=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
@@ -25,3 +25,7 @@ def test_synth_prints_counts_per_layer_account_and_region_and_writes_json(tmp_pa
     for layer in ("aiplatform:data:DataLake", "aiplatform:network:Network", "aiplatform:training:TrainingLayer"):
         assert layer in proc.stdout
     assert "default provider" not in proc.stdout
+    # Reproducible: this fresh run (no synth cache in its environment) writes the bytes of the session's own run.
+    snapshots["dev"].save(tmp_path / "session.json")
+    assert out.read_bytes() == (tmp_path / "session.json").read_bytes()
+    assert '"seconds"' not in out.read_text()  # a duration is a measurement, not a record

@@ -7,6 +7,7 @@ provider, source position), so recording happens here, at RegisterResource.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -32,23 +33,29 @@ def _source(request) -> tuple[str, int]:
 
 
 class RecordingMonitor(MockMonitor):
-    def __init__(self, mocks: PlatformMocks):
+    def __init__(self, mocks: PlatformMocks, sink: Callable[[ResourceRecord], None] | None = None):
         super().__init__(mocks)
+        self.sink = sink  # sees each record as it is registered (the gate streams them to the policy packs)
         self.platform_mocks = mocks
         self.records: list[ResourceRecord] = []
         self.stack_outputs: dict[str, Any] = {}
         self.invokes: list[dict[str, Any]] = []
 
+    def _record(self, record: ResourceRecord) -> None:
+        self.records.append(record)
+        if self.sink is not None:
+            self.sink(record)
+
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
-            self.records.append(ResourceRecord(urn=response.urn, type=request.type, name=request.name, custom=False))
+            self._record(ResourceRecord(urn=response.urn, type=request.type, name=request.name, custom=False))
             return response
         inputs = struct_to_json(request.object)
         if request.type.startswith("pulumi:providers:"):
             self.platform_mocks.provider_inputs[response.urn] = inputs
         source_file, source_line = _source(request)
-        self.records.append(
+        self._record(
             ResourceRecord(
                 urn=response.urn,
                 type=request.type,
@@ -61,8 +68,9 @@ class RecordingMonitor(MockMonitor):
                 remote=bool(request.remote),
                 inputs=inputs,
                 outputs=struct_to_json(response.object),
-                dependencies=list(request.dependencies),
-                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                # The SDK collects these in sets: sorted, so two runs of a program record the same thing.
+                dependencies=sorted(request.dependencies),
+                property_dependencies={k: sorted(v.urns) for k, v in sorted(request.propertyDependencies.items())},
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 delete_before_replace=bool(request.deleteBeforeReplace),
@@ -97,10 +105,10 @@ class RecordingMonitor(MockMonitor):
 
     def ReadResource(self, request):
         response = super().ReadResource(request)
-        self.records.append(ResourceRecord(
+        self._record(ResourceRecord(
             urn=response.urn, type=request.type, name=request.name, custom=True, id=request.id, parent=request.parent,
             provider=request.provider, inputs=struct_to_json(request.properties), outputs=struct_to_json(response.properties),
-            dependencies=list(request.dependencies), read=True))
+            dependencies=sorted(request.dependencies), read=True))
         return response
 
     def RegisterResourceOutputs(self, request):

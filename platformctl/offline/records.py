@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -48,6 +49,38 @@ class ResourceRecord:
     @property
     def package(self) -> str:
         return self.type.split(":", 1)[0]
+
+
+def canonical_order(records: Iterable[ResourceRecord]) -> list[ResourceRecord]:
+    """The records in an order that does not depend on the timing of the run.
+
+    Registration order varies between runs (Outputs resolve concurrently). This is a topological order, every
+    record after its parent, provider and dependencies as the engine needs, ties broken by URN.
+    """
+    records = list(records)
+    index = {r.urn: i for i, r in enumerate(records)}
+    waiting_on: list[set[int]] = []
+    dependents: list[list[int]] = [[] for _ in records]
+    for i, r in enumerate(records):
+        before = {r.parent, r.provider_urn, *r.dependencies, *(u for us in r.property_dependencies.values() for u in us),
+                  *(ref.rsplit("::", 1)[0] for ref in r.providers.values())}
+        found = {index[u] for u in before if u in index} - {i}
+        waiting_on.append(found)
+        for j in found:
+            dependents[j].append(i)
+    ready = [(r.urn, i) for i, r in enumerate(records) if not waiting_on[i]]
+    heapq.heapify(ready)
+    ordered: list[int] = []
+    while ready:
+        _, i = heapq.heappop(ready)
+        ordered.append(i)
+        for j in dependents[i]:
+            waiting_on[j].discard(i)
+            if not waiting_on[j]:
+                heapq.heappush(ready, (records[j].urn, j))
+    placed = set(ordered)
+    ordered += [i for i in range(len(records)) if i not in placed]  # a cycle (never from a valid program)
+    return [records[i] for i in ordered]
 
 
 @dataclass
@@ -107,7 +140,10 @@ class Snapshot:
         return cls(**data)
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_json(), indent=1, sort_keys=True))
+        """Everything recorded, byte-identical for two runs of the same program (the run's duration is left out)."""
+        data = self.to_json()
+        data.pop("seconds")
+        path.write_text(json.dumps(data, indent=1, sort_keys=True))
 
     @classmethod
     def load(cls, path: Path) -> Snapshot:

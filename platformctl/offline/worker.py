@@ -1,33 +1,210 @@
-"""Entry point of the per-stack interpreter that ``runner`` starts (one program run per process)."""
+"""The interpreters that run programs for ``runner``: one program run per process, because Pulumi's mock
+runtime is process-global.
+
+Two ways to get that process:
+
+- ``python -m platformctl.offline.worker --stack S ...``: a fresh interpreter for one stack (``synth_isolated``);
+- ``python -m platformctl.offline.worker --serve``: a warm interpreter (``WarmInterpreter`` in ``runner``) that
+  imports Pulumi, the providers' SDK modules the program uses and the recording runtime once, then forks a child
+  per stack. Requests arrive as JSON lines on stdin; each finished child is reported as a JSON line on stdout.
+
+Where the time of a mock run goes (profile of ``synth dev``): importing the SDKs, the cyclic garbage collector
+walking the import-time heap again and again, and interpreter teardown after the result is written. Hence:
+the import-time heap is frozen (``gc.freeze``) so collections skip it, the collection threshold is raised for
+the program run, and a child leaves with ``os._exit`` once its result is flushed (nothing is left to clean up).
+"""
 
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib
+import importlib.util
 import json
+import os
+import re
+import select
+import sys
+import traceback
 from pathlib import Path
 
-from platformctl.offline.project import ProjectError, load_stack_config
-from platformctl.offline.runner import SynthError, run_program
+# Cyclic GC: the program allocates hundreds of thousands of short-lived objects (Outputs, futures, protobufs),
+# few of them cyclic garbage; the default threshold (700) makes the collector run thousands of times.
+GC_THRESHOLDS = (50_000, 50, 1000)
+_SKIP_DIRS = {".git", "venv", ".venv", "node_modules", "__pycache__", "tests", ".pytest_cache", ".ruff_cache"}
+_IMPORT_ALIAS = re.compile(r"^\s*import (pulumi_\w+) as (\w+)", re.M)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--project-dir", type=Path, required=True)
-    parser.add_argument("--stack", required=True)
-    parser.add_argument("--refs", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--preview", action="store_true")
-    parser.add_argument("--validate-only", action="store_true")
-    args = parser.parse_args()
-    refs = json.loads(args.refs.read_text())
+def _tune_gc() -> None:
+    gc.freeze()  # everything imported so far lives until exit: never scan it again
+    gc.set_threshold(*GC_THRESHOLDS)
+    gc.enable()
+
+
+def _runtime_imports() -> None:
+    """What every program run needs, whatever the program."""
+    import pulumi
+    import pulumi.runtime.mocks
+    import pulumi.runtime.stack  # noqa: F401
+
+    import platformctl.offline.mocks
+    import platformctl.offline.monitor
+    import platformctl.offline.runner  # noqa: F401
+
+
+def sdk_modules(project_dir: Path) -> list[str]:
+    """Provider SDK modules the program's source names (``import pulumi_aws as aws`` ... ``aws.s3.``)."""
+    found: set[str] = set()
+    for path in project_dir.rglob("*.py"):
+        if _SKIP_DIRS.intersection(path.relative_to(project_dir).parts[:-1]):
+            continue
+        try:
+            text = path.read_text(errors="replace")
+        except OSError:
+            continue
+        for package, alias in _IMPORT_ALIAS.findall(text):
+            found.add(package)
+            found.update(f"{package}.{sub}" for sub in re.findall(rf"\b{re.escape(alias)}\.([a-z][a-z0-9_]*)\b", text))
+    return sorted(found)
+
+
+def _import_quietly(names: list[str]) -> None:
+    """Import and load ``names``, each package before its modules.
+
+    The SDKs' packages are Pulumi lazy modules: importing one of their modules while the package is still lazy
+    leaves the package half-initialized, so each package is loaded (a non-introspection attribute read) first.
+    """
+    wanted = {".".join(n.split(".")[:i]) for n in names for i in range(1, n.count(".") + 2)}
+    for name in sorted(wanted, key=lambda n: (n.count("."), n)):
+        try:
+            if importlib.util.find_spec(name) is not None:
+                getattr(importlib.import_module(name), "__loaded__", None)  # any attribute read loads a lazy module
+        except Exception:  # a name the scan guessed wrong (an attribute, not a module): the child imports what it needs
+            pass
+
+
+def _run_one(project_dir: Path, stack: str, refs_file: Path, out: Path, preview: bool, stream: str | None = None,
+             validate_only: bool = False) -> None:
+    from dataclasses import asdict
+
+    from platformctl.offline.project import ProjectError, load_stack_config
+    from platformctl.offline.runner import SynthError, run_program
+
+    refs = json.loads(refs_file.read_text())
+    sink = None
+    if stream:
+        handle = open(stream, "a")
+
+        def sink(record) -> None:
+            handle.write(json.dumps(asdict(record)) + "\n")
+            handle.flush()
     try:
-        cfg = load_stack_config(args.project_dir, args.stack)
-        result = {"snapshot": run_program(cfg, refs, preview=args.preview, validate_only=args.validate_only).to_json()}
+        cfg = load_stack_config(project_dir, stack)
+        result = {"snapshot": run_program(cfg, refs, preview=preview, sink=sink, validate_only=validate_only).to_json()}
     except ProjectError as exc:
         result = {"error": str(exc), "user_error": True}
     except SynthError as exc:
         result = {"error": exc.message, "user_error": exc.user_error, "registered": exc.registered}
-    args.out.write_text(json.dumps(result))
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result))
+    tmp.replace(out)
+
+
+def _exit(code: int) -> None:
+    """Leave without tearing the heap down: the result is on disk, nothing else needs finalizing."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _child(request: dict) -> None:
+    try:
+        log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(log, 1)  # the program's prints must not reach the parent's protocol channel
+        os.dup2(log, 2)
+        os.close(log)
+        sys.stdin.close()
+        before = set(sys.modules)
+        _run_one(Path(request["project_dir"]), request["stack"], Path(request["refs"]), Path(request["out"]),
+                 request.get("preview", False), request.get("stream"))
+        learned = [m for m in set(sys.modules) - before
+                   if not str(getattr(sys.modules[m], "__file__", "") or "").startswith(request["project_dir"])]
+        Path(request["out"] + ".modules").write_text(json.dumps(sorted(learned)))
+    except BaseException:
+        traceback.print_exc()
+        _exit(1)
+    _exit(0)
+
+
+def serve() -> None:
+    """Import once, fork a child per request; report each child's exit status when it ends."""
+    gc.disable()  # imports allocate only long-lived objects: collecting during them finds nothing
+    _runtime_imports()
+    _tune_gc()
+    children: dict[int, dict] = {}
+    scanned: set[str] = set()
+    buffer = b""
+    open_input = True
+
+    def report(pid: int, status: int) -> None:
+        request = children.pop(pid)
+        code = os.waitstatus_to_exitcode(status)
+        learned = Path(request["out"] + ".modules")
+        if code == 0 and learned.exists():  # what this child imported, its siblings get for free
+            gc.disable()
+            _import_quietly(json.loads(learned.read_text()))
+            learned.unlink()
+            _tune_gc()
+        os.write(1, (json.dumps({"id": request["id"], "status": code}) + "\n").encode())
+
+    while open_input or children:
+        ready = select.select([0], [], [], 0.02 if children else None)[0] if open_input else []
+        if ready:
+            chunk = os.read(0, 65536)
+            open_input = bool(chunk)
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                request = json.loads(line)
+                if request["project_dir"] not in scanned:
+                    scanned.add(request["project_dir"])
+                    gc.disable()
+                    _import_quietly(sdk_modules(Path(request["project_dir"])))
+                    _tune_gc()
+                pid = os.fork()
+                if pid == 0:
+                    _child(request)
+                children[pid] = request
+        elif not open_input:
+            pid, status = os.waitpid(-1, 0)
+            report(pid, status)
+        while children:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            report(pid, status)
+    _exit(0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--serve", action="store_true", help="warm interpreter: fork a child per request on stdin")
+    parser.add_argument("--project-dir", type=Path)
+    parser.add_argument("--stack")
+    parser.add_argument("--refs", type=Path)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--preview", action="store_true")
+    parser.add_argument("--validate-only", action="store_true", help="stop at the first resource: check the config only")
+    args = parser.parse_args()
+    if args.serve:
+        serve()
+    gc.disable()
+    _runtime_imports()
+    if not args.validate_only:  # config checks run before the program touches the SDKs
+        _import_quietly(sdk_modules(args.project_dir.resolve()))
+    _tune_gc()
+    _run_one(args.project_dir, args.stack, args.refs, args.out, args.preview, validate_only=args.validate_only)
+    _exit(0)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ in the pack directory, with the engine's environment), and drives it over gRPC:
 ``Remediate``/``Analyze`` per resource and ``AnalyzeStack`` once.
 """
 
-from platformctl.policy_host.gate import CheckOutcome, PolicyHostError, check_stack
+from platformctl.policy_host.gate import CheckOutcome, PolicyHostError, check_stack, check_stacks
 from platformctl.policy_host.model import PackInfo, PolicyMeta, Violation
 
-__all__ = ["CheckOutcome", "PackInfo", "PolicyHostError", "PolicyMeta", "Violation", "check_stack"]
+__all__ = ["CheckOutcome", "PackInfo", "PolicyHostError", "PolicyMeta", "Violation", "check_stack", "check_stacks"]

@@ -35,6 +35,11 @@ class Analyzer:
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", _MAX_MESSAGE),
                                                                           ("grpc.max_send_message_length", _MAX_MESSAGE)])
         self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        # Analyze taking an already serialized request: every pack gets the same bytes, serialized once.
+        self._analyze_bytes = self._channel.unary_unary("/pulumirpc.Analyzer/Analyze", request_serializer=None,
+                                                        response_deserializer=analyzer_pb2.AnalyzeResponse.FromString)
+        self._analyze_stack_bytes = self._channel.unary_unary("/pulumirpc.Analyzer/AnalyzeStack", request_serializer=None,
+                                                              response_deserializer=analyzer_pb2.AnalyzeResponse.FromString)
         self.info: PackInfo | None = None
 
     def _call(self, what: str, method, request, optional: bool = False):
@@ -102,8 +107,21 @@ class Analyzer:
                                     f"{exc.details() or exc.code().name}") from None
         return responses
 
-    def analyze_stack(self, request: analyzer_pb2.AnalyzeStackRequest) -> analyzer_pb2.AnalyzeResponse:
-        resp = self._call("AnalyzeStack", self._stub.AnalyzeStack, request, optional=True)
+    def analyze_async(self, request: bytes) -> grpc.Future:
+        """Start analyzing one resource, given as a serialized AnalyzeRequest (the gate streams resources as the
+        program registers them, and serializes each once for every pack)."""
+        return self._analyze_bytes.future(request, timeout=300)
+
+    def analyze_result(self, urn: str, future: grpc.Future) -> analyzer_pb2.AnalyzeResponse:
+        try:
+            return future.result()
+        except grpc.RpcError as exc:
+            raise PackError(f"policy pack {self.spec.path}: Analyze({urn}) failed: {exc.details() or exc.code().name}") from None
+
+    def analyze_stack(self, request: analyzer_pb2.AnalyzeStackRequest | bytes) -> analyzer_pb2.AnalyzeResponse:
+        """The whole stack; a serialized request is sent as is (one serialization for every pack)."""
+        method = self._analyze_stack_bytes if isinstance(request, bytes) else self._stub.AnalyzeStack
+        resp = self._call("AnalyzeStack", method, request, optional=True)
         return resp if resp is not None else analyzer_pb2.AnalyzeResponse()
 
     def close(self) -> None:

@@ -1,10 +1,18 @@
-"""``check_stack``: synthesize a stack offline and run every policy pack against it, as ``pulumi preview --policy-pack`` would."""
+"""``check_stack``: synthesize a stack offline and run every policy pack against it, as ``pulumi preview --policy-pack`` would.
+
+The packs start before the program runs and judge each resource as it is registered (``_Stream``), so policy
+analysis overlaps the program run instead of following it; the marshalled request is built once and shared by
+every pack. The stack-level analysis, which needs every resource, follows the run, as in the engine.
+"""
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,14 +21,14 @@ from typing import Any
 
 from pulumi.runtime.proto import analyzer_pb2
 
-from platformctl.offline import Snapshot, SynthError, synth
+from platformctl.offline import Snapshot, SynthError, synth, synth_all
 from platformctl.offline.project import ProjectError, load_stack_config
 from platformctl.offline.records import ResourceRecord
 from platformctl.offline.runner import REPO_ROOT
 from platformctl.policy_host.analyzer import Analyzer, level_name, severity_name
 from platformctl.policy_host.engine import EngineServer
 from platformctl.policy_host.model import SEVERITIES, PackInfo, Violation
-from platformctl.policy_host.packs import PackError, PackProcess, discover, load_pack, pack_environment
+from platformctl.policy_host.packs import Launcher, PackError, PackProcess, discover, load_pack, pack_environment
 from platformctl.policy_host.policy_config import PolicyConfigError, load_config_file, reconcile, unknown_keys
 from platformctl.policy_host.wire import Marshaller
 
@@ -98,8 +106,10 @@ class _Session:
         self.preview = preview
         self.engine = EngineServer()
         env = pack_environment(self.cfg.project, stack, preview, self.cfg.values, ORGANIZATION)
-        self.processes = [PackProcess(spec, self.engine.address, env) for spec in self.specs]
+        launcher = Launcher.shared()  # packs fork from one warm interpreter instead of each importing everything
+        self.processes = [PackProcess(spec, self.engine.address, env, launcher) for spec in self.specs]
         self.analyzers: list[Analyzer] = []
+        self.infos: list[PackInfo] = []
         self.managed_keys: frozenset[str] = frozenset()  # what the packs were last told (awsManagedKeys)
 
     def connect(self, file_configs: list[dict[str, dict[str, Any]]], house: bool = False) -> list[PackInfo]:
@@ -126,6 +136,7 @@ class _Session:
                 raise PolicyConfigError(f"policy pack {info.name} does not support configuration")
             info.effective = reconcile(info, file_config)
             analyzer.configure(info.effective)
+        self.infos = infos
         return infos
 
     def close(self) -> list[str]:
@@ -139,6 +150,85 @@ class _Session:
                 logs.append(f"policy pack {level}: {message}")
         self.engine.stop()
         return logs
+
+
+_IN_FLIGHT = 256  # Analyze calls outstanding per pack while streaming; the pack serves four at a time
+
+
+class _Stream:
+    """Judges each record as it arrives, while the program is still running.
+
+    Records come from the synth's tail thread; a thread of our own connects the packs (their start-up also
+    overlaps the run), marshals each record against the records seen so far (a resource only references
+    resources registered before it), and sends it to every pack without waiting for the answer.
+    """
+
+    def __init__(self, session: _Session, file_configs: list[dict[str, dict[str, Any]]], house: bool = False):
+        self.session = session
+        self.file_configs = file_configs
+        self.house = house
+        self.infos: list[PackInfo] = []
+        self.error: BaseException | None = None
+        self.futures: list[dict[str, Any]] = []  # per pack: urn -> Analyze future
+        self.disabled = False  # a remediating pack needs the whole run first (remediations chain), as does a repeated URN
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        cfg = session.cfg
+        self._partial = Snapshot(project=cfg.project, stack=cfg.stack, resources=[], config=cfg.raw)
+        self._partial.__dict__["by_urn"] = {}
+        self._marshal = Marshaller(self._partial)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def add(self, record: ResourceRecord) -> None:
+        self._queue.put(record)
+
+    def _run(self) -> None:
+        try:
+            self.infos = (self.session.infos if self.session.analyzers
+                          else self.session.connect(self.file_configs, house=self.house))
+            self.disabled = any(c.get("enforcementLevel") == "remediate" for i in self.infos for c in i.effective.values())
+            analyzers = self.session.analyzers
+            self.futures = [{} for _ in analyzers]
+            in_flight: list[deque] = [deque() for _ in analyzers]
+        except BaseException as exc:
+            self.error = exc
+            analyzers = []
+        while (record := self._queue.get()) is not None:
+            if self.error is not None or self.disabled:
+                continue
+            try:
+                self._partial.resources.append(record)
+                if record.urn in self._partial.by_urn:
+                    self.disabled = True
+                    continue
+                self._partial.by_urn[record.urn] = record
+                request = self._marshal.analyze_request(record).SerializeToString()
+                for analyzer, futures, window in zip(analyzers, self.futures, in_flight):
+                    future = analyzer.analyze_async(request)
+                    futures[record.urn] = future
+                    window.append(future)
+                    if len(window) > _IN_FLIGHT:
+                        window.popleft().exception()  # wait; an error is raised when the result is read
+            except BaseException as exc:
+                self.error = exc
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def finish(self) -> list[PackInfo]:
+        self.stop()
+        if self.error is not None:
+            raise self.error
+        return self.infos
+
+    def responses(self, records: list[ResourceRecord]) -> list[list[analyzer_pb2.AnalyzeResponse]] | None:
+        """Every pack's answer for ``records`` (the final snapshot's order); None when streaming was not possible."""
+        if self.disabled or not self.futures or any(r.urn not in self.futures[0] for r in records):
+            return None
+        return [[a.analyze_result(r.urn, futures[r.urn]) for r in records]
+                for a, futures in zip(self.session.analyzers, self.futures)]
 
 
 class _Locator:
@@ -186,6 +276,34 @@ def _packs_and_configs(packs: Sequence[Path] | None, config_files: Sequence[Path
         raise PolicyHostError(str(exc)) from None
 
 
+class Judge:
+    """The packs of one stack, connected: judges snapshots (``judge(snapshot)``) or runs and judges (``judge.run()``)."""
+
+    def __init__(self, session: _Session, root: Path):
+        self.session = session
+        self.root = root
+
+    def __call__(self, snapshot: Snapshot) -> list[Violation]:
+        """The plain path: every resource of a finished run, then the stack. Violations, then (flagged
+        ``not_judged``) what a preview could not judge."""
+        violations, _, not_judged = _analyze(self.session, snapshot, self.session.infos, self.root)
+        return violations + not_judged
+
+    def run(self, cache_dir: Path | None = None) -> tuple[Snapshot, list[Violation]]:
+        """What ``check_stack`` does with these packs: synthesize, judging each resource as it is registered."""
+        cfg = self.session.cfg
+        stream = _Stream(self.session, [])
+        try:
+            snapshot = synth(cfg.stack, cfg.project_dir, self.session.preview, on_record=stream.add, cache_dir=cache_dir)
+        except BaseException:
+            stream.stop()
+            raise
+        stream.finish()
+        violations, _, not_judged = _analyze(self.session, snapshot, self.session.infos, self.root,
+                                             _streamed_responses(self.session, stream, snapshot))
+        return snapshot, violations + not_judged
+
+
 @contextmanager
 def policy_gate(
     stack: str,
@@ -193,7 +311,7 @@ def policy_gate(
     packs: Sequence[Path] | None = None,
     config_files: Sequence[Path] = (),
     preview: bool = False,
-) -> Iterator[Callable[[Snapshot], list[Violation]]]:
+) -> Iterator[Judge]:
     """The packs of one stack, started once, judging any number of snapshots of that stack.
 
     For callers that already hold snapshots (the test suite's session fixtures): what ``check_stack``
@@ -204,15 +322,8 @@ def policy_gate(
     pack_dirs, file_configs = _packs_and_configs(packs, house or config_files)
     session = _Session(stack, project_dir, pack_dirs, preview)
     try:
-        infos = session.connect(file_configs, house=bool(house))
-        root = repository_root(project_dir)
-
-        def judge(snapshot: Snapshot) -> list[Violation]:
-            """Violations, then (flagged ``not_judged``) what a preview could not judge."""
-            violations, _, not_judged = _analyze(session, snapshot, infos, root)
-            return violations + not_judged
-
-        yield judge
+        session.connect(file_configs, house=bool(house))
+        yield Judge(session, repository_root(project_dir))
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
     finally:
@@ -225,31 +336,72 @@ def check_stack(
     packs: Sequence[Path] | None = None,
     config_files: Sequence[Path] = (),
     preview: bool = False,
+    stream: bool = True,
+    cache_dir: Path | None = None,
 ) -> CheckOutcome:
     """Run ``stack``'s program under mocks and every policy pack over the analyzer protocol.
 
-    Raises ``SynthError`` when the program or its config fails and ``PolicyHostError`` when a pack or the policy config does.
+    ``stream=False`` is the plain path: every resource is sent to the packs after the run (the findings are the
+    same; tests compare them). Raises ``SynthError`` when the program or its config fails and ``PolicyHostError``
+    when a pack or the policy config does.
     """
+    return check_stacks([stack], project_dir, packs, config_files, preview, stream, cache_dir)[0]
+
+
+def check_stacks(
+    stacks: Sequence[str],
+    project_dir: Path = REPO_ROOT,
+    packs: Sequence[Path] | None = None,
+    config_files: Sequence[Path] = (),
+    preview: bool = False,
+    stream: bool = True,
+    cache_dir: Path | None = None,
+) -> list[CheckOutcome]:
+    """``check_stack`` for several stacks in one synth: a stack they reference (``shared``) runs once, and every
+    program runs in the same warm interpreter; each stack is judged by its own packs (they read its config)."""
+    if preview and len(stacks) > 1:  # a preview reads the *deployed* outputs of a referenced stack, not its preview
+        return [outcome for s in stacks for outcome in check_stacks([s], project_dir, packs, config_files, preview, stream, cache_dir)]
     started = time.perf_counter()
     project_dir = project_dir.resolve()
     house = _house_rules(project_dir, config_files)
     pack_dirs, file_configs = _packs_and_configs(packs, house or config_files)
-    session = _Session(stack, project_dir, pack_dirs, preview)
-    logs: list[str] = []
+    sessions: dict[str, _Session] = {}
+    streams: dict[str, _Stream] = {}
     try:
+        for stack in stacks:
+            sessions[stack] = _Session(stack, project_dir, pack_dirs, preview)
+            if stream:
+                streams[stack] = _Stream(sessions[stack], file_configs, house=bool(house))
         synth_started = time.perf_counter()
-        snapshot = synth(stack, project_dir, preview)
+        try:
+            snapshots = synth_all(stacks, project_dir, preview, on_record={s: st.add for s, st in streams.items()},
+                                  cache_dir=cache_dir)
+        except BaseException:
+            for streamed in streams.values():
+                streamed.stop()  # the program's failure is the one to report
+            raise
         synth_seconds = time.perf_counter() - synth_started
-        infos = session.connect(file_configs, house=bool(house))
-        violations, remediations, not_judged = _analyze(session, snapshot, infos, repository_root(project_dir))
+        root = repository_root(project_dir)
+        outcomes = []
+        for stack in stacks:
+            session, streamed, snapshot = sessions[stack], streams.get(stack), snapshots[stack]
+            infos = streamed.finish() if streamed else session.connect(file_configs, house=bool(house))
+            responses = _streamed_responses(session, streamed, snapshot) if streamed else None
+            violations, remediations, not_judged = _analyze(session, snapshot, infos, root, responses)
+            outcomes.append(CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root,
+                                         snapshot=snapshot, packs=infos, violations=violations, remediations=remediations,
+                                         not_judged=not_judged, warnings=list(snapshot.warnings),
+                                         synth_seconds=round(synth_seconds, 3)))
     except (PackError, PolicyConfigError) as exc:
         raise PolicyHostError(str(exc)) from None
     finally:
-        logs = session.close()
-    root = repository_root(project_dir)
-    return CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root, snapshot=snapshot,
-                        packs=infos, violations=violations, remediations=remediations, not_judged=not_judged, warnings=[*snapshot.warnings, *logs],
-                        synth_seconds=round(synth_seconds, 3), seconds=round(time.perf_counter() - started, 3))
+        for streamed in streams.values():
+            streamed.stop()
+        logs = {stack: session.close() for stack, session in sessions.items()}
+    for outcome in outcomes:
+        outcome.warnings += logs[outcome.stack]
+        outcome.seconds = round(time.perf_counter() - started, 3)
+    return outcomes
 
 
 MANAGED_KEYS_KNOB = "awsManagedKeys"
@@ -290,12 +442,21 @@ def _not_judged(message: str, info: PackInfo) -> str | None:
     return message[:m.start("pack")] + f"{info.name}@v{info.version}" + message[m.end("pack"):]
 
 
-def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path) -> tuple[list[Violation], list[str], list[Violation]]:
+def _streamed_responses(session: _Session, stream: _Stream, snapshot: Snapshot) -> list[list[analyzer_pb2.AnalyzeResponse]] | None:
+    """The streamed answers, when they hold: not if the run resolved AWS-managed keys the packs were not told of
+    while the resources streamed (then every resource is judged again, after telling them, as the plain path)."""
+    if aws_managed_keys(snapshot.invokes) != session.managed_keys:
+        return None
+    return stream.responses(snapshot.resources)
+
+
+def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path,
+             streamed: list[list[analyzer_pb2.AnalyzeResponse]] | None = None) -> tuple[list[Violation], list[str], list[Violation]]:
     marshal = Marshaller(snapshot)
     locate = _Locator(snapshot, root)
     stack_urn = next((r.urn for r in snapshot.resources if r.type == "pulumi:pulumi:Stack"), "")
     records = snapshot.resources
-    requests = [marshal.analyze_request(r) for r in records]
+    requests = [marshal.analyze_request(r) for r in records] if streamed is None else []
     _tell_managed_keys(session, infos, aws_managed_keys(snapshot.invokes))
     violations: list[Violation] = []
     remediations: list[str] = []
@@ -317,6 +478,7 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
 
     # Remediations first, in pack order, each seeing the previous one's result (as the engine's first pass).
     remediating = [(a, i) for a, i in zip(session.analyzers, infos) if any(c.get("enforcementLevel") == "remediate" for c in i.effective.values())]
+    assert not (remediating and streamed), "a remediating pack is never streamed"
     for record, request in zip(records, requests) if remediating else ():
         for analyzer, info in remediating:
             resp = analyzer.remediate(request)
@@ -330,8 +492,8 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
                     remediations.append(f"{info.name}/{rem.policyName} remediated {record.urn}")
 
     with ThreadPoolExecutor(max_workers=max(1, len(session.analyzers))) as pool:
-        per_pack = list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
-        stack_request = marshal.stack_request(records)
+        per_pack = streamed if streamed is not None else list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
+        stack_request = marshal.stack_request(records).SerializeToString()  # once, for every pack
         stack_responses = list(pool.map(lambda a: a.analyze_stack(stack_request), session.analyzers))
     for info, responses, stack_response in zip(infos, per_pack, stack_responses):
         for record, resp in zip(records, responses):

@@ -10,12 +10,15 @@ The pack serves the Analyzer gRPC service and prints its port on stdout.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,18 +92,115 @@ def pack_environment(project: str, stack: str, dry_run: bool, config: dict[str, 
     return env
 
 
+class Launcher:
+    """Starts packs as forks of one warm interpreter (``platformctl.policy_host.launcher``), one per process."""
+
+    _shared: Launcher | None = None
+    _shared_lock = threading.Lock()
+    DISABLE_ENV = "PLATFORMCTL_PACK_LAUNCHER"  # "0": start every pack as a fresh interpreter
+
+    @classmethod
+    def shared(cls) -> Launcher | None:
+        if os.environ.get(cls.DISABLE_ENV) == "0":
+            return None
+        with cls._shared_lock:
+            if cls._shared is None or cls._shared._proc.poll() is not None:
+                cls._shared = cls()
+                atexit.register(cls._shared.close)
+            return cls._shared
+
+    def __init__(self) -> None:
+        root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self.directory = tempfile.TemporaryDirectory(prefix="packs-")
+        self._proc = subprocess.Popen([sys.executable, "-m", "platformctl.policy_host.launcher"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        self._lock = threading.Lock()
+
+    def start(self, cwd: Path, env: dict[str, str], argv: list[str]) -> tuple[int, Path, Path]:
+        """Fork a pack; its pid and the files its stdout and stderr go to."""
+        ident = uuid.uuid4().hex
+        out, err = Path(self.directory.name, f"{ident}.out"), Path(self.directory.name, f"{ident}.err")
+        request = {"id": ident, "cwd": str(cwd), "env": env, "argv": argv, "stdout": str(out), "stderr": str(err)}
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        with self._lock:
+            self._proc.stdin.write((json.dumps(request) + "\n").encode())
+            self._proc.stdin.flush()
+            line = self._proc.stdout.readline()
+        if not line:
+            raise PackError(f"the pack launcher exited (status {self._proc.poll()}) while starting {cwd}")
+        return json.loads(line)["pid"], out, err
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self.directory.cleanup()
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` (a launcher's child, not ours) is alive: neither gone nor a zombie awaiting its reaper."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+class _Forked:
+    """A pack forked by the launcher, with the little of ``subprocess.Popen`` that ``PackProcess`` uses."""
+
+    def __init__(self, launcher: Launcher, spec: PackSpec, env: dict[str, str], argv: list[str]):
+        self.pid, self.out, self.err = launcher.start(spec.path, env, argv)
+        self.returncode: int | None = None
+
+    def first_line(self, timeout: float) -> bytes:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            data = self.out.read_bytes() if self.out.exists() else b""
+            if b"\n" in data:
+                return data.split(b"\n", 1)[0] + b"\n"
+            if not _running(self.pid):
+                return self.out.read_bytes() if self.out.exists() else b""
+            time.sleep(0.01)
+        raise TimeoutError
+
+    def stop(self) -> None:
+        for sig, wait in ((15, 5.0), (9, 5.0)):
+            try:
+                os.kill(self.pid, sig)
+            except ProcessLookupError:
+                return
+            deadline = time.monotonic() + wait
+            while _running(self.pid) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            if not _running(self.pid):
+                return
+
+
 class PackProcess:
     """One running policy pack; ``port()`` waits for the port it prints."""
 
-    def __init__(self, spec: PackSpec, engine_address: str, env: dict[str, str]):
+    def __init__(self, spec: PackSpec, engine_address: str, env: dict[str, str], launcher: Launcher | None = None):
         self.spec = spec
-        self._stderr = tempfile.TemporaryFile(mode="w+b")
-        self._proc = subprocess.Popen(
-            [spec.interpreter, "-u", "-m", "pulumi.policy", engine_address, "."],
-            cwd=spec.path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr,
-        )
+        argv = ["-u", "-m", "pulumi.policy", engine_address, "."]
         self._port: int | None = None
         self._first_line = b""
+        self._forked: _Forked | None = None
+        if launcher is not None and spec.interpreter == sys.executable:
+            self._forked = _Forked(launcher, spec, env, ["pulumi.policy", engine_address, "."])
+            self._ready = threading.Event()
+            return
+        self._stderr = tempfile.TemporaryFile(mode="w+b")
+        self._proc = subprocess.Popen(
+            [spec.interpreter, *argv],
+            cwd=spec.path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr,
+        )
         self._ready = threading.Event()
         self._reader = threading.Thread(target=self._read_stdout, daemon=True)
         self._reader.start()
@@ -114,11 +214,25 @@ class PackProcess:
             pass
 
     def stderr_text(self) -> str:
+        if self._forked is not None:
+            return self._forked.err.read_text(errors="replace").strip() if self._forked.err.exists() else ""
         self._stderr.seek(0)
         return self._stderr.read().decode(errors="replace").strip()
 
     def port(self, timeout: float = 60.0) -> int:
         if self._port is not None:
+            return self._port
+        if self._forked is not None:
+            try:
+                self._first_line = self._forked.first_line(timeout)
+            except TimeoutError:
+                self.stop()
+                raise PackError(f"policy pack {self.spec.path} did not report its port within {timeout:.0f}s") from None
+            try:
+                self._port = int(self._first_line.strip())
+            except ValueError:
+                detail = self.stderr_text() or self._first_line.decode(errors="replace").strip() or "it exited"
+                raise PackError(f"policy pack {self.spec.path} failed to start:\n{detail}") from None
             return self._port
         if not self._ready.wait(timeout):
             self.stop()
@@ -132,6 +246,9 @@ class PackProcess:
         return self._port
 
     def stop(self) -> None:
+        if self._forked is not None:
+            self._forked.stop()
+            return
         if self._proc.poll() is None:
             self._proc.terminate()
             try:

@@ -37,6 +37,8 @@ class Marshaller:
 
     def __init__(self, snapshot: Snapshot):
         self.snapshot = snapshot
+        # Provider messages, built once per provider (thousands of resources share a handful of providers).
+        self._providers: dict[str, analyzer_pb2.AnalyzerProviderResource] = {}
 
     def value(self, value: Any) -> Any:
         if value == SECRET:
@@ -82,11 +84,16 @@ class Marshaller:
     def provider(self, r: ResourceRecord) -> analyzer_pb2.AnalyzerProviderResource | None:
         record = self.snapshot.provider_of(r)
         if record is not None:
-            return analyzer_pb2.AnalyzerProviderResource(type=record.type, urn=record.urn, name=record.name,
-                                                         properties=self.struct(record.inputs))
+            if record.urn not in self._providers:
+                self._providers[record.urn] = analyzer_pb2.AnalyzerProviderResource(
+                    type=record.type, urn=record.urn, name=record.name, properties=self.struct(record.inputs))
+            return self._providers[record.urn]
         if not r.custom or r.is_provider or r.package == "pulumi":
             return None
-        return self._default_provider(r.package)
+        key = f"default:{r.package}"
+        if key not in self._providers:
+            self._providers[key] = self._default_provider(r.package)
+        return self._providers[key]
 
     def _default_provider(self, package: str) -> analyzer_pb2.AnalyzerProviderResource:
         """The provider the engine would create for ``package`` from the stack's ``<package>:*`` config."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
+from crossguard_aws import sdk
 from crossguard_aws.model import PACKS, rules_of
 from crossguard_aws.runtime import to_policy
 
@@ -31,4 +32,5 @@ def pack_arguments(pack: str) -> dict[str, Any]:
 
 def serve(pack: str) -> None:
     """Start the analyzer for ``pack``: prints its gRPC port and serves until the engine stops it."""
+    sdk.install()  # per-request instead of per-policy work in pulumi_policy (see crossguard_aws/sdk.py)
     PolicyPack(**pack_arguments(pack))

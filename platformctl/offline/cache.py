@@ -1,0 +1,99 @@
+"""A content-addressed cache of synthesized stacks: a repeated synth of unchanged inputs reads the records back.
+
+The key is a digest of everything that can change what a program registers:
+- every file of the project directory (program, stack and project config, assets, anything it may read),
+  except VCS, virtualenv and tool-cache directories;
+- platformctl itself (the mocks and the recording monitor decide what a record holds) and the versions of
+  Python and of every installed ``pulumi*`` distribution (the SDKs shape inputs and outputs);
+- the stack, preview or not, and the outputs of the stacks it references.
+Policy packs are not part of a synth: the gate runs them on every check.
+
+Entries are written atomically and computed under a per-key file lock, so concurrent processes (pytest-xdist
+workers, parallel CI jobs) synthesize each distinct stack once and the others wait for it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from platformctl.offline.records import Snapshot
+
+ENV = "PLATFORMCTL_SYNTH_CACHE"
+_NOT_INPUTS = {".git", "venv", ".venv", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
+_PLATFORMCTL = Path(__file__).resolve().parents[1]
+
+
+def _digest_tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = ()) -> str:
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in skip and not (Path(dirpath, d) / "pyvenv.cfg").exists())
+        for name in sorted(filenames):
+            if suffixes and not name.endswith(suffixes):
+                continue
+            path = Path(dirpath, name)
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+@functools.cache
+def runtime_digest() -> str:
+    """platformctl's own code, Python, and the installed Pulumi SDKs."""
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
+                      if (d.metadata["Name"] or "").lower().replace("-", "_").startswith("pulumi"))
+    return hashlib.sha256(json.dumps([sys.version, versions, _digest_tree(_PLATFORMCTL, _NOT_INPUTS, (".py",))]).encode()).hexdigest()
+
+
+def project_digest(project_dir: Path, exclude: Path | None = None) -> str:
+    skip = set(_NOT_INPUTS)
+    if exclude is not None and exclude.parent == project_dir:
+        skip.add(exclude.name)  # the cache itself, when it lives inside the project
+    return _digest_tree(project_dir, skip)
+
+
+def synth_key(project: str, stack: str, preview: bool, refs: dict[str, Any]) -> str:
+    document = json.dumps([runtime_digest(), project, stack, preview, refs], sort_keys=True, default=str)
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+class SynthCache:
+    def __init__(self, directory: Path, project_dir: Path):
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.project = project_digest(project_dir, directory.resolve())
+
+    @classmethod
+    def at(cls, directory: Path | None, project_dir: Path) -> SynthCache | None:
+        """The cache in ``directory``, else in ``$PLATFORMCTL_SYNTH_CACHE``; None when neither is set."""
+        chosen = directory or (Path(os.environ[ENV]) if os.environ.get(ENV) else None)
+        return cls(chosen, project_dir) if chosen is not None else None
+
+    def get_or_compute(self, stack: str, refs: dict[str, Any], preview: bool,
+                       compute: Callable[[], Snapshot]) -> tuple[Snapshot, bool]:
+        """The cached snapshot and True, or ``compute()``'s (stored) and False. Failures are never stored."""
+        key = synth_key(self.project, stack, preview, refs)
+        path = self.directory / f"{key}.json"
+        with open(self.directory / f"{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another process computing this key: wait for its result
+            if path.exists():
+                try:
+                    return Snapshot.from_json(json.loads(path.read_text())), True
+                except (ValueError, TypeError):  # a truncated or old-format entry: compute it again
+                    pass
+            snapshot = compute()
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(snapshot.to_json()))
+            tmp.replace(path)
+            return snapshot, False

@@ -1,0 +1,81 @@
+"""Synth records are reproducible, and the synth cache can never serve a stale run.
+
+(Two `synth --json` runs writing the same bytes: tests/test_synth_cli.py, whose fresh CLI run is compared with
+the session's.)"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from platformctl.offline import cache
+from platformctl.offline.records import Snapshot, canonical_order
+from tests.conftest import ROOT
+
+
+def test_record_order_does_not_depend_on_registration_order(snapshots):
+    records = snapshots["prod"].resources
+    shuffled = list(records)
+    random.Random(15).shuffle(shuffled)
+    assert [r.urn for r in canonical_order(shuffled)] == [r.urn for r in records]
+
+
+def test_every_record_comes_after_its_parent_provider_and_dependencies(stack):
+    position = {r.urn: i for i, r in enumerate(stack.resources)}
+    for i, r in enumerate(stack.resources):
+        before = [r.parent, r.provider_urn, *r.dependencies, *(u for us in r.property_dependencies.values() for u in us)]
+        assert all(position[u] < i for u in before if u in position), r.urn
+
+
+PROGRAM = """
+import pulumi
+import pulumi_aws as aws
+aws.s3.Bucket("b", bucket=pulumi.Config().require("name"))
+"""
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    (tmp_path / "Pulumi.yaml").write_text("name: cached\nruntime: python\n")
+    (tmp_path / "Pulumi.test.yaml").write_text("config:\n  cached:name: one\n")
+    (tmp_path / "__main__.py").write_text(textwrap.dedent(PROGRAM))
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "helper.py").write_text("X = 1\n")
+    return tmp_path
+
+
+def _lookup(store: cache.SynthCache, refs=None) -> bool:
+    """Whether the store had the entry (a miss computes and stores a placeholder snapshot)."""
+    return store.get_or_compute("test", refs or {}, False, lambda: Snapshot(project="cached", stack="test", resources=[]))[1]
+
+
+def test_the_cache_serves_an_unchanged_project_and_misses_after_any_change(project, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("synth-cache")
+    assert not _lookup(cache.SynthCache(directory, project))
+    assert _lookup(cache.SynthCache(directory, project))
+    assert not _lookup(cache.SynthCache(directory, project), {"shared": {"vpc": "vpc-1"}})  # other referenced outputs
+    for path, text in (("Pulumi.test.yaml", "config:\n  cached:name: two\n"),  # stack config
+                       ("lib/helper.py", "X = 2\n"),  # a module the program imports
+                       ("policies/README.md", "new\n")):  # any other file of the project
+        (project / path).parent.mkdir(exist_ok=True)
+        (project / path).write_text(text)
+        assert not _lookup(cache.SynthCache(directory, project)), path
+        assert _lookup(cache.SynthCache(directory, project)), path
+
+
+def test_the_cache_key_covers_platformctl_and_ignores_where_the_project_lives(project, tmp_path_factory, monkeypatch):
+    moved = tmp_path_factory.mktemp("elsewhere") / "project"
+    shutil.copytree(project, moved)
+    assert cache.project_digest(project) == cache.project_digest(moved)  # xdist workers' copies share entries
+    before = cache.synth_key(cache.project_digest(project), "test", False, {})
+    monkeypatch.setattr(cache, "_PLATFORMCTL", ROOT / "platformctl" / "offline")  # different platformctl code
+    cache.runtime_digest.cache_clear()
+    try:
+        assert cache.synth_key(cache.project_digest(project), "test", False, {}) != before
+    finally:
+        monkeypatch.undo()
+        cache.runtime_digest.cache_clear()
