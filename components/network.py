@@ -183,6 +183,10 @@ class Network(pulumi.ComponentResource):
             f"{name}-isolated-nacl", vpc_id=self.vpc_id, subnet_ids=self.subnet_ids,
             ingress=[
                 rule(rule_no=100, action="allow", protocol="-1", from_port=0, to_port=0, cidr_block=args.cidr),
+                # NACLs match in rule-number order: remote administration from anywhere is denied before the wide
+                # ephemeral-port allow below could admit it (FSBP EC2.21).
+                rule(rule_no=150, action="deny", protocol="tcp", from_port=22, to_port=22, cidr_block="0.0.0.0/0"),
+                rule(rule_no=160, action="deny", protocol="tcp", from_port=3389, to_port=3389, cidr_block="0.0.0.0/0"),
                 # Replies from S3 through the gateway endpoint arrive from S3's public ranges.
                 rule(rule_no=200, action="allow", protocol="tcp", from_port=1024, to_port=65535, cidr_block="0.0.0.0/0"),
             ],

@@ -172,8 +172,11 @@ class AccountBaseline(pulumi.ComponentResource):
                 enable_log_file_validation=True,
                 cloud_watch_logs_group_arn=log_group.arn.apply(lambda a: f"{a}:*"),
                 cloud_watch_logs_role_arn=delivery_role.arn,
+                # Retained in every environment: the deploy role may not delete or stop trails (bootstrap/deploy-roles.yaml),
+                # so `destroy` leaves the trail running and drops it from state instead of failing on DeleteTrail.
                 # CreateTrail validates the delivery role's permissions and the archive's bucket policy.
-                opts=t.stateful(self, args.protect, depends_on=[delivery_policy, *args.central_logging.ready]),
+                opts=t.opts(self, protect=args.protect, retain_on_delete=True,
+                            depends_on=[delivery_policy, *args.central_logging.ready]),
             )
 
         if args.audit_principals:

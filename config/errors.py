@@ -53,12 +53,37 @@ _FIXES = {
     "list_type": "use a list (- item lines)",
     "model_type": "use a mapping (key: value lines)",
     "enum": "use one of the allowed values",
-    "string_pattern_mismatch": "use lowercase letters, digits and '-' as the pattern requires",
+    "string_pattern_mismatch": "match the pattern {pattern}",
     "greater_than_equal": "raise the value",
     "less_than_equal": "lower the value",
     "greater_than": "raise the value",
     "value_error": "correct the value as described",
 }
+
+
+# One hint per schema pattern, in words, with an example that matches it (tests check both).
+PATTERN_HINTS: dict[str, tuple[str, str]] = {
+    r"^[a-z][a-z0-9]{1,9}$": ("use 2-10 lowercase letters and digits, starting with a letter (no '-')", "acme"),
+    r"^[a-z][a-z0-9-]{1,20}$": ("use 2-21 lowercase letters, digits and '-', starting with a letter", "ml-dev"),
+    r"^[a-z][a-z0-9]{1,15}$": ("use 2-16 lowercase letters and digits, starting with a letter (no '-')", "prod"),
+    r"^[\w+=,.@-]{2,64}$": ("use 2-64 letters, digits and +=,.@_-", "pulumi-aiplatform"),
+    r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$": ("use a branch name of letters, digits and _./-, not starting with '.', '/' or '-'", "main"),
+    r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$": ("use a dotted path of letters, digits, '_' and '-'", "metrics.accuracy.value"),
+    r"^(BinaryClassification|MulticlassClassification|Regression)$": (
+        "use BinaryClassification, MulticlassClassification or Regression", "Regression"),
+    r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$": ("use up to 63 letters, digits and '-', starting and ending with a letter or digit", "data-scientist-1"),
+    r"^[\w][\w.-]{0,127}$": ("use up to 128 letters, digits, '_', '.' and '-', starting with a letter, digit or '_'", "v1.2.0"),
+    r"^[a-z0-9][a-z0-9-]{0,62}$": ("use up to 63 lowercase letters, digits and '-', starting with a letter or digit", "predict"),
+    r"^[a-z][a-z0-9-]{1,30}$": ("use 2-31 lowercase letters, digits and '-', starting with a letter", "workloads"),
+    r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$": ("use the OU id from `aws organizations list-organizational-units-for-parent`",
+                                          "ou-ab12-cd34ef56"),
+    r"^o-[a-z0-9]{10,32}$": ("use the organization id from `aws organizations describe-organization`", "o-a1b2c3d4e5"),
+}
+
+
+def _pattern_fix(pattern: str) -> str:
+    hint = PATTERN_HINTS.get(pattern)
+    return f"{hint[0]}, e.g. {hint[1]}" if hint else f"match the pattern {pattern}"
 
 
 def _key(loc: Iterable[Any]) -> str:
@@ -93,7 +118,10 @@ def schema_problems(exc: ValidationError, stack: str) -> list[Problem]:
         loc = tuple(err["loc"])
         kind = err["type"]
         message = err["msg"].removeprefix("Value error, ")
-        fix = _FIXES.get(kind, "correct the value").format(stack=stack, allowed=_allowed_keys(loc) if kind == "extra_forbidden" else "")
+        fix = _FIXES.get(kind, "correct the value").format(stack=stack, allowed=_allowed_keys(loc) if kind == "extra_forbidden" else "",
+                                                         pattern="")
+        if kind == "string_pattern_mismatch":
+            fix = _pattern_fix(str((err.get("ctx") or {}).get("pattern", "")))
         if " | fix: " in message:  # our validators carry their own fix
             message, fix = message.split(" | fix: ", 1)
         if kind == "extra_forbidden":

@@ -171,6 +171,8 @@ def _operations_problems(cfg: PlatformConfig) -> list[Problem]:
     return problems
 
 
+# Where each allow-list lives, named in the error so users know what to extend.
+_ALLOW_LIST = {True: "TRAINING_INSTANCE_TYPES", False: "INFERENCE_INSTANCE_TYPES"}
 SCHEDULE_EXPRESSION = re.compile(r"^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
 MODEL_PACKAGE_ARN = re.compile(r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[\w-]{1,63}/\d+$")
 STUDIO_USER = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -190,7 +192,9 @@ def _ml_problems(cfg: PlatformConfig) -> list[Problem]:
         malformed_reported = key in ("knobs.trainingInstanceType", "knobs.inferenceInstanceType") and not re.match(
             r"^ml\.[a-z0-9]+\.[a-z0-9]+$", value)
         if value not in allowed and not malformed_reported:
-            add(key, f"'{value}' is not an instance type the platform allows here", f"use one of: {', '.join(allowed)}")
+            add(key, f"'{value}' is not an instance type the platform allows here",
+                f"use one of: {', '.join(allowed)}; to allow another type, add it to {_ALLOW_LIST[allowed is TRAINING_INSTANCE_TYPES]} "
+                "in config/instance_types.py (and to NVME_FAMILIES there if it has local NVMe storage)")
     endpoint = knobs.endpoint
     if not endpoint.variants:
         add("knobs.endpoint.variants", "the endpoint needs at least one production variant", "add a variant with a name, e.g. primary")

@@ -52,6 +52,17 @@ class Environment(StrEnum):
     prod = "prod"
 
 
+# A self-managed backend's one virtual organization (config/backend.py checks sharedStack against it).
+SELF_MANAGED_ORGANIZATION = "organization"
+
+
+class StateBackend(StrEnum):
+    """Where the stacks' state lives: self-managed (s3://, bootstrap/state-backend.yaml) or Pulumi Cloud."""
+
+    self_managed = "self-managed"
+    cloud = "cloud"
+
+
 _CIDR_FIX = "use a private range such as 10.20.0.0/16 (between /16 and /24) that no other VPC uses"
 
 
@@ -284,6 +295,7 @@ class PlatformConfig(Model):
     environment: Environment
     org: str = Field(default="acme", pattern=r"^[a-z][a-z0-9]{1,9}$")
     shared_stack: str | None = Field(default=None, alias="sharedStack")
+    state_backend: StateBackend = Field(default=StateBackend.self_managed, alias="stateBackend")
     accounts: Accounts
     regions: Regions
     deploy_role: DeployRole = Field(default_factory=DeployRole, alias="deployRole")

@@ -18,6 +18,7 @@ from typing import Any
 import pulumi
 from pydantic import ValidationError
 
+from config.backend import backend_problems
 from config.cross_stack import cross_stack_problems
 from config.errors import NAMESPACE, ConfigError, schema_problems
 from config.rules import semantic_problems
@@ -122,9 +123,11 @@ class Settings:
         return self.config.features
 
 
-def validate(raw: Mapping[str, Any], stack: str, project: str, project_dir: Path | None = None) -> Settings:
+def validate(raw: Mapping[str, Any], stack: str, project: str, organization: str | None = None,
+             project_dir: Path | None = None) -> Settings:
     """Validate raw namespace values; raise ConfigError listing every problem.
 
+    ``organization`` is the engine's (``pulumi.get_organization()``), used to check the backend's stack names.
     With ``project_dir``, a dev/prod stack is also checked against the shared stack's config file there.
     """
     try:
@@ -132,6 +135,8 @@ def validate(raw: Mapping[str, Any], stack: str, project: str, project_dir: Path
     except ValidationError as exc:
         raise ConfigError(stack, schema_problems(exc, stack)) from None
     problems = semantic_problems(cfg, stack)
+    if cfg.environment is not Environment.shared:
+        problems += backend_problems(cfg.state_backend, cfg.shared_stack, project, organization)
     if project_dir is not None:
         problems += cross_stack_problems(cfg, stack, project, project_dir)
     if problems:
@@ -142,4 +147,4 @@ def validate(raw: Mapping[str, Any], stack: str, project: str, project_dir: Path
 def load_settings() -> Settings:
     """The running stack's settings (raises ConfigError before any resource is registered)."""
     # The engine runs the program in the project directory, where every stack's config file lives.
-    return validate(raw_config(), pulumi.get_stack(), pulumi.get_project(), Path.cwd())
+    return validate(raw_config(), pulumi.get_stack(), pulumi.get_project(), pulumi.get_organization(), Path.cwd())

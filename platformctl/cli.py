@@ -10,9 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from platformctl import check_cmd, cost_cmd, deploy_cmd, graph_cmd, synth_cmd
+from platformctl import check_cmd, cost_cmd, deploy_cmd, graph_cmd, import_hints_cmd, synth_cmd
 
-COMMANDS = [synth_cmd, deploy_cmd, check_cmd, graph_cmd, cost_cmd]
+COMMANDS = [synth_cmd, deploy_cmd, check_cmd, graph_cmd, cost_cmd, import_hints_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

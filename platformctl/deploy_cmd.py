@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import textwrap
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from pulumi.automation import LocalWorkspace, LocalWorkspaceOptions
 from rich.console import Console
 from rich.text import Text
 
+from platformctl import terminal
 from platformctl.automation import exit_codes
 from platformctl.automation.confirm import ask, missing_destroy_confirmation, stacks_to_confirm
 from platformctl.automation.display import ProgressDisplay, print_details, summary_table
@@ -23,6 +22,7 @@ from platformctl.automation.policies import discover_policy_packs
 from platformctl.automation.pulumi_cli import check_login, resolve_pulumi_command
 from platformctl.automation.runner import Runner
 from platformctl.offline.runner import REPO_ROOT
+from platformctl.terminal import STDOUT
 
 ORDER_HELP = (f"Stacks run in promotion order {' -> '.join(PROMOTION_LEVELS)} (by each stack's aiplatform:environment; other "
               "environments last); inside a level a stack that references another (aiplatform:sharedStack) runs after it. "
@@ -35,11 +35,18 @@ DESCRIPTIONS = {
     "refresh": "Refresh the stacks' state from the cloud (writes the state). Promotion-gated like up.",
     "destroy": "Destroy the stacks' resources, dependents first. Always asks for confirmation unless --yes; a prod stack "
                "also needs --confirm-destroy <stack>. Protected resources stay protected: destroy stops at them "
-               "(or skips them with --exclude-protected).",
+               "(or skips them with --exclude-protected). What remains by design: ",
     "drift": "Detect drift for nightly jobs, without writing state: `refresh --preview-only --expect-no-changes` (cloud vs "
              "state) and `preview --expect-no-changes` with the policy packs (code vs state). Lists the drifted "
              "resources; exits 3 when any stack drifted.",
 }
+# The deploy role denies cloudtrail:DeleteTrail/StopLogging, so every stack retains its trails (retain_on_delete).
+RETAINED_AFTER_DESTROY = ("each account's CloudTrail trail (<org>-platform-trail) keeps logging to the log archive: the trail is "
+                          "retain_on_delete because the deploy role may not delete or stop trails; destroy drops it from the "
+                          "state. Remove it, if the account is closed, as an administrator with `aws cloudtrail delete-trail "
+                          "--name <org>-platform-trail`; a later `up` of the stack imports it first (platformctl import-hints)")
+DESCRIPTIONS["destroy"] += RETAINED_AFTER_DESTROY + "."
+
 HELPS = {
     "preview": "preview stacks through the Automation API, policy packs attached",
     "up": "deploy stacks in promotion order, policy packs attached",
@@ -57,7 +64,12 @@ def _common(p: argparse.ArgumentParser, operation: str) -> None:
     p.add_argument("--parallel", type=int, default=1, metavar="N",
                    help="run up to N independent stacks of the same promotion wave at once (default 1); each has its "
                         "own LocalWorkspace and PULUMI_HOME workspace settings")
-    p.add_argument("--json", action="store_true", help="print the results as JSON on stdout (progress and table go to stderr)")
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="table (default) or json: one document with every stack's result (also on setup and usage errors)")
+    p.add_argument("--output", default=STDOUT, metavar="FILE",
+                   help="write the report to FILE ('-', the default, is stdout; with json there, progress and the table go "
+                        "to stderr); with a file, the table still goes to stdout")
+    p.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # old spelling of --format json --output -
     p.add_argument("--pulumi-root", type=Path, metavar="DIR", help="use DIR/bin/pulumi instead of `pulumi` on PATH")
     p.add_argument("--retries", type=int, default=3, metavar="N",
                    help="retries when the stack is locked by another update (ConcurrentUpdateError), default 3")
@@ -93,17 +105,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _console(stderr: bool) -> Console:
-    console = Console(stderr=stderr)
     # CI logs are not terminals; rich would squeeze the table into 80 columns
-    return console if console.is_terminal else Console(stderr=stderr, width=150)
+    return terminal.console(stderr=stderr)
 
 
-def _fail(console: Console, message: str, code: int) -> int:
-    console.print(Text(f"error: {message}", style="red"))
-    return code
+class _Failer:
+    """Prints ``error: ...`` on stderr and, with --format json, also writes the JSON error document (nightly jobs parse it)."""
+
+    def __init__(self, args: argparse.Namespace, output: Path | None):
+        self.args = args
+        self.output = output
+
+    def __call__(self, console: Console, message: str, code: int) -> int:
+        terminal.print_error(console, message)
+        if self.args.format == "json":
+            terminal.write_json(self.output, {"operation": self.args.operation, "project_dir": str(self.args.project_dir),
+                                              "exit_code": code, "error": {"code": code, "message": message}, "results": []})
+        return code
 
 
-def _check_destroy_flags(err: Console, args: argparse.Namespace, plan: Plan) -> int | None:
+def _check_destroy_flags(err: Console, args: argparse.Namespace, plan: Plan, fail: _Failer) -> int | None:
     """A usage error when a production stack would be destroyed without --confirm-destroy naming it."""
     if args.operation != "destroy":
         return None
@@ -112,10 +133,10 @@ def _check_destroy_flags(err: Console, args: argparse.Namespace, plan: Plan) -> 
         return None
     names = ", ".join(s.name for s in missing)
     flags = " ".join(f"--confirm-destroy {s.name}" for s in missing)
-    return _fail(err, f"destroying production stack {names} also needs {flags}", exit_codes.USAGE)
+    return fail(err, f"destroying production stack {names} also needs {flags}", exit_codes.USAGE)
 
 
-def _confirm(err: Console, args: argparse.Namespace, plan: Plan) -> int | None:
+def _confirm(err: Console, args: argparse.Namespace, plan: Plan, fail: _Failer) -> int | None:
     """None to go on, or the exit code to stop with."""
     to_confirm = stacks_to_confirm(args.operation, plan.stacks)
     if not to_confirm or getattr(args, "yes", False):
@@ -123,28 +144,36 @@ def _confirm(err: Console, args: argparse.Namespace, plan: Plan) -> int | None:
     names = ", ".join(s.name for s in to_confirm)
     prompt = f"{args.operation} stack(s) {names} in {args.project_dir}? Type 'yes' to continue: "
     if not ask(prompt, lambda text: err.input(text)):
-        return _fail(err, f"{args.operation} of {names} not confirmed; nothing was run (pass --yes to skip the prompt)",
+        return fail(err, f"{args.operation} of {names} not confirmed; nothing was run (pass --yes to skip the prompt)",
                      exit_codes.NOT_CONFIRMED)
     return None
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.json:
+        args.format, args.output = "json", STDOUT
     err = _console(stderr=True)
-    out = err if args.json else _console(stderr=False)
+    try:
+        output = terminal.check_output_target(args.output)
+    except terminal.UsageError as exc:
+        return _Failer(args, None)(err, str(exc), exit_codes.USAGE)
+    json_on_stdout = args.format == "json" and output is None
+    out = err if json_on_stdout else _console(stderr=False)
     project_dir = args.project_dir.resolve()
     args.project_dir = project_dir
+    fail = _Failer(args, output)
     if args.parallel < 1:
-        return _fail(err, f"--parallel {args.parallel}: must be 1 or more", exit_codes.USAGE)
+        return fail(err, f"--parallel {args.parallel}: must be 1 or more", exit_codes.USAGE)
     if args.parallel > 1 and args.shared_pulumi_home:
-        return _fail(err, "--shared-pulumi-home cannot be combined with --parallel > 1: parallel stacks would write the "
+        return fail(err, "--shared-pulumi-home cannot be combined with --parallel > 1: parallel stacks would write the "
                           "same workspace settings file (pulumi/pulumi#8186); drop one of the flags", exit_codes.USAGE)
     if args.retries < 0 or args.retry_delay < 0:
-        return _fail(err, "--retries and --retry-delay must not be negative", exit_codes.USAGE)
+        return fail(err, "--retries and --retry-delay must not be negative", exit_codes.USAGE)
     try:
         plan = plan_stacks(project_dir, args.stacks)
     except PlanError as exc:
-        return _fail(err, str(exc), exit_codes.USAGE)
-    stop = _check_destroy_flags(err, args, plan)
+        return fail(err, str(exc), exit_codes.USAGE)
+    stop = _check_destroy_flags(err, args, plan, fail)
     if stop is not None:
         return stop
 
@@ -152,9 +181,9 @@ def run(args: argparse.Namespace) -> int:
         command = resolve_pulumi_command(args.pulumi_root)
         user = check_login(LocalWorkspace(**LocalWorkspaceOptions(work_dir=str(project_dir), pulumi_command=command).__dict__))
     except AutomationSetupError as exc:
-        return _fail(err, str(exc), exit_codes.SETUP)
+        return fail(err, str(exc), exit_codes.SETUP)
 
-    stop = _confirm(err, args, plan)
+    stop = _confirm(err, args, plan, fail)
     if stop is not None:
         return stop
 
@@ -190,10 +219,12 @@ def run(args: argparse.Namespace) -> int:
     print_details(out, report.results)
     for problem in report.cancel_errors:
         err.print(Text(problem, style="red"))
+    if args.operation == "destroy":
+        err.print(Text(f"note: retained by design: {RETAINED_AFTER_DESTROY}.", style="yellow"), soft_wrap=True)
     code = report.exit_code
-    if args.json:
+    if args.format == "json":
         document = {"operation": args.operation, "project_dir": str(project_dir), "policy_packs": [str(p) for p in packs],
-                    "waves": [[s.name for s in wave] for wave in plan.waves], "exit_code": code,
+                    "waves": [[s.name for s in wave] for wave in plan.waves], "exit_code": code, "error": None,
                     "interrupted": report.interrupted, "results": [r.as_dict() for r in report.results]}
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        terminal.write_json(output, document)
     return code

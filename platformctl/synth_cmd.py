@@ -10,8 +10,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from platformctl import terminal
 from platformctl.offline import Snapshot, SynthError, synth
 from platformctl.offline.runner import REPO_ROOT
+from platformctl.terminal import STDOUT, synth_error_message
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "what it registers: resources per layer, per account and per region.")
     p.add_argument("stack", help="stack name, e.g. dev (a Pulumi.<stack>.yaml must exist)")
     p.add_argument("--project-dir", type=Path, default=REPO_ROOT, help="Pulumi project to run (default: this repository)")
-    p.add_argument("--json", dest="json_out", type=Path, metavar="FILE", help="also write every recorded resource as JSON")
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="table: the summary (default); json: every recorded resource (the snapshot)")
+    p.add_argument("--output", default=STDOUT, metavar="FILE",
+                   help="write the report to FILE ('-', the default, is stdout); with a file, the summary still goes to stdout")
+    p.add_argument("--json", dest="json_out", metavar="FILE", help=argparse.SUPPRESS)  # old spelling of --format json --output FILE
     p.add_argument("--types", action="store_true", help="also list resource counts per type")
     p.set_defaults(func=run)
 
@@ -42,11 +48,11 @@ def _account_region(snap: Snapshot) -> tuple[Counter, Counter]:
     return accounts, regions
 
 
-def print_summary(snap: Snapshot, console: Console, types: bool = False) -> None:
+def print_summary(snap: Snapshot, console: Console, types: bool = False, wall_seconds: float | None = None) -> None:
     custom = [r for r in snap.resources if r.custom and not r.is_provider and not r.read]
+    took = f"{wall_seconds:.1f}s" if wall_seconds is not None else f"{snap.seconds:.1f}s under mocks"
     console.print(f"[bold]{snap.project}/{snap.stack}[/]: {len(custom)} resources, "
-                  f"{sum(r.is_provider for r in snap.resources)} providers, {len(snap.outputs)} outputs "
-                  f"({snap.seconds:.1f}s under mocks)")
+                  f"{sum(r.is_provider for r in snap.resources)} providers, {len(snap.outputs)} outputs ({took})")
     layers = Counter(snap.layer_of(r) for r in custom)
     accounts, regions = _account_region(snap)
     for title, counts in (("layer", layers), ("account", accounts), ("region", regions)):
@@ -70,18 +76,42 @@ def print_summary(snap: Snapshot, console: Console, types: bool = False) -> None
 def report_error(exc: SynthError) -> None:
     """One clear message on stderr; a program bug keeps its traceback, a user mistake never gets one."""
     err = Console(stderr=True, soft_wrap=True, highlight=False)
-    err.print(f"error: stack {exc.stack}: {exc.message}", markup=False, style="red" if exc.user_error else None)
+    err.print(f"error: {synth_error_message(exc.stack, exc.message)}", markup=False, style="red" if exc.user_error else None)
 
 
 def run(args: argparse.Namespace) -> int:
-    console = Console()
+    if args.json_out is not None:
+        args.format, args.output = "json", args.json_out
+    err = terminal.console(stderr=True)
     try:
-        snap = synth(args.stack, args.project_dir)
-    except SynthError as exc:
-        report_error(exc)
+        output = terminal.check_output_target(args.output)
+    except terminal.UsageError as exc:
+        terminal.print_error(err, str(exc))
         return 2
-    print_summary(snap, console, args.types)
-    if args.json_out:
-        snap.save(args.json_out)
-        console.print(f"wrote {args.json_out}")
+    # JSON on stdout keeps stdout parseable: the summary goes to stderr then.
+    summary_console = err if args.format == "json" and output is None else terminal.console()
+    progress: terminal.Progress
+
+    def on_stack(stack: str, snap: Snapshot | None) -> None:
+        if snap is None:
+            progress.step(f"synth {stack}: running the program under mocks")
+        else:
+            managed = sum(1 for r in snap.resources if r.custom and not r.is_provider and not r.read)
+            progress.note(f"synth {stack}: {managed} resources registered")
+
+    with terminal.progress(err) as progress:
+        try:
+            snap = synth(args.stack, args.project_dir, on_stack=on_stack)
+        except SynthError as exc:
+            report_error(exc)
+            return 2
+        wall = progress.elapsed()
+    if args.format == "json" and output is not None:
+        snap.save(output)  # first: a closed stdout pipe must not cost the file
+    print_summary(snap, summary_console, args.types, wall_seconds=wall)
+    if args.format == "json":
+        if output is None:
+            terminal.write_report(None, json.dumps(snap.to_json(), indent=1, sort_keys=True) + "\n")
+        else:
+            summary_console.print(f"wrote {output}")
     return 0

@@ -101,9 +101,14 @@ def test_isolated_subnets_have_a_network_acl(workload):
         (acl,) = in_vpc(workload, vpc, "aws:ec2/networkAcl:NetworkAcl")
         assert acl.inputs["subnetIds"]
         cidr = ipaddress.ip_network(vpc.inputs["cidrBlock"])
-        open_ingress = [r for r in acl.inputs["ingress"] if r["cidrBlock"] == "0.0.0.0/0"]
+        open_ingress = [r for r in acl.inputs["ingress"] if r["cidrBlock"] == "0.0.0.0/0" and r["action"] == "allow"]
         # From outside the VPC only replies (ephemeral ports) may enter.
         assert all(r["protocol"] == "tcp" and r["fromPort"] >= 1024 for r in open_ingress)
+        # ...and SSH/RDP inside that range are denied first (entries match in rule-number order; FSBP EC2.21).
+        denied = {r["fromPort"]: r["ruleNo"] for r in acl.inputs["ingress"]
+                  if r["cidrBlock"] == "0.0.0.0/0" and r["action"] == "deny" and r["fromPort"] == r["toPort"]}
+        assert set(denied) == {22, 3389}
+        assert max(denied.values()) < min(r["ruleNo"] for r in open_ingress)
         assert any(ipaddress.ip_network(r["cidrBlock"]) == cidr and r["protocol"] == "-1" for r in acl.inputs["ingress"])
 
 

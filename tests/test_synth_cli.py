@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 
 def test_synth_prints_counts_per_layer_account_and_region_and_writes_json(tmp_path, snapshots):
     out = tmp_path / "dev.json"
-    proc = subprocess.run([sys.executable, "-m", "platformctl", "synth", "dev", "--json", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "platformctl", "synth", "dev", "--format", "json", "--output", str(out)],
                           cwd=ROOT, capture_output=True, text=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
     snap = Snapshot.load(out)
@@ -29,3 +29,12 @@ def test_synth_prints_counts_per_layer_account_and_region_and_writes_json(tmp_pa
     snapshots["dev"].save(tmp_path / "session.json")
     assert out.read_bytes() == (tmp_path / "session.json").read_bytes()
     assert '"seconds"' not in out.read_text()  # a duration is a measurement, not a record
+    # Progress on stderr, plain lines off a terminal: shared (which dev references) first, then dev.
+    steps = [line.split("] ", 1)[1] for line in proc.stderr.splitlines() if line.startswith("[")]
+    assert [s for s in steps if s.endswith("running the program under mocks")] == [
+        "synth shared: running the program under mocks", "synth dev: running the program under mocks"]
+    assert f"synth dev: {len(managed)} resources registered" in steps
+    # The headline's time is the command's wall time: both programs ran inside it.
+    took = float(re.search(r"outputs \((\d+\.\d)s\)", proc.stdout)[1])
+    last_step = float(re.search(r"\[\s*(\d+\.\d)s\] synth dev: \d+ resources registered", proc.stderr)[1])
+    assert took >= last_step > 0

@@ -276,11 +276,13 @@ def synth_all(
     parallel: int = 2,
     on_record: dict[str, OnRecord] | None = None,
     cache_dir: Path | None = None,
+    on_stack: Callable[[str, Snapshot | None], None] | None = None,
 ) -> dict[str, Snapshot]:
     """Synthesize ``stacks`` (default: every stack file), each stack after the local stacks it references.
 
     ``on_record`` (stack -> callback) receives that stack's records as the program registers them (or, from the
-    cache, at once), before ``synth_all`` returns.
+    cache, at once), before ``synth_all`` returns. ``on_stack(stack, None)`` is called when a stack starts and
+    ``on_stack(stack, snapshot)`` when it is done (progress).
     """
     project_dir = project_dir.resolve()
     local = stacks_of(project_dir)
@@ -303,6 +305,14 @@ def synth_all(
     warm_lock = threading.Lock()
 
     def one(stack: str, refs: dict[str, Any], as_preview: bool) -> Snapshot:
+        if on_stack:
+            on_stack(stack, None)
+        snapshot = _one(stack, refs, as_preview)
+        if on_stack:
+            on_stack(stack, snapshot)
+        return snapshot
+
+    def _one(stack: str, refs: dict[str, Any], as_preview: bool) -> Snapshot:
         def compute() -> Snapshot:
             with warm_lock:  # started on first need: a fully cached run starts no interpreter
                 if not warm:
@@ -339,7 +349,7 @@ def synth_all(
 
 
 def synth(stack: str, project_dir: Path = REPO_ROOT, preview: bool = False, on_record: OnRecord | None = None,
-          cache_dir: Path | None = None) -> Snapshot:
+          cache_dir: Path | None = None, on_stack: Callable[[str, Snapshot | None], None] | None = None) -> Snapshot:
     """Synthesize one stack (and, first, the local stacks it references)."""
     return synth_all([stack], project_dir, preview, on_record={stack: on_record} if on_record else None,
-                     cache_dir=cache_dir)[stack]
+                     cache_dir=cache_dir, on_stack=on_stack)[stack]

@@ -12,7 +12,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -338,14 +338,15 @@ def check_stack(
     preview: bool = False,
     stream: bool = True,
     cache_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> CheckOutcome:
     """Run ``stack``'s program under mocks and every policy pack over the analyzer protocol.
 
     ``stream=False`` is the plain path: every resource is sent to the packs after the run (the findings are the
     same; tests compare them). Raises ``SynthError`` when the program or its config fails and ``PolicyHostError``
-    when a pack or the policy config does.
+    when a pack or the policy config does. ``progress`` receives one line per step.
     """
-    return check_stacks([stack], project_dir, packs, config_files, preview, stream, cache_dir)[0]
+    return check_stacks([stack], project_dir, packs, config_files, preview, stream, cache_dir, progress)[0]
 
 
 def check_stacks(
@@ -356,15 +357,25 @@ def check_stacks(
     preview: bool = False,
     stream: bool = True,
     cache_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[CheckOutcome]:
     """``check_stack`` for several stacks in one synth: a stack they reference (``shared``) runs once, and every
     program runs in the same warm interpreter; each stack is judged by its own packs (they read its config)."""
     if preview and len(stacks) > 1:  # a preview reads the *deployed* outputs of a referenced stack, not its preview
-        return [outcome for s in stacks for outcome in check_stacks([s], project_dir, packs, config_files, preview, stream, cache_dir)]
+        return [outcome for s in stacks
+                for outcome in check_stacks([s], project_dir, packs, config_files, preview, stream, cache_dir, progress)]
+    say = progress or (lambda _text: None)
     started = time.perf_counter()
     project_dir = project_dir.resolve()
     house = _house_rules(project_dir, config_files)
     pack_dirs, file_configs = _packs_and_configs(packs, house or config_files)
+    name = " ".join(stacks)
+    say(f"check {name}: starting {len(pack_dirs)} policy pack(s)")
+
+    def on_stack(stack: str, snap: Snapshot | None) -> None:
+        managed = sum(1 for r in snap.resources if r.custom and not r.is_provider) if snap else 0
+        say(f"check {name}: synthesizing {stack}" if snap is None else f"check {name}: {stack} registered {managed} resources")
+
     sessions: dict[str, _Session] = {}
     streams: dict[str, _Stream] = {}
     try:
@@ -375,7 +386,7 @@ def check_stacks(
         synth_started = time.perf_counter()
         try:
             snapshots = synth_all(stacks, project_dir, preview, on_record={s: st.add for s, st in streams.items()},
-                                  cache_dir=cache_dir)
+                                  cache_dir=cache_dir, on_stack=on_stack)
         except BaseException:
             for streamed in streams.values():
                 streamed.stop()  # the program's failure is the one to report
@@ -383,6 +394,7 @@ def check_stacks(
         synth_seconds = time.perf_counter() - synth_started
         root = repository_root(project_dir)
         outcomes = []
+        say(f"check {name}: {len(pack_dirs)} policy pack(s) judging")
         for stack in stacks:
             session, streamed, snapshot = sessions[stack], streams.get(stack), snapshots[stack]
             infos = streamed.finish() if streamed else session.connect(file_configs, house=bool(house))

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from platformctl.policy_host.failure import StackFailure
 from platformctl.policy_host.gate import CheckOutcome
 from platformctl.policy_host.model import SEVERITIES, Violation
 
@@ -25,7 +26,7 @@ def _location(v: Violation, outcome: CheckOutcome) -> tuple[str, int]:
 
 
 # -- table ------------------------------------------------------------------------
-def print_table(outcomes: Sequence[CheckOutcome], console: Console) -> None:
+def print_table(outcomes: Sequence[CheckOutcome], console: Console, failures: Sequence[StackFailure] = ()) -> None:
     for outcome in outcomes:
         resources = sum(1 for r in outcome.snapshot.resources if r.custom and not r.is_provider)
         packs = ", ".join(f"{p.name}@{p.version}" for p in outcome.packs)
@@ -37,8 +38,9 @@ def print_table(outcomes: Sequence[CheckOutcome], console: Console) -> None:
                 continue
             table = Table(title=f"{severity.upper()} ({len(found)})", title_justify="left", title_style=_STYLE[severity],
                           show_lines=True, expand=False)
-            for column in ("level", "policy", "resource", "message", "remediation"):
-                table.add_column(column, overflow="fold")
+            # The message and its remediation get the room; identifiers fold only when they must.
+            for column, ratio in (("level", 1), ("policy", 2), ("resource", 3), ("message", 4), ("remediation", 4)):
+                table.add_column(column, overflow="fold", ratio=ratio, min_width=9 if ratio == 1 else 20)
             for v in found:
                 where, line = _location(v, outcome)
                 table.add_row("[red]mandatory[/]" if v.mandatory else "advisory", escape(v.policy_id),
@@ -60,10 +62,14 @@ def print_table(outcomes: Sequence[CheckOutcome], console: Console) -> None:
         verdict = "[red]FAIL[/]" if mandatory else "[green]PASS[/]"
         unjudged = f", {len(outcome.not_judged)} not judged" if outcome.not_judged else ""
         console.print(f"{verdict} {outcome.stack}: {mandatory} mandatory, {advisory} advisory violation(s){unjudged}\n")
+    for failure in failures:
+        console.print(f"[red]ERROR[/] {escape(failure.stack)}: not checked ({failure.kind} failed):", soft_wrap=True)
+        console.print(escape(failure.message), soft_wrap=True, markup=False)
+        console.print()
 
 
 # -- JSON -------------------------------------------------------------------------
-def to_json(outcomes: Sequence[CheckOutcome]) -> dict[str, Any]:
+def to_json(outcomes: Sequence[CheckOutcome], failures: Sequence[StackFailure] = ()) -> dict[str, Any]:
     stacks = []
     for o in outcomes:
         stacks.append({
@@ -73,12 +79,15 @@ def to_json(outcomes: Sequence[CheckOutcome]) -> dict[str, Any]:
                        "policies": {n: c.get("enforcementLevel") for n, c in p.effective.items()}} for p in o.packs],
             "violations": [v.to_json() | {"location": dict(zip(("file", "line"), _location(v, o), strict=True))} for v in o.violations],
             "not_judged": [v.to_json() for v in o.not_judged],
-            "remediations": o.remediations, "warnings": o.warnings, "seconds": o.seconds,
+            "remediations": o.remediations, "warnings": o.warnings, "seconds": o.seconds, "error": None,
         })
+    stacks += [{"stack": f.stack, "error": f.to_json(), "violations": [], "not_judged": [], "packs": [], "remediations": [],
+                "warnings": []} for f in failures]
     mandatory = sum(len(o.mandatory) for o in outcomes)
     return {"stacks": stacks, "summary": {"mandatory": mandatory,
                                           "advisory": sum(len(o.violations) for o in outcomes) - mandatory,
-                                          "not_judged": sum(len(o.not_judged) for o in outcomes)}}
+                                          "not_judged": sum(len(o.not_judged) for o in outcomes),
+                                          "errors": len(failures)}}
 
 
 # -- SARIF ------------------------------------------------------------------------
@@ -114,7 +123,7 @@ def _sarif_level(enforcement: str) -> str:
     return {"mandatory": "error", "remediate": "error", "advisory": "warning"}.get(enforcement, "note")
 
 
-def to_sarif(outcomes: Sequence[CheckOutcome], tool_version: str = "0.1.0") -> dict[str, Any]:
+def to_sarif(outcomes: Sequence[CheckOutcome], tool_version: str = "0.1.0", failures: Sequence[StackFailure] = ()) -> dict[str, Any]:
     rules = _rules(outcomes)
     index = {r["id"]: i for i, r in enumerate(rules)}
     results = []
@@ -137,12 +146,16 @@ def to_sarif(outcomes: Sequence[CheckOutcome], tool_version: str = "0.1.0") -> d
     notifications = [{"level": "warning", "message": {"text": w}} for o in outcomes for w in o.warnings]
     notifications += [{"level": "note", "message": {"text": f"not judged: {v.policy_id} {v.resource_name}: {v.message}"}}
                       for o in outcomes for v in o.not_judged]
+    # A stack that could not be judged is a failed execution, not a clean result.
+    notifications += [{"level": "error", "message": {"text": f"stack {f.stack} not checked ({f.kind} failed): {f.message}"},
+                       **({"locations": [{"physicalLocation": {"artifactLocation": {"uri": f.stack_file, "uriBaseId": "%SRCROOT%"}}}]}
+                          if f.stack_file else {})} for f in failures]
     return {
         "$schema": SARIF_SCHEMA, "version": SARIF_VERSION,
         "runs": [{
             "tool": {"driver": {"name": TOOL_NAME, "version": tool_version, "rules": rules,
                                 "informationUri": "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/"}},
-            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+            "invocations": [{"executionSuccessful": not failures, "toolExecutionNotifications": notifications}],
             "results": results,
         }],
     }

@@ -60,7 +60,7 @@ def field(statement: dict[str, Any], name: str) -> Any:
 # Condition keys that pin a "*" principal down to known accounts, organisations, sources or networks.
 _SCOPING_CONDITION_KEYS = {
     "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:principalorgid", "aws:principalaccount",
-    "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceip",
+    "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceip", "kms:calleraccount",
 }
 
 

@@ -37,6 +37,8 @@ FSBP = Framework("fsbp", "AWS Foundational Security Best Practices", "1.0.0",
                  "https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html")
 CIS = Framework("cis", "CIS AWS Foundations Benchmark", "3.0.0", "https://www.cisecurity.org/benchmark/amazon_web_services")
 PLATFORM = Framework("platform", "AI platform guardrails", "1.0.0", "policies/README.md")
+CHECKOV = Framework("checkov", "Checkov", "3", "https://www.checkov.io/5.Policy%20Index/terraform.html")
+CDK_NAG = Framework("cdk-nag", "cdk-nag AwsSolutions", "2", "https://github.com/cdklabs/cdk-nag/blob/main/RULES.md")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,15 @@ def fsbp(*ids: str) -> tuple[Control, ...]:
 
 def cis(*ids: str) -> tuple[Control, ...]:
     return tuple(Control(CIS, i) for i in ids)
+
+
+def checkov(*ids: str) -> tuple[Control, ...]:
+    return tuple(Control(CHECKOV, i) for i in ids)
+
+
+def cdk_nag(*ids: str) -> tuple[Control, ...]:
+    """cdk-nag AwsSolutions rule ids, e.g. ``cdk_nag("RDS2")`` -> ``cdk-nag:AwsSolutions-RDS2``."""
+    return tuple(Control(CDK_NAG, f"AwsSolutions-{i}") for i in ids)
 
 
 ResourceCheck = Callable[["Res", "RuleContext"], Iterator[str]]

@@ -38,12 +38,12 @@ def fake_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeCli:
 
 @pytest.fixture
 def platformctl(project: Path, fake_cli: FakeCli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """Run `python -m platformctl ...` in-process against the project copy; --json unless json=False."""
+    """Run `python -m platformctl ...` in-process against the project copy; --format json unless json=False."""
     from platformctl.cli import main
 
     def run(*argv: str, stdin: str = "", json_out: bool = True) -> Run:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        extra = ["--project-dir", str(project), "--retry-delay", "0.01"] + (["--json"] if json_out else [])
+        extra = ["--project-dir", str(project), "--retry-delay", "0.01"] + (["--format", "json"] if json_out else [])
         code = main([*argv, *extra])
         out, err = capsys.readouterr()
         doc = json.loads(out) if json_out and out.strip() else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -316,6 +317,39 @@ def test_missing_cli_is_one_clear_message(platformctl, fake_cli: FakeCli, monkey
     assert run.code == exit_codes.SETUP
     assert "Pulumi CLI not found" in run.err and "--pulumi-root" in run.err
     assert "Traceback" not in run.err
+
+
+def test_drift_json_is_an_error_document_when_the_cli_is_missing(platformctl, fake_cli: FakeCli, monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path):
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+
+    run = platformctl("drift")  # --format json on stdout: the nightly job parses it
+
+    assert run.code == exit_codes.SETUP
+    assert run.doc["exit_code"] == exit_codes.SETUP and run.doc["results"] == []
+    assert run.doc["operation"] == "drift"
+    assert "Pulumi CLI not found" in run.doc["error"]["message"]
+
+
+def test_json_report_goes_to_the_output_file_and_the_table_to_stdout(platformctl, fake_cli: FakeCli, tmp_path: Path):
+    report = tmp_path / "preview.json"
+
+    run = platformctl("preview", "--stack", "dev", "--format", "json", "--output", str(report), json_out=False)
+
+    assert run.code == exit_codes.OK, run.err
+    document = json.loads(report.read_text())
+    assert [r["stack"] for r in document["results"]] == ["dev"] and document["error"] is None
+    assert "dev" in run.out and not run.out.lstrip().startswith("{")
+
+
+def test_an_unwritable_output_is_a_usage_error_before_any_work(platformctl, fake_cli: FakeCli, tmp_path: Path):
+    run = platformctl("up", "--yes", "--output", str(tmp_path / "missing-dir" / "up.json"), json_out=False)
+
+    assert run.code == exit_codes.USAGE
+    assert "missing-dir does not exist" in run.err and "Traceback" not in run.err
+    assert fake_cli.calls() == []
 
 
 def test_pulumi_root_selects_the_cli(platformctl, fake_cli: FakeCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):

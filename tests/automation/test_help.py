@@ -28,7 +28,7 @@ def test_subcommand_help_documents_exit_codes_and_shared_flags(capsys: pytest.Ca
     text = help_text(capsys, operation)
 
     assert "exit codes:" in text and "130" in text
-    for flag in ("--stack", "--parallel", "--json", "--project-dir", "--pulumi-root", "--retries"):
+    for flag in ("--stack", "--parallel", "--format", "--output", "--project-dir", "--pulumi-root", "--retries"):
         assert flag in text
 
 

@@ -83,7 +83,7 @@ def test_preview_leaves_computed_outputs_unknown(check):
     assert (finding["policy"], finding["not_judged"]) == ("s3-encrypted", True)
     assert "can't be known during preview" in finding["message"]
     assert "from policy pack 'check-fixture@v0.1.0'" in finding["message"]
-    assert run.report["summary"] == {"mandatory": 0, "advisory": 0, "not_judged": 1}
+    assert run.report["summary"] == {"mandatory": 0, "advisory": 0, "not_judged": 1, "errors": 0}
 
 
 def test_table_counts_not_judged_apart_from_violations(check):

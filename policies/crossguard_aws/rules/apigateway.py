@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pulumi_policy import Severity
 
 from crossguard_aws.context import RuleContext
-from crossguard_aws.model import fsbp, resource_rule, stack_rule
+from crossguard_aws.model import cdk_nag, checkov, fsbp, resource_rule, stack_rule
 from crossguard_aws.resources import Res, Stack
 from crossguard_aws.values import truthy
 
@@ -44,3 +44,20 @@ def method_authorization(res: Res, ctx: RuleContext) -> Iterator[str]:
             yield "authorization is NONE: an API key alone is not authorization (keys are for usage plans); add IAM, Cognito or a Lambda authorizer."
         else:
             yield "authorization is NONE and no API key either; anyone can call it."
+
+
+
+ALL_STAGES = (*STAGES, "aws:apigatewayv2/stage:Stage", "aws-native:apigatewayv2:Stage")
+
+
+@resource_rule(
+    id="aws-apigateway-stage-enable-access-logs", pack="data-protection", types=ALL_STAGES, severity=Severity.MEDIUM,
+    description="API Gateway stages (REST, HTTP and WebSocket) must write access logs.",
+    remediation="Set access_log_settings={destination_arn: <log group ARN>, format: ...} on the stage (aws-native REST "
+                "stages: access_log_setting).",
+    controls=(*fsbp("APIGateway.9"), *checkov("CKV_AWS_76"), *cdk_nag("APIG1")), tags=("api", "logging"),
+)
+def stage_access_logs(res: Res, ctx: RuleContext) -> Iterator[str]:
+    block = "accessLogSetting" if res.type == "aws-native:apigateway:Stage" else "accessLogSettings"
+    if res.get(f"{block}.destinationArn") is None:
+        yield f"{block}.destinationArn is not set; the stage keeps no access log."

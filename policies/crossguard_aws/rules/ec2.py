@@ -8,9 +8,9 @@ from typing import Any
 from pulumi_policy import Severity
 
 from crossguard_aws.context import RuleContext
-from crossguard_aws.model import cis, fsbp, resource_rule, stack_rule
+from crossguard_aws.model import checkov, cis, fsbp, resource_rule, stack_rule
 from crossguard_aws.resources import Res, Stack
-from crossguard_aws.values import dig, items
+from crossguard_aws.values import dig, is_unknown, items, truthy
 
 WORLD = ("0.0.0.0/0", "::/0")
 SG_TYPES = (
@@ -91,3 +91,95 @@ def vpc_flow_logs(vpc: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
         candidates += [c for c in stack.children_of(vpc.urn) if c.type in VPCS]
     if not any(_flow_logs_for(v, stack) for v in candidates):
         yield "has no flow log; add an aws.ec2.FlowLog for it."
+
+
+ADMIN_PORTS = (22, 3389)
+NACL_RULES = ("aws:ec2/networkAclRule:NetworkAclRule",)
+NACLS = ("aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl")
+
+
+@resource_rule(
+    id="aws-ec2-defaultsecuritygroup-deny-rules", pack="network", types=("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",),
+    severity=Severity.HIGH,
+    description="A VPC's default security group must have no inbound or outbound rules.",
+    remediation="Declare aws.ec2.DefaultSecurityGroup(vpc_id=...) with no ingress and no egress (that removes AWS's "
+                "default rules) and attach purpose-made security groups to resources instead.",
+    controls=(*fsbp("EC2.2"), *cis("5.4"), *checkov("CKV2_AWS_12")), tags=("vpc",),
+)
+def default_sg_rules(res: Res, ctx: RuleContext) -> Iterator[str]:
+    for direction in ("ingress", "egress"):
+        rules = items(res.get(direction))
+        if rules:
+            yield f"has {len(rules)} {direction} rule(s); the default security group must have none."
+
+
+def _nacl_entries(res: Res, stack: Stack) -> list[tuple[str, Any]]:
+    """(where, ingress entry) pairs of one ACL: its inline entries and the NetworkAclRule resources attached to it."""
+    found: list[tuple[str, Any]] = []
+    if res.type in NACLS:
+        attached = [(rule.label, rule.props) for rule in stack.attached(res, NACL_RULES, "networkAclId", match_values=("id",))]
+        inline = res.get("ingress")
+        # In a preview the ACL's computed ingress list is unknown; when rule resources are attached the program
+        # declares its entries that way (the provider says not to mix the two), so those are what is judged.
+        if not (is_unknown(inline) and attached):
+            found += [(f"ingress[{i}]", r) for i, r in enumerate(items(inline))]
+        found += attached
+    else:
+        found.append(("rule", res.props))
+    return [(w, e) for w, e in found if not truthy(dig(e, "egress") or False)]
+
+
+def _covers(entry: Any, port: int) -> bool:
+    raw = dig(entry, "protocol")
+    # protocol numbers arrive as floats through the protobuf Struct
+    protocol = str(int(raw) if isinstance(raw, int | float) else raw if raw is not None else "-1").lower()
+    if protocol in ("-1", "all"):
+        return True
+    if protocol not in ("tcp", "6"):
+        return False
+    start, end = dig(entry, "fromPort"), dig(entry, "toPort")
+    if start is None or end is None or (int(start) == 0 and int(end) == 0):
+        return True
+    return int(start) <= port <= int(end)
+
+
+def _source(entry: Any) -> Any:
+    """An entry's one source CIDR (IPv4 or IPv6). In a preview the one the program left out reads as unknown."""
+    found = [dig(entry, k) for k in ("cidrBlock", "ipv6CidrBlock")]
+    known = [v for v in found if isinstance(v, str) and v]
+    if known:
+        return known[0]
+    return next((v for v in found if is_unknown(v)), None)
+
+
+def _open_admin_ports(entries: list[tuple[str, Any]]) -> Iterator[tuple[str, int]]:
+    """Entries are evaluated in rule-number order and the first match decides: an admin port is open to the internet
+    when the first entry covering it for 0.0.0.0/0 (or ::/0) allows it. A narrower entry does not decide for every source."""
+    ordered = sorted(entries, key=lambda e: int(dig(e[1], "ruleNo") or dig(e[1], "ruleNumber") or 0))
+    for port in ADMIN_PORTS:
+        for family in WORLD:
+            for where, entry in ordered:
+                if _source(entry) != family or not _covers(entry, port):
+                    continue
+                action = str(dig(entry, "ruleAction") or dig(entry, "action") or "").lower()
+                if action == "allow":
+                    yield where, port
+                break
+
+
+@stack_rule(
+    id="aws-ec2-networkacl-deny-public-admin-ports", pack="network", types=(*NACLS, *NACL_RULES), severity=Severity.HIGH,
+    description="Network ACLs must not allow ingress from 0.0.0.0/0 or ::/0 to remote administration ports (22, 3389), "
+                "judged in rule-number order (a lower-numbered deny for the port wins over a wide allow).",
+    remediation="Narrow the entry's cidr_block to your admin network, or put a lower-numbered deny entry for TCP 22 and "
+                "3389 from 0.0.0.0/0 before a wide allow (for example ephemeral ports 1024-65535 for return traffic).",
+    controls=(*fsbp("EC2.21"), *cis("5.1"), *checkov("CKV_AWS_231", "CKV_AWS_232")), tags=("vpc", "public-access"),
+)
+def nacl_admin_ports(res: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
+    if res.type in NACL_RULES and any(res.depends_on(acl.urn, "networkAclId") for acl in stack.of_types(NACLS)):
+        return  # judged with the ACL it belongs to
+    opened: dict[str, list[int]] = {}
+    for where, port in _open_admin_ports(_nacl_entries(res, stack)):
+        opened.setdefault(where, []).append(port)
+    for where, ports in opened.items():
+        yield f"{where} allows the internet to reach port(s) {', '.join(map(str, sorted(set(ports))))}."

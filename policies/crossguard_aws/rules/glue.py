@@ -10,7 +10,7 @@ from crossguard_aws.checks import key_problem
 from crossguard_aws.context import RuleContext
 from crossguard_aws.model import resource_rule
 from crossguard_aws.resources import Res
-from crossguard_aws.values import dig, items, truthy
+from crossguard_aws.values import dig, is_unknown, items, truthy
 
 CATALOG_SETTINGS = ("aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
                     "aws-native:glue:DataCatalogEncryptionSettings")
@@ -104,3 +104,24 @@ def databrew_job_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
     problem = key_problem(res.get("encryptionKeyArn"), "encryptionKeyArn")
     if problem:
         yield problem
+
+
+GLUE_JOBS = ("aws:glue/job:Job", "aws-native:glue:Job")
+
+
+@resource_rule(
+    id="aws-glue-job-require-vpc-connection", pack="network", types=GLUE_JOBS, severity=Severity.HIGH,
+    description="Glue jobs must be attached to a connection (a NETWORK connection with VPC placement), so they run in "
+                "your subnets and reach S3 and other services through your endpoints.",
+    remediation="Create an aws.glue.Connection(connection_type='NETWORK', physical_connection_requirements={subnet_id, "
+                "security_group_id_lists, availability_zone}) and list its name in the job's connections.",
+    tags=("vpc", "etl"),
+)
+def glue_job_vpc_connection(res: Res, ctx: RuleContext) -> Iterator[str]:
+    value = res.get("connections")
+    if res.package == "aws-native":
+        value = dig(value, "connections")
+    if is_unknown(value):
+        return  # names computed from connections the program creates
+    if not items(value):
+        yield "has no connections, so it runs outside your VPC; attach a NETWORK connection."

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
+from crossguard_aws.checks import public_allow_statements
 from crossguard_aws.context import RuleContext
 from crossguard_aws.knobs import PRODUCTION_KNOBS
-from crossguard_aws.model import cis, fsbp, resource_rule
+from crossguard_aws.model import checkov, cis, fsbp, resource_rule
 from crossguard_aws.resources import Res
 from crossguard_aws.values import truthy
 
@@ -47,7 +48,7 @@ def kms_deletion_window(res: Res, ctx: RuleContext) -> Iterator[str]:
 
 
 @resource_rule(
-    id="aws-kms-key-deny-lockout-bypass", pack="encryption", types=KEYS, severity=Severity.HIGH,
+    id="aws-kms-key-deny-lockout-bypass", pack="encryption", types=(*KEYS, "aws:kms/keyPolicy:KeyPolicy"), severity=Severity.HIGH,
     description="KMS keys must not bypass the key policy lockout safety check.",
     remediation="Remove bypass_policy_lockout_safety_check (leave it false) and make sure the key policy keeps an admin principal.",
     tags=("kms",),
@@ -55,3 +56,22 @@ def kms_deletion_window(res: Res, ctx: RuleContext) -> Iterator[str]:
 def kms_lockout(res: Res, ctx: RuleContext) -> Iterator[str]:
     if truthy(res.get("bypassPolicyLockoutSafetyCheck", False)):
         yield "bypassPolicyLockoutSafetyCheck is true; a bad key policy could make the key unmanageable."
+
+
+KEY_POLICIES = ("aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey", "aws-native:kms:Key",
+                "aws-native:kms:ReplicaKey")
+
+
+@resource_rule(
+    id="aws-kms-keypolicy-deny-public", pack="encryption", types=KEY_POLICIES, severity=Severity.CRITICAL,
+    description="KMS key policies must not grant everyone ('*') without a condition that scopes the caller.",
+    remediation="Grant the account root or named roles; when '*' is needed, add kms:CallerAccount, aws:PrincipalOrgID "
+                "or aws:SourceAccount conditions.",
+    controls=(*fsbp("KMS.5"), *checkov("CKV_AWS_33")), tags=("kms", "public-access"),
+)
+def kms_key_policy_public(res: Res, ctx: RuleContext) -> Iterator[str]:
+    document = res.get("policy", res.get("keyPolicy"))
+    if document is None:
+        return  # the default key policy trusts the account only
+    for st in public_allow_statements(document):
+        yield f"statement {st.get('Sid', '(no Sid)')!r} allows Principal '*' without a scoping condition."

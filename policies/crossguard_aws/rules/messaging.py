@@ -8,7 +8,7 @@ from pulumi_policy import Severity
 
 from crossguard_aws.checks import key_problem, public_allow_statements
 from crossguard_aws.context import RuleContext
-from crossguard_aws.model import fsbp, resource_rule
+from crossguard_aws.model import checkov, fsbp, resource_rule
 from crossguard_aws.resources import Res
 from crossguard_aws.values import truthy
 
@@ -57,3 +57,21 @@ def sqs_queue_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
     problem = key_problem(res.get("kmsMasterKeyId"), "kmsMasterKeyId")
     if problem:
         yield problem
+
+
+QUEUE_POLICIES = ("aws:sqs/queuePolicy:QueuePolicy", "aws-native:sqs:QueueInlinePolicy")
+
+
+@resource_rule(
+    id="aws-sqs-queuepolicy-deny-public", pack="network", types=(*QUEUES, *QUEUE_POLICIES), severity=Severity.HIGH,
+    description="SQS queue policies must not allow everyone ('*') without a condition that scopes the caller.",
+    remediation="Replace Principal '*' with the accounts or service principals that send, or add an aws:SourceArn / "
+                "aws:SourceAccount / aws:PrincipalOrgID condition.",
+    controls=checkov("CKV_AWS_168"), tags=("public-access", "messaging"),
+)
+def sqs_queue_policy_public(res: Res, ctx: RuleContext) -> Iterator[str]:
+    document = res.get("policy", res.get("policyDocument"))
+    if document is None:
+        return
+    for st in public_allow_statements(document):
+        yield f"statement {st.get('Sid', '(no Sid)')!r} allows Principal '*' without a scoping condition."

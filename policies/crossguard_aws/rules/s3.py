@@ -7,9 +7,9 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from crossguard_aws.checks import as_list, field, key_problem, statements
+from crossguard_aws.checks import as_list, field, key_problem, public_allow_statements, statements
 from crossguard_aws.context import RuleContext
-from crossguard_aws.model import cis, fsbp, resource_rule, stack_rule
+from crossguard_aws.model import checkov, cis, fsbp, resource_rule, stack_rule
 from crossguard_aws.resources import Res, Stack
 from crossguard_aws.values import dig, items, truthy
 
@@ -241,3 +241,41 @@ def s3_bucket_enable_access_logging(bucket: Res, stack: Stack, ctx: RuleContext)
             or stack.attached(bucket, (NATIVE_BUCKET,), "loggingConfiguration.destinationBucketName", match_values=BUCKET_IDS)):
         return
     yield "server access logging is not configured; add a BucketLogging with a target bucket."
+
+
+PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read", "PublicRead", "PublicReadWrite", "AuthenticatedRead"}
+PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+BUCKET_ACLS = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
+
+
+@resource_rule(
+    id="aws-s3-bucketpolicy-deny-public", pack="network", types=(*CLASSIC_BUCKETS, *BUCKET_POLICIES), severity=Severity.CRITICAL,
+    description="S3 bucket policies must not allow everyone ('*') without a condition that scopes the caller.",
+    remediation="Grant to the accounts, roles or service principals that need access (a CloudFront distribution through "
+                "Origin Access Control with aws:SourceArn), or add an aws:PrincipalOrgID / aws:SourceVpce condition.",
+    controls=(*fsbp("S3.2", "S3.3"), *checkov("CKV_AWS_70")), tags=("public-access",),
+)
+def s3_bucket_policy_public(res: Res, ctx: RuleContext) -> Iterator[str]:
+    document = res.get("policy", res.get("policyDocument"))
+    if document is None:
+        return
+    for st in public_allow_statements(document):
+        yield f"statement {st.get('Sid', '(no Sid)')!r} allows Principal '*' without a scoping condition."
+
+
+@resource_rule(
+    id="aws-s3-bucket-deny-public-acl", pack="network", types=(*BUCKETS, *BUCKET_ACLS), severity=Severity.CRITICAL,
+    description="S3 buckets must not grant access to AllUsers or AuthenticatedUsers through ACLs (canned or explicit grants).",
+    remediation="Remove the public canned ACL and grants; keep the default BucketOwnerEnforced object ownership (ACLs off) "
+                "and grant access with bucket policies to named principals.",
+    controls=(*fsbp("S3.2", "S3.3", "S3.12"), *checkov("CKV_AWS_20", "CKV_AWS_57")), tags=("public-access",),
+)
+def s3_bucket_public_acl(res: Res, ctx: RuleContext) -> Iterator[str]:
+    canned = res.get("accessControl" if res.type == NATIVE_BUCKET else "acl")
+    if isinstance(canned, str) and canned in PUBLIC_ACLS:
+        yield f"canned ACL {canned!r} makes the bucket readable by everyone."
+    grants = items(res.get("grants")) + items(res.get("accessControlPolicy.grants"))
+    for i, grant in enumerate(grants):
+        uri = dig(grant, "grantee.uri") or dig(grant, "uri")
+        if uri in PUBLIC_GRANTEES:
+            yield f"grant #{i} gives {dig(grant, 'permission') or dig(grant, 'permissions')} to {uri.rsplit('/', 1)[-1]}."

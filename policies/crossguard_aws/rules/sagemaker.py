@@ -318,3 +318,54 @@ def sagemaker_pipeline_isolation(res: Res, ctx: RuleContext) -> Iterator[str]:
             yield f"step {step.get('Name')!r}: Arguments.{paths[0]} is not true."
         if not (_expression(vpc) or dig(vpc, "Subnets")):
             yield f"step {step.get('Name')!r}: Arguments.{paths[1]} with Subnets is not set."
+
+
+FEATURE_GROUPS = ("aws:sagemaker/featureGroup:FeatureGroup", "aws-native:sagemaker:FeatureGroup")
+
+
+@resource_rule(
+    id="aws-sagemaker-featuregroup-enforce-kms", pack="encryption", types=FEATURE_GROUPS, severity=Severity.HIGH,
+    description="SageMaker Feature Store feature groups must encrypt the online store and the offline store's S3 data "
+                "with customer-managed KMS keys.",
+    remediation="Set online_store_config.security_config.kms_key_id and offline_store_config.s3_storage_config.kms_key_id "
+                "to your key ARN.",
+    tags=("kms", "ml"),
+)
+def feature_group_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
+    online = res.get("onlineStoreConfig")
+    if online is not None and truthy(res.get("onlineStoreConfig.enableOnlineStore", False)):
+        problem = key_problem(res.get("onlineStoreConfig.securityConfig.kmsKeyId"), "onlineStoreConfig.securityConfig.kmsKeyId")
+        if problem:
+            yield problem
+    if res.get("offlineStoreConfig") is not None:
+        where = "offlineStoreConfig.s3StorageConfig.kmsKeyId"
+        problem = key_problem(res.get(where), where)
+        if problem:
+            yield problem
+
+
+@resource_rule(
+    id="aws-sagemaker-notebookinstance-enforce-imdsv2", pack="network", types=NOTEBOOKS, severity=Severity.MEDIUM,
+    description="SageMaker notebook instances must accept only IMDSv2 (session-token) metadata requests.",
+    remediation="Set instance_metadata_service_configuration={minimum_instance_metadata_service_version: '2'}.",
+    tags=("ml", "imds"),
+)
+def notebook_imdsv2(res: Res, ctx: RuleContext) -> Iterator[str]:
+    version = res.get("instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion", "1")
+    if str(version) != "2":
+        yield f"minimumInstanceMetadataServiceVersion is {version!r}; IMDSv1 lets SSRF bugs read the role's credentials."
+
+
+@resource_rule(
+    id="aws-sagemaker-pipeline-require-inline-definition", pack="encryption", types=PIPELINES, severity=Severity.MEDIUM,
+    description="A SageMaker pipeline whose definition lives in S3 cannot be judged (KMS keys, network isolation of its "
+                "steps): the gate says so instead of passing it silently.",
+    remediation="Pass the definition inline (pipeline_definition=json), or exempt the pipeline in policy config with a "
+                "reason once its S3 definition has been reviewed.",
+    tags=("ml",),
+)
+def pipeline_inline_definition(res: Res, ctx: RuleContext) -> Iterator[str]:
+    location = res.get("pipelineDefinitionS3Location")
+    if location is not None:
+        yield ("its definition is read from S3 (pipelineDefinitionS3Location), which policies cannot see: the KMS and "
+               "network-isolation rules for its steps were not judged.")

@@ -8,7 +8,7 @@ from pulumi_policy import Severity
 
 from crossguard_aws.checks import key_problem
 from crossguard_aws.context import RuleContext
-from crossguard_aws.model import fsbp, resource_rule
+from crossguard_aws.model import cdk_nag, checkov, fsbp, resource_rule
 from crossguard_aws.resources import Res
 from crossguard_aws.values import truthy
 
@@ -47,3 +47,16 @@ def efs_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
     problem = key_problem(res.get("kmsKeyId"), "kmsKeyId")
     if problem:
         yield problem
+
+
+@resource_rule(
+    id="aws-dynamodb-table-enable-point-in-time-recovery", pack="data-protection", types=TABLES, severity=Severity.MEDIUM,
+    description="DynamoDB tables must have point-in-time recovery enabled.",
+    remediation="Set point_in_time_recovery={enabled: True} (aws-native: point_in_time_recovery_specification).",
+    controls=(*fsbp("DynamoDB.2"), *checkov("CKV_AWS_28"), *cdk_nag("DDB3")), tags=("database", "recoverability"),
+)
+def dynamodb_pitr(res: Res, ctx: RuleContext) -> Iterator[str]:
+    path = ("pointInTimeRecovery.enabled" if res.package == "aws"
+            else "pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled")
+    if not truthy(res.get(path, False)):
+        yield f"{path} is not true; the table cannot be restored to a point in time."

@@ -1,0 +1,10 @@
+
+import pulumi
+import pulumi_aws as aws
+
+TAGS = {"owner": "data-team", "cost-center": "cc-1001", "environment": "dev", "data-classification": "internal"}
+provider = aws.Provider("use1", region="us-east-1")
+opts = pulumi.ResourceOptions(provider=provider)
+key = aws.kms.Key("main", description="app data", enable_key_rotation=True, deletion_window_in_days=30, opts=opts)
+
+aws.efs.FileSystem("shared", encrypted=True, kms_key_id=key.arn, performance_mode="generalPurpose", opts=opts)
