@@ -441,7 +441,8 @@ def test_an_account_the_shared_stack_does_not_list_is_reported_with_its_fix(tmp_
 
 
 def test_a_wrong_shared_stack_name_is_one_clear_error(tmp_path):
-    data = _raw("dev") | {"sharedStack": "acme/aiplatform/shraed"}
+    data = _raw("dev")
+    data["sharedStack"] = data["sharedStack"].rsplit("/", 1)[0] + "/shraed"  # one typo, the backend's form kept
     with pytest.raises(ConfigError) as info:
         validate(data, "dev", "aiplatform", project_dir=_project_with_shared(tmp_path, lambda c: None))
     [problem] = info.value.problems
