@@ -22,8 +22,10 @@ import pulumi
 import pulumi_aws as aws
 
 from components import iam
+from components.conventions import PLATFORM_ROLE_PATH
 from components.deploy_target import deploy_role_arn, execution_role_arn, target_parameter_name
 from components.naming import fit
+from components.promotion import PROMOTED_PREFIX
 from components.providers import Target
 from components.secure_bucket import Lifecycle, SecureBucket, SecureBucketArgs
 
@@ -102,6 +104,9 @@ class ModelDeliveryArgs:
     log_retention_days: int
     protect: bool
     notification_emails: list[str] = field(default_factory=list)
+    # Promotion (components/promotion.py): who may copy approved versions in, and which accounts serve them.
+    promoter_role_arns: list[str] = field(default_factory=list)
+    serving_accounts: list[str] = field(default_factory=list)
 
 
 class ModelDelivery(pulumi.ComponentResource):
@@ -178,7 +183,7 @@ class ModelDelivery(pulumi.ComponentResource):
     def _artifact_bucket(self, name: str) -> SecureBucket:
         a, t = self.args, self.args.target
         access_logs = SecureBucket(f"{name}-access-logs", SecureBucketArgs(
-            target=t, bucket_name=fit(f"{a.org}-cicd-access-logs-{t.account_id}-{t.region}", "s3"), kms_key_arn=a.logs_key_arn,
+            target=t, bucket_name=fit(f"{a.org}-cicd-access-logs-{t.account_id}-{t.region}", "s3"), kms_key_arn=None,
             protect=a.protect, is_log_target=True,
             lifecycle=Lifecycle(ia_days=None, glacier_days=90, noncurrent_expiration_days=30, expiration_days=a.log_retention_days)),
             opts=pulumi.ResourceOptions(parent=self))
@@ -194,7 +199,29 @@ class ModelDelivery(pulumi.ComponentResource):
                 "Action": "s3:GetObject",
                 "Resource": arn.apply(lambda v: f"{v}/models/*"),
                 "Condition": {"ArnEquals": {"aws:PrincipalArn": [execution_role_arn(a.org, acct) for acct in accounts]}},
-            }]
+            }, *promotion_statements(arn)]
+
+        def promotion_statements(arn: pulumi.Output[str]) -> list[dict[str, Any]]:
+            out: list[dict[str, Any]] = []
+            promoted = arn.apply(lambda v: f"{v}/{PROMOTED_PREFIX}/*")
+            if a.promoter_role_arns:
+                out.append({
+                    "Sid": "PublishersCopyApprovedVersions", "Effect": "Allow",
+                    "Principal": {"AWS": sorted({f"arn:aws:iam::{r.split(':')[4]}:root" for r in a.promoter_role_arns})},
+                    "Action": "s3:PutObject", "Resource": promoted,
+                    "Condition": {"ArnEquals": {"aws:PrincipalArn": sorted(a.promoter_role_arns)},
+                                  "StringEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+                })
+            if a.serving_accounts:
+                # The serving layer's model roles (platform path, generated names) read promoted versions only.
+                out.append({
+                    "Sid": "ServingModelsReadPromotedVersions", "Effect": "Allow",
+                    "Principal": {"AWS": [f"arn:aws:iam::{acct}:root" for acct in sorted(a.serving_accounts)]},
+                    "Action": "s3:GetObject", "Resource": promoted,
+                    "Condition": {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{acct}:role{PLATFORM_ROLE_PATH}*"
+                                                                   for acct in sorted(a.serving_accounts)]}},
+                })
+            return out
 
         return SecureBucket(f"{name}-artifacts", SecureBucketArgs(
             target=t, bucket_name=fit(f"{a.org}-model-delivery-{t.account_id}-{t.region}", "s3"), kms_key_arn=a.artifacts_key_arn,

@@ -46,7 +46,7 @@ class DataLakeArgs:
     org: str
     data_key_arn: pulumi.Input[str]  # raw and curated
     ml_key_arn: pulumi.Input[str]  # artifacts
-    logs_key_arn: pulumi.Input[str]  # the access-log bucket (its policy admits logging.s3.amazonaws.com)
+    logs_key_arn: pulumi.Input[str]  # log groups (the access-log bucket is SSE-S3: see SecureBucket)
     s3_endpoint_id: pulumi.Input[str]  # this region's S3 gateway endpoint: the lake's network perimeter
     lifecycle: LakeLifecycle
     protect: bool
@@ -106,7 +106,7 @@ class DataLake(pulumi.ComponentResource):
         # S3 requires the log target in the source bucket's region, hence one per region; no Object Lock
         # default retention (S3 refuses a log target with one).
         self.access_logs = SecureBucket(f"{name}-access-logs", SecureBucketArgs(
-            target=t, bucket_name=bucket_name(args.org, t, "access-logs"), kms_key_arn=args.logs_key_arn,
+            target=t, bucket_name=bucket_name(args.org, t, "access-logs"), kms_key_arn=None,
             protect=args.protect, is_log_target=True,
             lifecycle=Lifecycle(ia_days=lc.ia_days, glacier_days=lc.glacier_days, noncurrent_expiration_days=lc.noncurrent_expiration_days)),
             opts=child)

@@ -2,10 +2,10 @@
 scheduled batch transform, and the Lambda that serves lightweight requests.
 
 * Model in the VPC with network isolation, its execution role least privilege
-  (artifacts read, data-capture and batch-output write, the ML key, the shared
-  images). It serves an approved version from the shared model registry
-  (``knobs.endpoint.modelPackageArn``) or, until one exists, the inference image
-  with the artifact at ``s3://<artifacts>/models/serving/model.tar.gz``.
+  (the promoted artifact, data-capture and batch-output write, the ML key, the shared
+  images). It serves the approved version ``knobs.endpoint.modelPackageArn`` from its
+  promoted copy in the shared delivery bucket (components/promotion.py) with the
+  inference image; without an approved version the stack has no serving layer at all.
 * Endpoint config: production variants from config, volumes encrypted with the ML
   key (none on NVMe instance types: AWS rejects it), data capture of requests and
   responses to the artifacts bucket under the ML key. Application Auto Scaling
@@ -76,7 +76,10 @@ class DeploymentLayerArgs:
     data_capture_percent: int
     log_retention_days: int
     protect: bool
-    model_package_arn: str | None = None
+    # The approved version's promoted artifact (shared delivery bucket) and the key it is encrypted with.
+    model_data_url: Input[str] | None = None
+    model_data_object_arn: Input[str] | None = None
+    model_data_key_arn: Input[str] | None = None
     batch_schedule: str = "cron(0 3 * * ? *)"
     reserved_concurrency: int = 10
     standby: bool = False  # DR copy: endpoint and scaling only
@@ -84,6 +87,10 @@ class DeploymentLayerArgs:
 
 def scaling_resource_id(endpoint_name: str, variant: str) -> str:
     return f"endpoint/{endpoint_name}/variant/{variant}"
+
+
+def endpoint_name(org: str, target_key: str, standby: bool) -> str:
+    return fit(f"{org}-{target_key}-{'standby' if standby else 'realtime'}", "sagemaker")
 
 
 def endpoint_volume_key(variants: Sequence[Variant], key_arn: Input[str]) -> Input[str] | None:
@@ -114,12 +121,14 @@ class DeploymentLayer(pulumi.ComponentResource):
             *smi.image_statements(args.image_repository_arns, args.registry_key_arns, [region]),
             *smi.telemetry_statements(region, account),
             *smi.vpc_statements(region, account, args.vpc_id),
+            *self._promoted_model_statements(t, args),
         ]
         model_policy = aws.iam.RolePolicy(f"{t.key}-model-access", role=self.model_role.id, policy=iam.document(self.model_statements),
                                           opts=t.opts(self))
 
-        if args.model_package_arn and not args.standby:
-            container: dict[str, Any] = {"model_package_name": args.model_package_arn}
+        if args.model_data_url is not None and not args.standby:
+            # Not the registry version itself: its artifact lives in dev's bucket, which this account cannot read.
+            container: dict[str, Any] = {"image": args.inference_image, "mode": "SingleModel", "model_data_url": args.model_data_url}
         else:
             container = {"image": args.inference_image, "mode": "SingleModel",
                          "model_data_url": pulumi.Output.concat("s3://", args.artifacts_bucket_name, f"/{SERVING_ARTIFACT}")}
@@ -134,7 +143,7 @@ class DeploymentLayer(pulumi.ComponentResource):
             pulumi.log.warn(f"{t.key}: endpoint instance types {[v.instance_type for v in args.variants]} have local NVMe storage; "
                             "their volumes are hardware-encrypted and AWS rejects a KMS key there, so the endpoint config has none",
                             resource=self)
-        self.endpoint_name = fit(f"{args.org}-{t.key}-{'standby' if args.standby else 'realtime'}", "sagemaker")
+        self.endpoint_name = endpoint_name(args.org, t.key, args.standby)
         self.endpoint_config = aws.sagemaker.EndpointConfiguration(
             f"{t.key}-endpoint-config",
             kms_key_arn=volume_key,
@@ -192,6 +201,16 @@ class DeploymentLayer(pulumi.ComponentResource):
                 "deadLetterQueueArn": self.dlq.arn, "deadLetterQueueName": self.dlq.name,
             })
         self.register_outputs(outputs)
+
+    @staticmethod
+    def _promoted_model_statements(t: Target, args: DeploymentLayerArgs) -> list[dict[str, Any]]:
+        if args.model_data_object_arn is None or args.standby:
+            return []
+        return [
+            iam.allow(["s3:GetObject"], args.model_data_object_arn, sid="ReadPromotedModel"),
+            iam.allow(["kms:Decrypt"], args.model_data_key_arn, sid="DecryptPromotedModel",
+                      condition={"StringEquals": {"kms:ViaService": f"s3.{t.region}.amazonaws.com"}}),
+        ]
 
     # -- Lambda functions -----------------------------------------------------------
     def _function(self, t: Target, kind: str, source: str, description: str, environment: dict[str, Input[str]],

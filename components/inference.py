@@ -1,9 +1,10 @@
 """Inference layer of one workload account x region: a REST API in front of the inference Lambda.
 
 * REST API (regional; WAF cannot protect HTTP APIs) with one POST route per
-  configured path, each with its own authentication: IAM (SigV4), an API key with
-  a usage plan and quota, or an OAuth access token from a Cognito user pool
-  (client-credentials flow, scope ``<api>/invoke``). No route is unauthenticated.
+  configured path, each with its own authentication: IAM (SigV4) or an OAuth access
+  token from a Cognito user pool (client-credentials flow, scope ``<api>/invoke``).
+  An API key (usage plan and quota) only meters a route: AWS says keys are not
+  authentication. No route is unauthenticated unless its config says ``auth: none``.
 * Request validation (body against a JSON-schema model), stage throttling,
   access logs to a KMS-encrypted log group, execution logging (without bodies)
   and X-Ray tracing; the account's API Gateway CloudWatch role makes execution
@@ -52,13 +53,15 @@ REQUEST_SCHEMA = {
                                  "items": {"type": "array", "minItems": 1, "items": {"type": "number"}}}},
     "additionalProperties": False,
 }
-AUTHORIZATION = {"iam": "AWS_IAM", "apiKey": "NONE", "cognito": "COGNITO_USER_POOLS"}
+APIGATEWAY_CLOUDWATCH_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+AUTHORIZATION = {"iam": "AWS_IAM", "cognito": "COGNITO_USER_POOLS", "none": "NONE"}
 
 
 @dataclass
 class Route:
     path: str
-    auth: str  # "iam" | "apiKey" | "cognito"
+    auth: str  # "iam" | "cognito" | "none" (the explicit opt-out)
+    api_key: bool = False  # usage-plan metering; never a substitute for auth
 
 
 @dataclass
@@ -102,6 +105,9 @@ class InferenceLayer(pulumi.ComponentResource):
         super().__init__("aiplatform:inference:InferenceLayer", name, None, opts)
         t = args.target
         auths = {r.auth for r in args.routes}
+        unauthenticated = [r.path for r in args.routes if r.auth == "none"]
+        if unauthenticated:
+            pulumi.log.warn(f"{t.key}: routes {unauthenticated} are unauthenticated (auth: none, an explicit opt-out)", resource=self)
         self.api_name = fit(f"{args.org}-{t.key}-inference", "generic")
         stateful = t.stateful(self, args.protect)
 
@@ -130,7 +136,7 @@ class InferenceLayer(pulumi.ComponentResource):
                 authorization=AUTHORIZATION[route.auth],
                 authorizer_id=authorizer.id if route.auth == "cognito" and authorizer else None,
                 authorization_scopes=scopes if route.auth == "cognito" else None,
-                api_key_required=route.auth == "apiKey",
+                api_key_required=route.api_key,
                 request_validator_id=validator.id, request_models={"application/json": model.name},
                 opts=t.opts(self))
             integration = aws.apigateway.Integration(
@@ -165,7 +171,7 @@ class InferenceLayer(pulumi.ComponentResource):
             opts=t.opts(self, depends_on=[account_settings]))
 
         self.api_key_id: pulumi.Output[str] | None = None
-        if "apiKey" in auths:
+        if any(r.api_key for r in args.routes):
             self._usage_plan(t, args)
         self._web_acl(t, args)
 
@@ -185,12 +191,11 @@ class InferenceLayer(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{t.key}-apigateway-cloudwatch", assume_role_policy=iam.service_trust("apigateway.amazonaws.com", t.account_id),
             description="API Gateway execution and access logging", max_session_duration=3600, opts=t.opts(self))
-        groups = f"arn:aws:logs:{t.region}:{t.account_id}:log-group:API-Gateway-Execution-Logs_*"
-        policy = aws.iam.RolePolicy(f"{t.key}-apigateway-cloudwatch", role=role.id, policy=iam.document([
-            iam.allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams",
-                       "logs:PutRetentionPolicy"], [groups, f"{groups}:log-stream:*"], sid="ExecutionLogs"),
-            iam.allow(["logs:DescribeLogGroups"], "*", sid="FindLogGroups"),
-        ]), opts=t.opts(self))
+        # The account setting validates the role by writing to a log group of its own choosing (not only
+        # API-Gateway-Execution-Logs_*), and access logs go to /aws/apigateway/...: a narrower inline policy
+        # makes UpdateAccount fail. AWS's documented policy for this role is the managed one.
+        policy = aws.iam.RolePolicyAttachment(
+            f"{t.key}-apigateway-cloudwatch", role=role.name, policy_arn=APIGATEWAY_CLOUDWATCH_POLICY, opts=t.opts(self))
         return aws.apigateway.Account(f"{t.key}-apigateway-account", cloudwatch_role_arn=role.arn,
                                       opts=t.opts(self, depends_on=[policy]))
 

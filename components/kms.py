@@ -94,6 +94,8 @@ class KeySpec:
     domain: str
     description: str
     service_statements: list[dict[str, Any]] = field(default_factory=list)
+    # The policy names Macie's service-linked role: the key must be created after Macie is enabled.
+    needs_macie_role: bool = False
 
 
 def create_key(
@@ -104,10 +106,11 @@ def create_key(
     org: str,
     deletion_window_days: int,
     protect: bool,
+    after: list[pulumi.Resource] | None = None,
 ) -> tuple[aws.kms.Key, aws.kms.Alias]:
     name = f"{target.key}-{spec.domain}"
     policy = iam.document([root_admin(target.account_id), *spec.service_statements])
-    stateful = target.stateful(parent, protect)
+    stateful = target.stateful(parent, protect, depends_on=after or [])
     key = aws.kms.Key(
         f"{name}-key",
         description=f"{org} {spec.description} ({target.account.name}, {target.region})",
@@ -125,11 +128,6 @@ def create_key(
         opts=target.opts(parent),
     )
     return key, alias
-
-
-def s3_access_logging_use(account_id: str) -> dict[str, Any]:
-    """S3 server access logging writes SSE-KMS objects into the log target with this key."""
-    return service_use("S3AccessLoggingUse", "logging.s3.amazonaws.com", account_id, ["kms:GenerateDataKey*", "kms:Decrypt"])
 
 
 def ecr_pull_use(target: Target, member_accounts: list[str]) -> dict[str, Any]:
@@ -156,24 +154,38 @@ def model_package_read_use(target: Target, member_accounts: list[str]) -> dict[s
     }
 
 
+def model_promotion_use(target: Target, publishers: list[str]) -> dict[str, Any]:
+    """Publisher accounts copy approved model versions into the delivery bucket (SSE-KMS), only through S3."""
+    return {
+        "Sid": "PublishersEncryptPromotedModelsThroughS3",
+        "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:aws:iam::{a}:root" for a in publishers]},
+        "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"kms:ViaService": f"s3.{target.region}.amazonaws.com", "kms:CallerAccount": list(publishers)}},
+    }
+
+
 def codestar_notifications_use(target: Target) -> dict[str, Any]:
     """Pipeline notifications publish to a KMS-encrypted topic; only through SNS in this region."""
     return service_use("CodeStarNotificationsPublish", "codestar-notifications.amazonaws.com", target.account_id,
                        ["kms:GenerateDataKey*", "kms:Decrypt"], {"StringEquals": {"kms:ViaService": f"sns.{target.region}.amazonaws.com"}})
 
 
-def domain_specs(role: str, target: Target, member_accounts: list[str] | None = None) -> list[KeySpec]:
+def domain_specs(role: str, target: Target, member_accounts: list[str] | None = None, macie: bool = True,
+                 publishers: list[str] | None = None) -> list[KeySpec]:
     """The data-domain keys each kind of account holds in each region.
 
     ``member_accounts`` (shared-services only): workload accounts that pull images and read model packages
-    encrypted with ``artifacts``.
+    encrypted with ``artifacts``. ``macie``: whether Macie (and so its service-linked role) is on here.
     """
     acct = target.account_id
-    logs = KeySpec("logs", "log groups, flow logs and access logs", [logs_use(target), s3_access_logging_use(acct)])
+    # Not S3 access logs: their target buckets use SSE-S3, the only default encryption AWS supports there.
+    logs = KeySpec("logs", "log groups and flow logs", [logs_use(target)])
     alerts = KeySpec("alerts", "alert topics", alert_publishers(target))
     if role == "workload":
         return [
-            KeySpec("data", "data lake", [macie_use(acct)]),
+            KeySpec("data", "data lake", [macie_use(acct)] if macie else [], needs_macie_role=macie),
             KeySpec("ml", "ML artifacts, volumes and endpoints"),
             logs,
             KeySpec("backup", "backup vaults"),
@@ -181,6 +193,7 @@ def domain_specs(role: str, target: Target, member_accounts: list[str] | None = 
         ]
     if role == "shared-services":
         members = [ecr_pull_use(target, member_accounts), model_package_read_use(target, member_accounts)] if member_accounts else []
+        members += [model_promotion_use(target, publishers)] if publishers else []
         alerts.service_statements.append(codestar_notifications_use(target))
         return [KeySpec("artifacts", "container and model registries, CI/CD artifacts", members), logs, KeySpec("backup", "backup vaults"),
                 alerts]

@@ -35,7 +35,6 @@ class LogArchiveArgs:
     target: Target  # security account, primary region
     org: str
     source_accounts: list[str]  # every account whose trail and AWS Config deliver here
-    logs_key_arn: pulumi.Input[str]  # for the archive's own access-log bucket
     retention_days: int
     organization_trail: OrganizationTrailSource | None = None
 
@@ -88,7 +87,7 @@ class LogArchive(pulumi.ComponentResource):
             f"{name}-access-logs",
             SecureBucketArgs(
                 target=t, bucket_name=fit(f"{args.org}-log-archive-access-{t.account_id}-{t.region}", "s3"),
-                kms_key_arn=args.logs_key_arn, protect=True, is_log_target=True,
+                kms_key_arn=None, protect=True, is_log_target=True,
                 lifecycle=Lifecycle(ia_days=None, glacier_days=90, noncurrent_expiration_days=30, expiration_days=args.retention_days),
             ),
             opts=pulumi.ResourceOptions(parent=self),

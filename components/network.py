@@ -8,6 +8,7 @@ component's children are invisible (under mocks).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pulumi
@@ -50,6 +51,22 @@ class NetworkArgs:
     tier: str = "isolated"
     interface_services: tuple[str, ...] = WORKLOAD_INTERFACE_SERVICES
     extra_interface_services: tuple[str, ...] = field(default_factory=tuple)
+    # Accounts whose buckets the subnets may reach through the S3 gateway endpoint (None: no endpoint policy).
+    s3_resource_accounts: list[str] | None = None
+
+
+def s3_endpoint_policy(region: str, accounts: list[str]) -> dict:
+    """Only our accounts' buckets, plus the AWS-owned bucket that serves ECR image layers in this region.
+
+    Without a policy a gateway endpoint allows every bucket of every account: a path out of isolated subnets.
+    """
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "PlatformAccountsBuckets", "Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:ResourceAccount": sorted(set(accounts))}}},
+        # Documented by ECR ("Minimum Amazon S3 bucket permissions for Amazon ECR"): image layers live here.
+        {"Sid": "EcrImageLayers", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*"},
+    ]}
 
 
 class Network(pulumi.ComponentResource):
@@ -140,7 +157,9 @@ class Network(pulumi.ComponentResource):
         route_tables = aws.ec2.get_route_tables_output(vpc_id=self.vpc_id, opts=t.invoke(self))
         self.s3_endpoint = aws.ec2.VpcEndpoint(
             f"{name}-s3", vpc_id=self.vpc_id, service_name=f"com.amazonaws.{t.region}.s3", vpc_endpoint_type="Gateway",
-            route_table_ids=route_tables.ids, opts=t.opts(self))
+            route_table_ids=route_tables.ids,
+            policy=json.dumps(s3_endpoint_policy(t.region, args.s3_resource_accounts)) if args.s3_resource_accounts else None,
+            opts=t.opts(self))
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-workload-s3-out", security_group_id=self.workload_sg.id, ip_protocol="tcp", from_port=443, to_port=443,
             prefix_list_id=self.s3_endpoint.prefix_list_id, description="S3 through the gateway endpoint", opts=t.opts(self))

@@ -95,7 +95,7 @@ class Remediation(pulumi.ComponentResource):
             f"{name}-role",
             assume_role_policy=iam.service_trust("lambda.amazonaws.com", t.account_id),
             description="Endpoint remediation: resize one endpoint's variants within their autoscaling bounds", opts=t.opts(self))
-        aws.iam.RolePolicy(f"{name}-role", role=role.id, policy=iam.document([
+        role_policy = aws.iam.RolePolicy(f"{name}-role", role=role.id, policy=iam.document([
             iam.allow(["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"], endpoint_arn, sid="ThisEndpointOnly"),
             # Scalable targets cannot be named in a policy; reading them is how the function learns the bounds.
             iam.allow(["application-autoscaling:DescribeScalableTargets"], "*", sid="ReadScalingBounds"),
@@ -127,7 +127,8 @@ class Remediation(pulumi.ComponentResource):
             dead_letter_config=aws.lambda_.FunctionDeadLetterConfigArgs(target_arn=dlq.arn),
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="JSON", log_group=log_group.name),
-            opts=t.opts(self, depends_on=[log_group]))
+            # CreateFunction in a VPC checks that the role may create network interfaces: the policy comes first.
+            opts=t.opts(self, depends_on=[log_group, role_policy]))
         self.function_name = self.function.name
         # One retry, then the dead-letter queue: a stale alarm is not worth acting on an hour later.
         aws.lambda_.FunctionEventInvokeConfig(

@@ -1,6 +1,7 @@
 """An S3 bucket with every control the platform requires, as separate v7 resources.
 
-SSE-KMS with a customer-managed key and S3 Bucket Keys, versioning, all four
+SSE-KMS with a customer-managed key and S3 Bucket Keys (SSE-S3 on server access log targets, the only
+default encryption AWS supports there), versioning, all four
 public-access-block flags, ``BucketOwnerEnforced`` (ACLs off), a TLS-only bucket
 policy (plus any statements the caller adds), lifecycle rules, server access
 logging to a log bucket in the same region, and optional Object Lock.
@@ -31,7 +32,7 @@ class Lifecycle:
 class SecureBucketArgs:
     target: Target
     bucket_name: str
-    kms_key_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str] | None  # None only for a server access log target (SSE-S3)
     protect: bool
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     # Server access logs go here (same region). None only for the access-log bucket itself.
@@ -75,15 +76,21 @@ class SecureBucket(pulumi.ComponentResource):
             f"{name}-ownership", bucket=bucket_id,
             rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=child,
         )
-        self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-sse", bucket=bucket_id,
-            rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+        if args.is_log_target:
+            # AWS documents SSE-S3 as the only default encryption supported on a server access logging target
+            # ("Troubleshoot server access logging": SSE-KMS is not supported for target buckets): with a KMS
+            # default, log delivery is not guaranteed. So log targets use SSE-S3 and no key.
+            sse = aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                    sse_algorithm="AES256"))
+        else:
+            if args.kms_key_arn is None:
+                raise ValueError(f"{name}: only a server access log target may go without a KMS key")
+            sse = aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                     sse_algorithm="aws:kms", kms_master_key_id=args.kms_key_arn),
-                bucket_key_enabled=True,
-            )],
-            opts=child,
-        )
+                bucket_key_enabled=True)
+        self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(f"{name}-sse", bucket=bucket_id, rules=[sse], opts=child)
         self.versioning = aws.s3.BucketVersioning(
             f"{name}-versioning", bucket=bucket_id,
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=child,

@@ -27,6 +27,9 @@ class CentralLogging:
 
     bucket_name: pulumi.Input[str]
     key_arn: pulumi.Input[str]
+    # CreateTrail and PutDeliveryChannel check the bucket policy when called: writers must wait for it.
+    # Empty when the archive lives in another stack (already deployed: shared comes first).
+    ready: list[pulumi.Resource] = field(default_factory=list)
 
 
 @dataclass
@@ -50,18 +53,22 @@ class RegionalBaseline(pulumi.ComponentResource):
     def __init__(self, name: str, args: RegionalBaselineArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("aiplatform:security:RegionalBaseline", name, None, opts)
         t = args.target
-        self.keys = {}
-        for spec in args.key_specs:
-            self.keys[spec.domain], _ = kms.create_key(
-                t, spec, self, org=args.org, deletion_window_days=args.deletion_window_days, protect=args.protect)
-
-        aws.ebs.EncryptionByDefault(f"{t.key}-ebs-encryption", enabled=True, opts=t.opts(self))
-
         # Exposed so layers that create Macie jobs can order themselves after the enablement.
+        # Enabling Macie creates its service-linked role, which the data key's policy names: KMS rejects a
+        # policy whose principal does not exist yet, so such keys are created after the enablement.
         self.macie: aws.macie2.Account | None = None
         if args.macie:
             self.macie = aws.macie2.Account(f"{t.key}-macie", finding_publishing_frequency="FIFTEEN_MINUTES", status="ENABLED",
                                             opts=t.opts(self))
+        self.keys = {}
+        for spec in args.key_specs:
+            # Without Macie here (organization mode), the delegated administrator's enrollment in the shared stack,
+            # deployed first, has enabled Macie in this account and so created the role.
+            self.keys[spec.domain], _ = kms.create_key(
+                t, spec, self, org=args.org, deletion_window_days=args.deletion_window_days, protect=args.protect,
+                after=[self.macie] if spec.needs_macie_role and self.macie else [])
+
+        aws.ebs.EncryptionByDefault(f"{t.key}-ebs-encryption", enabled=True, opts=t.opts(self))
         # Exposed so organization mode can designate the delegated administrator after its own enablement.
         self.security_hub: aws.securityhub.Account | None = None
         self.detector: aws.guardduty.Detector | None = None
@@ -100,7 +107,8 @@ class ConfigRecording(pulumi.ComponentResource):
             opts=t.opts(self))
         channel = aws.cfg.DeliveryChannel(
             f"{t.key}-config-delivery", name="default", s3_bucket_name=args.central_logging.bucket_name,
-            s3_key_prefix="config", s3_kms_key_arn=args.central_logging.key_arn, opts=t.opts(self, depends_on=[recorder]))
+            s3_key_prefix="config", s3_kms_key_arn=args.central_logging.key_arn,
+            opts=t.opts(self, depends_on=[recorder, *args.central_logging.ready]))
         aws.cfg.RecorderStatus(f"{t.key}-config-recording", name=recorder.name, is_enabled=True,
                                opts=t.opts(self, depends_on=[channel]))
         self.register_outputs({})
@@ -148,7 +156,7 @@ class AccountBaseline(pulumi.ComponentResource):
                 f"{t.account.name}-trail-delivery",
                 assume_role_policy=iam.service_trust("cloudtrail.amazonaws.com", acct),
                 description="CloudTrail delivery to CloudWatch Logs", opts=t.opts(self))
-            aws.iam.RolePolicy(
+            delivery_policy = aws.iam.RolePolicy(
                 f"{t.account.name}-trail-delivery",
                 role=delivery_role.id,
                 policy=iam.document([iam.allow(["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -166,7 +174,9 @@ class AccountBaseline(pulumi.ComponentResource):
                 cloud_watch_logs_role_arn=delivery_role.arn,
                 # Retained in every environment: the deploy role may not delete or stop trails (bootstrap/deploy-roles.yaml),
                 # so `destroy` leaves the trail running and drops it from state instead of failing on DeleteTrail.
-                opts=t.opts(self, protect=args.protect, retain_on_delete=True),
+                # CreateTrail validates the delivery role's permissions and the archive's bucket policy.
+                opts=t.opts(self, protect=args.protect, retain_on_delete=True,
+                            depends_on=[delivery_policy, *args.central_logging.ready]),
             )
 
         if args.audit_principals:

@@ -16,6 +16,7 @@ from config.schema import (
     MANDATORY_TAGS,
     ROLE_ARN,
     ROLE_NAME,
+    ApiAuth,
     Environment,
     PlatformConfig,
 )
@@ -90,6 +91,9 @@ def semantic_problems(cfg: PlatformConfig, stack: str) -> list[Problem]:
     for (k1, n1), (k2, n2) in itertools.combinations(networks, 2):
         if n1.overlaps(n2):
             add(k2, f"{n2} overlaps {n1} ({k1})", "give every account/region VPC a disjoint range so they can later be peered")
+    if cfg.features.security_hub and not cfg.features.aws_config:
+        add("features.awsConfig", "Security Hub's FSBP standard evaluates most of its controls through AWS Config rules; without AWS Config "
+            "recording they never produce findings", "set features.awsConfig: true, or features.securityHub: false")
     if cfg.features.redshift and cfg.network.az_count < 3:
         add("network.azCount", "Redshift Serverless needs subnets in at least three AZs", "set network.azCount to 3 or more, or turn features.redshift off")
 
@@ -214,6 +218,13 @@ def _ml_problems(cfg: PlatformConfig) -> list[Problem]:
     if endpoint.model_package_arn is not None and not MODEL_PACKAGE_ARN.match(endpoint.model_package_arn):
         add("knobs.endpoint.modelPackageArn", f"'{endpoint.model_package_arn}' is not a model package version ARN",
             "use arn:aws:sagemaker:<region>:<shared-services account>:model-package/<group>/<version> of an approved version")
+    elif endpoint.model_package_arn is not None and endpoint.model_package_arn.split(":")[4] != cfg.accounts.shared_services.id:
+        add("knobs.endpoint.modelPackageArn", f"the version is not in the shared model registry (account {cfg.accounts.shared_services.id})",
+            "use an approved version of the shared registry, promoted as README 'From Studio to a deployed endpoint' shows")
+    for i, route in enumerate(knobs.api.routes):
+        if route.auth is ApiAuth.api_key:
+            add(f"knobs.api.routes[{i}].auth", "an API key is not authentication: anyone holding the key calls the route as nobody",
+                "use auth: iam or cognito and add apiKey: true for the usage plan; auth: none (with apiKey: true) is the explicit opt-out")
     routes = [r.path for r in knobs.api.routes]
     if not routes and cfg.environment is not Environment.shared:
         add("knobs.api.routes", "the inference API needs at least one route", "add a route with a path and auth (iam, apiKey or cognito)")

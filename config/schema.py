@@ -126,7 +126,8 @@ class Features(Model):
     redshift: bool = False
     security_hub: bool = Field(default=True, alias="securityHub")
     guard_duty: bool = Field(default=True, alias="guardDuty")
-    aws_config: bool = Field(default=False, alias="awsConfig")
+    # On by default: Security Hub's FSBP controls evaluate through AWS Config (validation rejects hub without it).
+    aws_config: bool = Field(default=True, alias="awsConfig")
     macie: bool = True
     autopilot: bool = False
     standby_endpoint: bool = Field(default=False, alias="standbyEndpoint")
@@ -224,8 +225,11 @@ class Endpoint(Model):
 
 class ApiAuth(StrEnum):
     iam = "iam"
-    api_key = "apiKey"
     cognito = "cognito"
+    # The explicit, documented opt-out: no authentication at all (README, "Inference API authentication").
+    none = "none"
+    # Not authentication (AWS: API keys identify usage-plan clients); kept only to reject it with a fix.
+    api_key = "apiKey"
 
 
 class ApiRoute(Model):
@@ -233,6 +237,8 @@ class ApiRoute(Model):
 
     path: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     auth: ApiAuth
+    # Usage-plan metering and quota per client key, on top of the route's authentication.
+    api_key: bool = Field(default=False, alias="apiKey")
 
 
 class Api(Model):

@@ -12,12 +12,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pulumi
 from pydantic import ValidationError
 
 from config.backend import backend_problems
+from config.cross_stack import cross_stack_problems
 from config.errors import NAMESPACE, ConfigError, schema_problems
 from config.rules import semantic_problems
 from config.schema import (
@@ -121,10 +123,12 @@ class Settings:
         return self.config.features
 
 
-def validate(raw: Mapping[str, Any], stack: str, project: str, organization: str | None = None) -> Settings:
+def validate(raw: Mapping[str, Any], stack: str, project: str, organization: str | None = None,
+             project_dir: Path | None = None) -> Settings:
     """Validate raw namespace values; raise ConfigError listing every problem.
 
     ``organization`` is the engine's (``pulumi.get_organization()``), used to check the backend's stack names.
+    With ``project_dir``, a dev/prod stack is also checked against the shared stack's config file there.
     """
     try:
         cfg = PlatformConfig.model_validate(dict(raw))
@@ -133,6 +137,8 @@ def validate(raw: Mapping[str, Any], stack: str, project: str, organization: str
     problems = semantic_problems(cfg, stack)
     if cfg.environment is not Environment.shared:
         problems += backend_problems(cfg.state_backend, cfg.shared_stack, project, organization)
+    if project_dir is not None:
+        problems += cross_stack_problems(cfg, stack, project, project_dir)
     if problems:
         raise ConfigError(stack, problems)
     return Settings(stack=stack, project=project, config=cfg)
@@ -140,4 +146,5 @@ def validate(raw: Mapping[str, Any], stack: str, project: str, organization: str
 
 def load_settings() -> Settings:
     """The running stack's settings (raises ConfigError before any resource is registered)."""
-    return validate(raw_config(), pulumi.get_stack(), pulumi.get_project(), pulumi.get_organization())
+    # The engine runs the program in the project directory, where every stack's config file lives.
+    return validate(raw_config(), pulumi.get_stack(), pulumi.get_project(), pulumi.get_organization(), Path.cwd())

@@ -23,7 +23,8 @@ def regional_baseline(s: Settings, t: Target, role: str) -> RegionalBaseline:
     # Organization mode: only the delegated administrator (security) enables these itself; members are enrolled by it.
     own = not s.config.security_services.organization or role == "security"
     return RegionalBaseline(f"{t.key}-baseline", RegionalBaselineArgs(
-        target=t, org=s.config.org, key_specs=domain_specs(role, t, s.config.accounts.members),
+        target=t, org=s.config.org, key_specs=domain_specs(role, t, s.config.accounts.members, macie=f.macie,
+                                                       publishers=list(s.knobs.model_registry.publishers)),
         deletion_window_days=s.knobs.kms_deletion_window_days, protect=s.protect_stateful, is_primary=t.region == s.primary_region,
         macie=f.macie and own, security_hub=f.security_hub and own, guard_duty=f.guard_duty and own))
 

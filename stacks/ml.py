@@ -4,10 +4,11 @@ import pulumi
 
 from components.data import DataLake
 from components.deploy_target import DeployTarget, DeployTargetArgs
-from components.deployment import DeploymentLayer, DeploymentLayerArgs, Variant
+from components.deployment import DeploymentLayer, DeploymentLayerArgs, Variant, endpoint_name
 from components.inference import InferenceLayer, InferenceLayerArgs, Route
 from components.network import Network
 from components.processing import Processing
+from components.promotion import bucket_name_of, promoted_model_key
 from components.providers import ProviderRegistry, Target
 from components.registry import IMAGE_KINDS, image_uri
 from components.security import (
@@ -40,8 +41,14 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
 
     variants = [Variant(v.name, v.instance_type or k.inference_instance_type, v.weight, v.min_instances, v.max_instances)
                 for v in k.endpoint.variants]
+    # Serving exists once a version is approved and promoted: before that there is no model to create, so a
+    # fresh organization's first run has no endpoint, API or monitor (README, "From Studio to a deployed endpoint").
+    package = k.endpoint.model_package_arn
+    delivery = shared.require_output("modelDelivery")
+    promoted = promoted_model_key(package) if package else None
     out: dict[str, dict] = {}
-    for region in [s.primary_region, *([s.dr_region] if s.dr_region and s.features.standby_endpoint else [])]:
+    standby_regions = [s.dr_region] if s.dr_region and s.features.standby_endpoint and package else []
+    for region in [s.primary_region, *standby_regions]:
         t = providers.target(account, region)
         standby = region != s.primary_region
         net, lake, key = networks[region], lakes[region], keys[region].keys
@@ -60,6 +67,11 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
                 autopilot=s.features.autopilot, publish_models=not s.is_prod,
                 curated_database_name=processing.databases["curated"].name))
             processing.grant_curated_read("studio", training.studio_role.arn)
+            out[region] = {"studioDomainId": training.domain_id, "pipelineName": training.pipeline_name,
+                           "pipelineArn": training.pipeline_arn}
+        if promoted is None:
+            out[region]["modelDeployRoleArn"] = deploy_target(s, t, keys[region], net, shared, None).deploy_role_arn
+            continue
         deployment = DeploymentLayer(f"{t.key}-deployment", DeploymentLayerArgs(
             target=t, org=s.config.org, vpc_id=net.vpc_id, subnet_ids=net.subnet_ids, security_group_id=net.workload_sg_id,
             ml_key_arn=key["ml"].arn, data_key_arn=key["data"].arn, logs_key_arn=key["logs"].arn,
@@ -68,21 +80,23 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
             inference_image=uris["inference"], image_repository_arns=repo_arns, registry_key_arns=registry_key_arns,
             variants=variants, invocations_per_instance_target=k.endpoint.invocations_per_instance_target,
             data_capture_percent=k.endpoint.data_capture_sampling_percent, log_retention_days=k.log_retention_days,
-            protect=s.protect_stateful, model_package_arn=k.endpoint.model_package_arn, batch_schedule=k.endpoint.batch_schedule,
+            protect=s.protect_stateful, batch_schedule=k.endpoint.batch_schedule,
+            model_data_url=delivery["artifactBucketArn"].apply(lambda arn: f"s3://{bucket_name_of(arn)}/{promoted}"),
+            model_data_object_arn=delivery["artifactBucketArn"].apply(lambda arn: f"{arn}/{promoted}"),
+            model_data_key_arn=delivery["artifactKeyArn"],
             reserved_concurrency=k.api.lambda_reserved_concurrency, standby=standby))
-        out[region] = {"endpointName": deployment.endpoint.name, "variantNames": deployment.variant_names,
-                       "modelName": deployment.model.name}
+        out.setdefault(region, {}).update({"endpointName": deployment.endpoint.name, "variantNames": deployment.variant_names,
+                                           "modelName": deployment.model.name})
         if not standby:
             out[region]["modelDeployRoleArn"] = deploy_target(s, t, keys[region], net, shared, deployment).deploy_role_arn
         if standby:
             continue
         api = InferenceLayer(f"{t.key}-inference", InferenceLayerArgs(
             target=t, org=s.config.org, function_name=deployment.invoke_function_name, function_arn=deployment.invoke_function_arn,
-            routes=[Route(r.path, r.auth.value) for r in k.api.routes], rate_limit=k.api.rate_limit, burst_limit=k.api.burst_limit,
+            routes=[Route(r.path, r.auth.value, r.api_key) for r in k.api.routes], rate_limit=k.api.rate_limit, burst_limit=k.api.burst_limit,
             quota_per_day=k.api.quota_per_day, waf_rate_limit=k.api.waf_rate_limit, logs_key_arn=key["logs"].arn,
             log_retention_days=k.log_retention_days, protect=s.protect_stateful))
         out[region].update({
-            "studioDomainId": training.domain_id, "pipelineName": training.pipeline_name, "pipelineArn": training.pipeline_arn,
             "invokeFunctionName": deployment.invoke_function_name, "batchFunctionName": deployment.batch_function_name,
             "batchScheduleName": deployment.batch_schedule_name, "batchOutputUri": deployment.batch_output_uri,
             "deadLetterQueueName": deployment.dlq.name, "apiId": api.api_id, "apiName": api.api_name, "apiStageName": api.stage_name,
@@ -94,8 +108,12 @@ def ml_layers(s: Settings, providers: ProviderRegistry, account: Account, keys: 
 
 
 def deploy_target(s: Settings, t: Target, keys: RegionalBaseline, network: Network, shared: pulumi.StackReference,
-                  serving: DeploymentLayer) -> DeployTarget:
-    """The role the shared model delivery pipeline assumes here to update ``serving``'s endpoint."""
+                  serving: DeploymentLayer | None) -> DeployTarget:
+    """The role the shared model delivery pipeline assumes here to update ``serving``'s endpoint.
+
+    Without a serving layer (nothing approved yet) the role already exists, but a delivery into this account
+    would create the endpoint outside Pulumi under the name Pulumi uses later: serve first (README, step 9).
+    """
     delivery = shared.require_output("modelDelivery")
     return DeployTarget(f"{t.key}-deploy-target", DeployTargetArgs(
         target=t, org=s.config.org, trusted_principal_arns=delivery["deployerRoleArns"],
@@ -103,5 +121,6 @@ def deploy_target(s: Settings, t: Target, keys: RegionalBaseline, network: Netwo
         image_repository_arns=delivery["imageRepositoryArns"], ml_key_arn=keys.keys["ml"].arn, logs_key_arn=keys.keys["logs"].arn,
         subnet_ids=network.subnet_ids, security_group_id=network.workload_sg_id, instance_type=s.knobs.inference_instance_type,
         log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, initial_instance_count=2 if s.is_prod else 1,
-        endpoint_name=serving.endpoint_name, base_endpoint_config_name=serving.endpoint_config.name,
-        serving_statements=serving.model_statements))
+        endpoint_name=serving.endpoint_name if serving else endpoint_name(s.config.org, t.key, standby=False),
+        base_endpoint_config_name=serving.endpoint_config.name if serving else None,
+        serving_statements=serving.model_statements if serving else None))

@@ -44,6 +44,11 @@ def monitoring_layers(s: Settings, t: Target, keys: RegionalBaseline, network: N
                       ml: dict, processing: Processing) -> dict:
     """Alarms and dashboard, Model Monitor with its drift alarm, drift -> retraining and endpoint remediation (primary region)."""
     k, key, topic = s.knobs, keys.keys, alerts.topic_arn
+    if "endpointName" not in ml:
+        # No approved model yet, so no endpoint: nothing to capture, monitor or remediate; the data layer is watched.
+        monitoring = Monitoring(f"{t.key}-monitoring", MonitoringArgs(
+            target=t, org=s.config.org, alerts_topic_arn=topic, thresholds=k.alarms, glue_job_names=[processing.job.name]))
+        return {"dashboardName": monitoring.dashboard.dashboard_name}
     mm = k.model_monitoring
     artifacts = lake.buckets["artifacts"]
     monitor = ModelMonitor(f"{t.key}-model-monitor", ModelMonitorArgs(

@@ -12,6 +12,7 @@ from components.security import (
     RegionalBaseline,
 )
 from config import Settings
+from config.schema import Account
 from stacks.baseline import regional_baseline, security_baseline
 from stacks.organization import organization_layer, organization_trail_source
 
@@ -19,13 +20,11 @@ from stacks.organization import organization_layer, organization_trail_source
 def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
     accts = s.config.accounts
     security = providers.target(accts.security, s.primary_region)
-    # The archive's own access logs need the security account's logs key before the rest of its baseline.
     security_primary = regional_baseline(s, security, "security")
     archive = LogArchive("log-archive", LogArchiveArgs(
         target=security, org=s.config.org, source_accounts=[*accts.members, accts.security.id, accts.shared_services.id],
-        logs_key_arn=security_primary.keys["logs"].arn, retention_days=s.knobs.log_retention_days,
-        organization_trail=organization_trail_source(s)))
-    central = CentralLogging(archive.bucket_name, archive.key_arn)
+        retention_days=s.knobs.log_retention_days, organization_trail=organization_trail_source(s)))
+    central = CentralLogging(archive.bucket_name, archive.key_arn, ready=[archive.archive.policy])
     security_keys = security_baseline(s, providers, accts.security, "security", central, {s.primary_region: security_primary})
     services_keys = security_baseline(s, providers, accts.shared_services, "shared-services", central)
     if s.config.security_services.organization:
@@ -70,7 +69,10 @@ def model_delivery(s: Settings, services: Target, keys: RegionalBaseline, build:
         branch=md.branch, stages=[DeliveryStage(e.name, e.account_id, e.region or s.primary_region, e.approval) for e in md.environments],
         image_repository_url=registries.repository_urls["inference"], image_repository_arn=registries.repository_arns["inference"],
         evaluation_metric=md.evaluation_metric, evaluation_threshold=md.evaluation_threshold, higher_is_better=md.higher_is_better,
-        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, notification_emails=list(s.knobs.alert_emails)))
+        log_retention_days=s.knobs.log_retention_days, protect=s.protect_stateful, notification_emails=list(s.knobs.alert_emails),
+        # Dev's deploy role copies approved versions in (README, "From Studio to a deployed endpoint").
+        promoter_role_arns=[s.role_arn(Account(id=a, name="publisher")) for a in s.knobs.model_registry.publishers],
+        serving_accounts=list(s.config.accounts.members)))
     return {
         "pipelineName": delivery.pipeline_name, "pipelineRoleArn": delivery.pipeline_role_arn,
         # The only principals the workload deploy roles trust.

@@ -36,7 +36,8 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
         network = networks[region] = Network(f"{t.key}-network", NetworkArgs(
             target=t, cidr=account.vpc_cidrs[region], az_count=s.config.network.az_count,
             logs_key_arn=keys[region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
-            protect=s.protect_stateful, extra_interface_services=EKS_VPC_ENDPOINTS if s.features.eks and region == s.primary_region else ()))
+            protect=s.protect_stateful, s3_resource_accounts=[account.id, s.config.accounts.shared_services.id],
+            extra_interface_services=EKS_VPC_ENDPOINTS if s.features.eks and region == s.primary_region else ()))
         exports[region] = {"vpcId": network.vpc_id, "keys": keys[region].key_arns}
         # The primary region holds the lake; the DR region (prod) a lake of replicas.
         if region in (s.primary_region, s.dr_region):

@@ -22,6 +22,8 @@ EMAILS = {a: f"aws+{a}@example.com" for a in ("222222222222", "333333333333", "4
 
 def shared_edit(cfg: dict) -> None:
     cfg["aiplatform:accounts"]["members"].append(NEW_ACCOUNT)
+    # A prod account reads approved versions (validation checks it against this file).
+    cfg["aiplatform:knobs"]["modelRegistry"]["consumers"].append(NEW_ACCOUNT)
     cfg["aiplatform:securityServices"] = {
         "mode": "organization", "managementAccount": MANAGEMENT, "organizationId": ORG_ID, "organizationTrail": True,
         "memberEmails": EMAILS, "scp": {"organizationalUnits": OUS}}

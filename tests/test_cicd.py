@@ -268,7 +268,9 @@ def test_artifact_bucket_lets_only_workload_execution_roles_read_models(shared, 
     allows = [st for st in statements(json.loads(policy.inputs["policy"])) if st["Effect"] == "Allow"]
     execution = {r.outputs["arn"] for name in ("dev", "prod") for r in snapshots[name].of_type(ROLE)
                  if snapshots[name].layer_of(r) == "aiplatform:cicd:DeployTarget" and "sagemaker.amazonaws.com" in r.inputs["assumeRolePolicy"]}
-    [st] = allows
+    # The other grants are promotion's (tests/test_aws_rules.py): writes and reads of models/promoted/* only.
+    [st] = [st for st in allows if st["Sid"] == "WorkloadModelExecutionRead"]
+    assert all(st["Resource"] == f"arn:aws:s3:::{bucket}/models/promoted/*" for st in allows if st["Sid"] != "WorkloadModelExecutionRead")
     assert as_list(st["Action"]) == ["s3:GetObject"]
     assert st["Resource"] == f"arn:aws:s3:::{bucket}/models/*"
     assert set(st["Condition"]["ArnEquals"]["aws:PrincipalArn"]) == execution
@@ -280,7 +282,7 @@ def test_artifacts_key_lets_member_accounts_decrypt_only_through_s3(shared, pipe
     members = shared.config["aiplatform:accounts"]["members"]
     members = json.loads(members) if isinstance(members, str) else members
     [st] = [st for st in statements(json.loads(key.inputs["policy"]))
-            if "s3." in json.dumps(st.get("Condition", {})) and "AWS" in st.get("Principal", {})]
+            if "s3." in json.dumps(st.get("Condition", {})) and "AWS" in st.get("Principal", {}) and "Promoted" not in st["Sid"]]
     assert as_list(st["Action"]) == ["kms:Decrypt"]
     assert st["Condition"]["StringEquals"]["kms:CallerAccount"] == members
     assert st["Condition"]["StringEquals"]["kms:ViaService"].startswith("s3.")

@@ -50,8 +50,8 @@ def test_import_hints_name_the_types_and_ids_aws_expects(hints):
         "arn:aws:securityhub:us-east-1:333333333333:subscription/aws-foundational-security-best-practices/v/1.0.0")
     assert commands["aws:cloudtrail/trail:Trail"].endswith(
         "aws:cloudtrail/trail:Trail mldev-trail arn:aws:cloudtrail:us-east-1:333333333333:trail/acme-platform-trail")
-    # dev has AWS Config off: nothing of it to import.
-    assert not any(kind.startswith("aws:cfg/") for kind in commands)
+    # dev records with AWS Config since issue 12 (FSBP needs it): the recorder is a singleton to import too
+    assert any(kind.startswith("aws:cfg/recorder") for kind in commands)
 
 
 def test_import_hints_say_which_key_turns_a_service_off(hints):

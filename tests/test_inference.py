@@ -12,9 +12,8 @@ from config import ConfigError, validate
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
 from tests.conftest import ROOT
-from tests.iam_lint import lint
 
-AUTHORIZATION = {"iam": "AWS_IAM", "cognito": "COGNITO_USER_POOLS", "apiKey": "NONE"}
+AUTHORIZATION = {"iam": "AWS_IAM", "cognito": "COGNITO_USER_POOLS", "none": "NONE"}
 
 
 def knobs(snap: Snapshot) -> dict[str, Any]:
@@ -42,6 +41,11 @@ def routes(snap: Snapshot) -> dict[str, str]:
     return {r["path"]: r["auth"] for r in knobs(snap)["api"]["routes"]}
 
 
+def metered(snap: Snapshot) -> dict[str, bool]:
+    """Routes whose config asks for an API key (usage plan), on top of their authentication."""
+    return {r["path"]: bool(r.get("apiKey")) for r in knobs(snap)["api"]["routes"]}
+
+
 def method_for(snap: Snapshot, path: str) -> ResourceRecord:
     (resource,) = [r for r in mine(snap, "aws:apigateway/resource:Resource") if r.inputs["pathPart"] == path]
     (method,) = [m for m in mine(snap, "aws:apigateway/method:Method") if resource.urn in m.property_dependencies["resourceId"]]
@@ -55,13 +59,13 @@ def test_every_configured_route_exists_with_its_authentication(workload):
         method = method_for(workload, path)
         assert method.inputs["httpMethod"] == "POST"
         assert method.inputs["authorization"] == AUTHORIZATION[auth]
-        assert bool(method.inputs.get("apiKeyRequired")) is (auth == "apiKey")
+        assert bool(method.inputs.get("apiKeyRequired")) is metered(workload)[path]
 
 
 def test_no_method_without_authorization(workload):
+    """An API key is not authentication (AWS: usage plans): only IAM or Cognito counts."""
     for method in mine(workload, "aws:apigateway/method:Method"):
-        authorized = method.inputs["authorization"] in ("AWS_IAM", "COGNITO_USER_POOLS") or method.inputs.get("apiKeyRequired") is True
-        assert authorized, f"{method.name} is open to anyone"
+        assert method.inputs["authorization"] in ("AWS_IAM", "COGNITO_USER_POOLS"), f"{method.name} is open to anyone"
 
 
 def test_cognito_routes_need_an_access_token_with_the_invoke_scope(workload):
@@ -137,17 +141,17 @@ def test_execution_logging_without_bodies_and_stage_throttling(workload):
     assert (s["throttlingRateLimit"], s["throttlingBurstLimit"]) == (api["rateLimit"], api["burstLimit"])
 
 
-def test_account_cloudwatch_role_is_scoped(workload):
+def test_account_cloudwatch_role_has_the_documented_managed_policy(workload):
+    """UpdateAccount validates the role by writing to a log group of its choosing; AWS documents the managed policy."""
     account = only(workload, "aws:apigateway/account:Account")
     (role,) = deps(workload, account, "cloudwatchRoleArn", "aws:iam/role:Role")
     trust = json.loads(role.inputs["assumeRolePolicy"])
     assert trust["Statement"][0]["Principal"] == {"Service": "apigateway.amazonaws.com"}
-    (policy,) = [p for p in workload.of_type("aws:iam/rolePolicy:RolePolicy") if role.urn in p.property_dependencies.get("role", [])]
-    doc = json.loads(policy.inputs["policy"])
-    assert lint(doc) == []
-    for st in doc["Statement"]:
-        if "logs:PutLogEvents" in st["Action"]:
-            assert all("API-Gateway-Execution-Logs_" in r for r in st["Resource"])
+    (attachment,) = [a for a in workload.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                     if role.urn in a.property_dependencies.get("role", [])]
+    assert attachment.inputs["policyArn"] == "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+    assert not [p for p in workload.of_type("aws:iam/rolePolicy:RolePolicy") if role.urn in p.property_dependencies.get("role", [])]
+    assert attachment.urn in account.dependencies
 
 
 def test_waf_protects_the_stage(workload):
@@ -211,7 +215,8 @@ def api_problems(**values) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("values", "key"), [
-    ({"routes": [{"path": "predict", "auth": "none"}]}, "knobs.api.routes[0].auth"),
+    ({"routes": [{"path": "predict", "auth": "anonymous"}]}, "knobs.api.routes[0].auth"),
+    ({"routes": [{"path": "predict", "auth": "apiKey"}]}, "knobs.api.routes[0].auth"),
     ({"routes": [{"path": "predict", "auth": "iam"}, {"path": "predict", "auth": "apiKey"}]}, "knobs.api.routes[1].path"),
     ({"routes": []}, "knobs.api.routes"),
     ({"routes": [{"path": "Predict/All", "auth": "iam"}]}, "knobs.api.routes[0].path"),

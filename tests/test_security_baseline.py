@@ -116,7 +116,10 @@ def test_aws_config_records_where_enabled(snapshots):
     for channel in prod.of_type("aws:cfg/deliveryChannel:DeliveryChannel"):
         assert channel.inputs["s3BucketName"] == snapshots["shared"].outputs["logArchiveBucketName"]
         assert channel.inputs["s3KmsKeyArn"] == snapshots["shared"].outputs["logArchiveKeyArn"]
-    assert not snapshots["dev"].of_type("aws:cfg/recorder:Recorder")
+    # Security Hub's FSBP standard needs AWS Config: every stack with the hub records (validation enforces it).
+    for name in ("shared", "dev"):
+        assert snapshots[name].config["aiplatform:features"]["securityHub"] is True
+        assert snapshots[name].of_type("aws:cfg/recorder:Recorder"), name
 
 
 @pytest.fixture(scope="module")

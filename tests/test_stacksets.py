@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from platformctl.offline.runner import synth_isolated
 from tests.conftest import decoded, project_variant
@@ -19,7 +20,13 @@ def fleet(tmp_path_factory, snapshots):
         cfg["aiplatform:accounts"]["workload"]["vpcCidrs"]["eu-west-1"] = "10.22.0.0/16"
         cfg["aiplatform:regions"]["additional"] = ["eu-west-1"]
 
-    return synth_isolated(project_variant(tmp_path_factory, "fleet", "prod", edit), "prod", {"shared": snapshots["shared"].outputs})
+    project = project_variant(tmp_path_factory, "fleet", "prod", edit)
+    # The shared stack must serve the new account too (validation reads Pulumi.shared.yaml and says so).
+    shared = yaml.safe_load((project / "Pulumi.shared.yaml").read_text())
+    shared["config"]["aiplatform:accounts"]["members"].append(EXTRA_ACCOUNT["id"])
+    shared["config"]["aiplatform:knobs"]["modelRegistry"]["consumers"].append(EXTRA_ACCOUNT["id"])
+    (project / "Pulumi.shared.yaml").write_text(yaml.safe_dump(shared))
+    return synth_isolated(project, "prod", {"shared": snapshots["shared"].outputs})
 
 
 def targets(snap, token):

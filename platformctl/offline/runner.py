@@ -57,9 +57,25 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class _ConfigValidated(Exception):
+    """The program constructed its first resource: it got past its configuration checks."""
+
+
+def _stop_at_first_resource(pulumi) -> None:
+    """Make the first resource the program constructs stop it (this interpreter runs one program only)."""
+    def stop(*args, **kwargs):
+        raise _ConfigValidated()
+
+    pulumi.Resource.__init__ = stop
+
+
 def run_program(cfg: StackConfig, stack_outputs: dict[str, Any] | None = None, preview: bool = False,
-                sink: Callable[[ResourceRecord], None] | None = None) -> Snapshot:
-    """Run ``cfg``'s program here, in this process, and return what it registered (each record also to ``sink``)."""
+                sink: Callable[[ResourceRecord], None] | None = None, validate_only: bool = False) -> Snapshot:
+    """Run ``cfg``'s program here, in this process, and return what it registered (each record also to ``sink``).
+
+    ``validate_only``: stop at the program's first resource; a program that checks its config first (as this
+    one does) reports a config error, anything else returns an empty snapshot.
+    """
     import pulumi
     from pulumi.runtime import config as runtime_config
     from pulumi.runtime.mocks import MockEngine, MockSettings
@@ -88,11 +104,20 @@ def run_program(cfg: StackConfig, stack_outputs: dict[str, Any] | None = None, p
     def registered() -> int:
         return sum(1 for r in monitor.records if r.custom and not r.is_provider)
 
+    def program() -> None:
+        if validate_only:
+            _stop_at_first_resource(pulumi)
+        runpy.run_path(str(cfg.main), run_name="__main__")
+
     try:
-        _sync_await(run_in_stack(lambda: runpy.run_path(str(cfg.main), run_name="__main__")))
-    except (pulumi.RunError, ProjectError) as exc:
-        raise SynthError(cfg.stack, str(exc), registered=registered()) from None
-    except Exception:  # a bug in the program, not a user mistake: keep the traceback
+        _sync_await(run_in_stack(program))
+    except Exception as exc:
+        if validate_only and not isinstance(exc, (pulumi.RunError, ProjectError)):
+            # Past the config checks, or failing for want of the referenced stacks' outputs: the real run reports it.
+            return Snapshot(project=cfg.project, stack=cfg.stack, resources=[])
+        if isinstance(exc, (pulumi.RunError, ProjectError)):
+            raise SynthError(cfg.stack, str(exc), registered=registered()) from None
+        # A bug in the program, not a user mistake: keep the traceback.
         raise SynthError(cfg.stack, traceback.format_exc(), user_error=False, registered=registered()) from None
     finally:
         os.chdir(cwd)
@@ -124,13 +149,15 @@ def _result(stack: str, out_file: Path, log: str) -> Snapshot:
     return Snapshot.from_json(result["snapshot"])
 
 
-def synth_isolated(project_dir: Path, stack: str, refs: dict[str, Any], preview: bool = False) -> Snapshot:
+def synth_isolated(project_dir: Path, stack: str, refs: dict[str, Any], preview: bool = False,
+                   validate_only: bool = False) -> Snapshot:
     """One stack in a fresh interpreter, its StackReferences answered from ``refs`` (stack name -> outputs)."""
     with tempfile.TemporaryDirectory(prefix="synth-") as tmp:
         refs_file, out_file = Path(tmp, "refs.json"), Path(tmp, "out.json")
         refs_file.write_text(json.dumps(refs))
         cmd = [sys.executable, "-m", "platformctl.offline.worker", "--project-dir", str(project_dir), "--stack", stack,
-               "--refs", str(refs_file), "--out", str(out_file)] + (["--preview"] if preview else [])
+               "--refs", str(refs_file), "--out", str(out_file)] + (["--preview"] if preview else []) + (
+                   ["--validate-only"] if validate_only else [])
         proc = subprocess.run(cmd, capture_output=True, text=True, env=_env())
         return _result(stack, out_file, proc.stderr)
 
@@ -303,6 +330,9 @@ def synth_all(
     done: dict[str, Snapshot] = {}
     try:
         with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+            # A stack's own config mistakes are reported before the stacks it reads are synthesized.
+            for check in [pool.submit(synth_isolated, project_dir, s, {}, validate_only=True) for s in wanted if deps.get(s)]:
+                check.result()
             while len(done) < len(deps):
                 ready = [s for s in deps if s not in done and all(d in done for d in deps[s])]
                 if not ready:

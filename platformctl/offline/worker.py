@@ -83,7 +83,8 @@ def _import_quietly(names: list[str]) -> None:
             pass
 
 
-def _run_one(project_dir: Path, stack: str, refs_file: Path, out: Path, preview: bool, stream: str | None = None) -> None:
+def _run_one(project_dir: Path, stack: str, refs_file: Path, out: Path, preview: bool, stream: str | None = None,
+             validate_only: bool = False) -> None:
     from dataclasses import asdict
 
     from platformctl.offline.project import ProjectError, load_stack_config
@@ -99,7 +100,7 @@ def _run_one(project_dir: Path, stack: str, refs_file: Path, out: Path, preview:
             handle.flush()
     try:
         cfg = load_stack_config(project_dir, stack)
-        result = {"snapshot": run_program(cfg, refs, preview=preview, sink=sink).to_json()}
+        result = {"snapshot": run_program(cfg, refs, preview=preview, sink=sink, validate_only=validate_only).to_json()}
     except ProjectError as exc:
         result = {"error": str(exc), "user_error": True}
     except SynthError as exc:
@@ -193,14 +194,16 @@ def main() -> None:
     parser.add_argument("--refs", type=Path)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--preview", action="store_true")
+    parser.add_argument("--validate-only", action="store_true", help="stop at the first resource: check the config only")
     args = parser.parse_args()
     if args.serve:
         serve()
     gc.disable()
     _runtime_imports()
-    _import_quietly(sdk_modules(args.project_dir.resolve()))
+    if not args.validate_only:  # config checks run before the program touches the SDKs
+        _import_quietly(sdk_modules(args.project_dir.resolve()))
     _tune_gc()
-    _run_one(args.project_dir, args.stack, args.refs, args.out, args.preview)
+    _run_one(args.project_dir, args.stack, args.refs, args.out, args.preview, validate_only=args.validate_only)
     _exit(0)
 
 

@@ -45,7 +45,9 @@ def test_the_patched_sdk_answers_byte_for_byte_like_the_stock_one(snapshots, sta
     finally:
         sdk.uninstall()
     assert len(patched) == len(stock) and patched == stock
-    assert any(b"aws-" in answer for answer in stock)  # the packs did find something to say
+    # The packs did find something to say (prod has had no findings since issue 12's fixes; shared and dev
+    # still carry advisory ones, so the byte comparison there covers diagnostics).
+    assert any(b"aws-" in answer for answer in stock) or name == "prod"
 
 
 def test_the_patch_is_off_when_asked_and_for_other_sdk_versions(monkeypatch):

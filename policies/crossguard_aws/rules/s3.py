@@ -59,8 +59,19 @@ def sse_defaults(res: Res, outputs: bool = False) -> list[tuple[str, Any]]:
             for i, r in enumerate(rules)]
 
 
-def _sse_problems(where: str, block: Any) -> Iterator[str]:
+def _log_target(bucket: Res, stack: Stack) -> bool:
+    """Server access logs land here. AWS supports only SSE-S3 as a log target's default encryption
+    ("Troubleshoot server access logging": SSE-KMS is not supported for target buckets)."""
+    return bucket.type in BUCKETS and bool(stack.attached(bucket, LOGGINGS, "targetBucket", match_values=BUCKET_IDS))
+
+
+def _sse_problems(where: str, block: Any, log_target: bool = False) -> Iterator[str]:
     algorithm = dig(block, "sseAlgorithm")
+    if log_target:
+        if algorithm != "AES256":
+            yield (f"{where}.sseAlgorithm is {algorithm!r} on a server access log target; AWS supports only SSE-S3 "
+                   "(AES256) there, so use it (logs are not delivered under an SSE-KMS default).")
+        return
     if algorithm not in KMS_ALGORITHMS:
         yield f"{where}.sseAlgorithm is {algorithm!r}; use 'aws:kms' with a customer-managed key (not AES256/S3-managed keys)."
         return
@@ -69,24 +80,31 @@ def _sse_problems(where: str, block: Any) -> Iterator[str]:
         yield problem
 
 
-@resource_rule(
+@stack_rule(
     id="aws-s3-bucket-enforce-kms", pack="encryption", types=(*BUCKETS, *SSE_CONFIGS), severity=Severity.HIGH,
-    description="S3 default encryption must use SSE-KMS with a customer-managed key.",
+    description="S3 default encryption must use SSE-KMS with a customer-managed key; server access log targets "
+                "use SSE-S3, the only default encryption AWS supports for them.",
     remediation="Set sse_algorithm='aws:kms' and kms_master_key_id=<your key ARN> in the bucket's "
-                "BucketServerSideEncryptionConfiguration (or the aws-native bucketEncryption block).",
+                "BucketServerSideEncryptionConfiguration (or the aws-native bucketEncryption block); on a bucket "
+                "that receives server access logs set sse_algorithm='AES256'.",
     controls=fsbp("S3.17"), tags=("kms",),
 )
-def s3_bucket_enforce_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
-    for where, block in sse_defaults(res):
+def s3_bucket_enforce_kms(res: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
+    owners = [res] if res.type in BUCKETS else [
+        b for b in stack.of_types(BUCKETS)
+        if any(c.urn == res.urn for c in stack.attached(b, SSE_CONFIGS, "bucket", match_values=BUCKET_IDS))]
+    log_target = any(_log_target(b, stack) for b in owners)
+    for where, block in sse_defaults(res, outputs=True):
         if block is None:
             yield f"{where} is missing; set sseAlgorithm 'aws:kms' and a customer-managed kmsMasterKeyId."
             continue
-        yield from _sse_problems(where, block)
+        yield from _sse_problems(where, block, log_target)
 
 
 @stack_rule(
     id="aws-s3-bucket-require-encryption-config", pack="encryption", types=BUCKETS, severity=Severity.HIGH,
-    description="Every S3 bucket must have a server-side encryption configuration with a customer-managed KMS key.",
+    description="Every S3 bucket must have a server-side encryption configuration with a customer-managed KMS key "
+                "(SSE-S3 on server access log targets, the only default encryption AWS supports there).",
     remediation="Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket (bucket=bucket.id) with "
                 "sse_algorithm 'aws:kms' and your key, or set bucketEncryption on aws-native buckets.",
     controls=fsbp("S3.17"), tags=("kms",),
@@ -99,8 +117,9 @@ def s3_bucket_require_encryption_config(bucket: Res, stack: Stack, ctx: RuleCont
         yield ("has no server-side encryption configuration; add a BucketServerSideEncryptionConfiguration "
                "(bucket=<this bucket>) with sse_algorithm 'aws:kms' and a customer-managed key.")
         return
-    problems = [[f"{owner.label}: {where} is missing."] if block is None else [f"{owner.label}: {p}" for p in _sse_problems(where, block)]
-                for owner, where, block in blocks]
+    log_target = _log_target(bucket, stack)
+    problems = [[f"{owner.label}: {where} is missing."] if block is None else
+                [f"{owner.label}: {p}" for p in _sse_problems(where, block, log_target)] for owner, where, block in blocks]
     if all(problems):
         yield "no encryption configuration uses a customer-managed KMS key: " + " ".join(p for ps in problems for p in ps)
 
