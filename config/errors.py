@@ -78,6 +78,13 @@ PATTERN_HINTS: dict[str, tuple[str, str]] = {
     r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$": ("use the OU id from `aws organizations list-organizational-units-for-parent`",
                                           "ou-ab12-cd34ef56"),
     r"^o-[a-z0-9]{10,32}$": ("use the organization id from `aws organizations describe-organization`", "o-a1b2c3d4e5"),
+    r"^1\.\d{2}$": ("use a Kubernetes minor version EKS supports, as 1.<minor>", "1.35"),
+    r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$": (
+        "use a Kubernetes namespace: up to 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+        "models"),
+    r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$": (
+        "use a Kubernetes name: up to 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+        "model-server"),
 }
 
 
