@@ -108,7 +108,8 @@ def _check_together(args: argparse.Namespace, progress: terminal.Progress) -> li
     that the stacks are checked one by one and the failure is reported with the others' results."""
     progress.step(f"check {' '.join(args.stacks)}")
     try:
-        return check_stacks(args.stacks, args.project_dir, args.packs, args.configs or (), args.preview, progress=progress.step)
+        return check_stacks(args.stacks, args.project_dir, args.packs, args.configs or (), args.preview, progress=progress.step,
+                            tick=progress.counter("check: resources registered and streamed to the packs"))
     except (SynthError, PolicyHostError):
         progress.note("one stack failed: checking each stack on its own")
         return None
@@ -141,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
         for stack in args.stacks if together is None else ():
             progress.step(f"check {stack}")
             try:
-                outcome = check_stack(stack, args.project_dir, args.packs, args.configs or (), args.preview, progress=progress.step)
+                outcome = check_stack(stack, args.project_dir, args.packs, args.configs or (), args.preview, progress=progress.step,
+                                      tick=progress.counter(f"check {stack}: resources registered"))
             except SynthError as exc:
                 # Reported once, with the report; the other stacks are still checked.
                 failures.append(StackFailure(stack, "program", synth_error_message(exc.stack, exc.message),

@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
 
     with terminal.progress(err) as progress:
         try:
-            snap = synth(args.stack, args.project_dir, on_stack=on_stack)
+            snap = synth(args.stack, args.project_dir, on_stack=on_stack,
+                         on_record=progress.counter(f"synth {args.stack}: resources registered"))
         except SynthError as exc:
             report_error(exc)
             return 2

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +112,19 @@ class Progress:
 
     def note(self, text: str) -> None:
         self.err.print(Text(f"[{self.elapsed():5.1f}s] {text}"), soft_wrap=True)
+
+    def counter(self, label: str, every: int = 10) -> Callable[[object], None]:
+        """A callback counting what it is called with, shown live on a terminal ("<label>: N so far"); silent in CI,
+        where one line per resource would drown the log."""
+        seen = 0
+
+        def count(_item: object) -> None:
+            nonlocal seen
+            seen += 1
+            if self._status is not None and seen % every == 0:
+                self._status.update(Text(f"{label}: {seen} so far"))
+
+        return count
 
 
 @contextmanager

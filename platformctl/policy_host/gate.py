@@ -330,6 +330,17 @@ def policy_gate(
         session.close()
 
 
+def _also(first: Callable[[Any], None], then: Callable[[Any], None] | None) -> Callable[[Any], None]:
+    if then is None:
+        return first
+
+    def both(item: Any) -> None:
+        first(item)
+        then(item)
+
+    return both
+
+
 def check_stack(
     stack: str,
     project_dir: Path = REPO_ROOT,
@@ -339,14 +350,16 @@ def check_stack(
     stream: bool = True,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    tick: Callable[[object], None] | None = None,
 ) -> CheckOutcome:
     """Run ``stack``'s program under mocks and every policy pack over the analyzer protocol.
 
     ``stream=False`` is the plain path: every resource is sent to the packs after the run (the findings are the
     same; tests compare them). Raises ``SynthError`` when the program or its config fails and ``PolicyHostError``
-    when a pack or the policy config does. ``progress`` receives one line per step.
+    when a pack or the policy config does. ``progress`` receives one line per step, ``tick`` each resource
+    registered (a live count).
     """
-    return check_stacks([stack], project_dir, packs, config_files, preview, stream, cache_dir, progress)[0]
+    return check_stacks([stack], project_dir, packs, config_files, preview, stream, cache_dir, progress, tick)[0]
 
 
 def check_stacks(
@@ -358,12 +371,13 @@ def check_stacks(
     stream: bool = True,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    tick: Callable[[object], None] | None = None,
 ) -> list[CheckOutcome]:
     """``check_stack`` for several stacks in one synth: a stack they reference (``shared``) runs once, and every
     program runs in the same warm interpreter; each stack is judged by its own packs (they read its config)."""
     if preview and len(stacks) > 1:  # a preview reads the *deployed* outputs of a referenced stack, not its preview
         return [outcome for s in stacks
-                for outcome in check_stacks([s], project_dir, packs, config_files, preview, stream, cache_dir, progress)]
+                for outcome in check_stacks([s], project_dir, packs, config_files, preview, stream, cache_dir, progress, tick)]
     say = progress or (lambda _text: None)
     started = time.perf_counter()
     project_dir = project_dir.resolve()
@@ -385,7 +399,7 @@ def check_stacks(
                 streams[stack] = _Stream(sessions[stack], file_configs, house=bool(house))
         synth_started = time.perf_counter()
         try:
-            snapshots = synth_all(stacks, project_dir, preview, on_record={s: st.add for s, st in streams.items()},
+            snapshots = synth_all(stacks, project_dir, preview, on_record={s: _also(st.add, tick) for s, st in streams.items()},
                                   cache_dir=cache_dir, on_stack=on_stack)
         except BaseException:
             for streamed in streams.values():

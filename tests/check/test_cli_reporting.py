@@ -123,3 +123,23 @@ def test_bad_output_is_a_usage_error_before_any_work(tmp_path, output, words):
     assert run.code == 2
     assert words in run.stderr and "Traceback" not in run.stderr
     assert "check test" not in run.stderr  # refused before the first stack started
+
+
+def test_resources_registered_so_far_are_counted_live_on_a_terminal_only():
+    import io
+
+    from rich.console import Console
+
+    from platformctl import terminal
+
+    with terminal.progress(Console(file=io.StringIO(), force_terminal=True)) as live:
+        count = live.counter("synth dev: resources registered", every=5)
+        for item in range(12):
+            count(item)
+        assert str(live._status.status) == "synth dev: resources registered: 10 so far"
+    log = io.StringIO()
+    with terminal.progress(Console(file=log, force_terminal=False)) as plain:
+        count = plain.counter("synth dev: resources registered", every=5)
+        for item in range(12):
+            count(item)
+    assert log.getvalue() == ""  # CI logs get one line per step, never one per resource
