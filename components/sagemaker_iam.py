@@ -26,7 +26,6 @@ from config.instance_types import nvme_instance_patterns
 Input = pulumi.Input
 Statement = dict[str, Any]
 
-SM = "sagemaker"
 # Actions whose request names a VPC (sagemaker:VpcSubnets / VpcSecurityGroupIds condition keys).
 VPC_ACTIONS = ["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateHyperParameterTuningJob",
                "sagemaker:CreateAutoMLJob", "sagemaker:CreateAutoMLJobV2", "sagemaker:CreateModel"]

@@ -100,12 +100,6 @@ class Settings:
         a = self.config.accounts
         return [*([a.workload] if a.workload else []), *a.additional_workloads]
 
-    @cached_property
-    def owned_accounts(self) -> list[Account]:
-        """The accounts whose account-level settings this stack owns."""
-        a = self.config.accounts
-        return [a.security, a.shared_services] if self.is_shared else self.workload_accounts
-
     def role_arn(self, account: Account) -> str:
         role = account.role or self.config.deploy_role.name
         return role if role.startswith("arn:") else f"arn:aws:iam::{account.id}:role/{role}"
