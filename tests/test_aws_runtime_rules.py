@@ -21,9 +21,7 @@ The request-context evaluation uses tests/iam_eval.py (a small IAM evaluator of 
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +33,7 @@ from components.inference import REQUEST_SCHEMA
 from components.sagemaker_pipeline import PipelineSpec, definition, job_arguments
 from ml_code import prepare
 from platformctl.offline.records import ResourceRecord, Snapshot
-from tests.conftest import ROOT
+from tests import lambda_fakes
 from tests.iam_eval import ALWAYS_PRESENT_KEYS, Request, evaluate, parse_operator, statements_of
 
 ACCOUNT = "111122223333"
@@ -306,11 +304,7 @@ def test_batch_transform_follows_the_endpoints_current_model(workload):
 
 
 def load_handler(name: str):
-    spec = importlib.util.spec_from_file_location(f"runtime_rules_{name}", ROOT / "lambda_src" / name / "handler.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return lambda_fakes.load_handler(name, "runtime_rules")
 
 
 def test_batch_handler_transforms_with_the_model_the_endpoint_serves_now(monkeypatch):
@@ -406,21 +400,8 @@ def test_payload_capture_and_baseline_are_one_contract(prepared, monkeypatch, sn
     jsonschema.validate(json.loads(body), REQUEST_SCHEMA)
 
     # The real inference handler forwards it to the endpoint.
-    monkeypatch.setenv("ENDPOINT_NAME", "ep")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    handler = load_handler("invoke_endpoint")
-    calls: list[dict] = []
-
-    class Body:
-        def read(self) -> bytes:
-            return b'{"predictions": [{"score": 0.4}, {"score": 0.6}, {"score": 0.1}]}'
-
-    class Runtime:
-        def invoke_endpoint(self, **kwargs):
-            calls.append(kwargs)
-            return {"Body": Body()}
-
-    monkeypatch.setattr(handler, "RUNTIME", Runtime())
+    handler, calls = lambda_fakes.invoke_handler_with_fake_endpoint(
+        monkeypatch, b'{"predictions": [{"score": 0.4}, {"score": 0.6}, {"score": 0.1}]}', "runtime_rules")
     assert handler.handler({"body": body}, None)["statusCode"] == 200
 
     # SageMaker captures the body with the request's content type; Model Monitor reads it back.

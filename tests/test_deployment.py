@@ -6,9 +6,7 @@ standby endpoint on, to check the config-driven paths the committed stack files 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from typing import Any
 
 import pytest
@@ -20,6 +18,7 @@ from platformctl.offline.records import ResourceRecord, Snapshot
 from platformctl.offline.runner import synth_isolated
 from tests.conftest import ROOT, project_variant
 from tests.iam_lint import lint
+from tests.lambda_fakes import invoke_handler_with_fake_endpoint, load_handler
 
 KEY = "arn:aws:kms:us-east-1:111122223333:key/ml"
 
@@ -230,12 +229,6 @@ def test_endpoint_volume_key(types, keyed):
     assert (endpoint_volume_key(variants, KEY) == KEY) is keyed
 
 
-def load_handler(name: str):
-    spec = importlib.util.spec_from_file_location(f"handler_{name}", ROOT / "lambda_src" / name / "handler.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -281,21 +274,7 @@ def test_invoke_handler_rejects_bad_bodies_without_calling_the_endpoint(monkeypa
 
 
 def test_invoke_handler_forwards_instances_and_returns_predictions(monkeypatch):
-    monkeypatch.setenv("ENDPOINT_NAME", "ep")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    handler = load_handler("invoke_endpoint")
-    calls: list[dict] = []
-
-    class Body:
-        def read(self) -> bytes:
-            return b"[0.9]"
-
-    class Runtime:
-        def invoke_endpoint(self, **kwargs):
-            calls.append(kwargs)
-            return {"Body": Body()}
-
-    monkeypatch.setattr(handler, "RUNTIME", Runtime())
+    handler, calls = invoke_handler_with_fake_endpoint(monkeypatch, b"[0.9]")
     response = handler.handler({"body": '{"instances": [[1, 2]]}'}, None)
     assert response["statusCode"] == 200 and json.loads(response["body"])["predictions"] == [0.9]
     assert calls[0]["EndpointName"] == "ep" and calls[0]["ContentType"] == "text/csv" and calls[0]["Body"] == "1.0,2.0\n"

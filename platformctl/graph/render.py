@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from platformctl.graph.model import MULTI_REGION, Graph, Node, node_id
 
@@ -42,39 +43,31 @@ def _quote(label: str) -> str:
     return label.replace('"', "#quot;")
 
 
-def to_mermaid(graph: Graph, direction: str = "LR") -> str:
-    lines = [f"flowchart {direction}"]
-    depth = 1
+def _indented(graph: Graph, group: str, node: str, close: str, text: Callable[[str], str]) -> list[str]:
+    """The grouped nodes as indented lines; ``group`` and ``node`` format ``ident`` and ``title`` (through ``text``)."""
+    lines, depth = [], 1
     for kind, ident, title in _groups(graph):
-        pad = "  " * depth
-        if kind == "open":
-            lines.append(f'{pad}subgraph {ident}["{_quote(title)}"]')
-            depth += 1
-        elif kind == "close":
+        if kind == "close":
             depth -= 1
-            lines.append(f"{'  ' * depth}end")
+            lines.append("  " * depth + close)
         else:
-            lines.append(f'{pad}{ident}["{_quote(title)}"]')
-    lines.extend(f"  {a} --> {b}" for a, b in sorted(graph.edges))
-    return "\n".join(lines) + "\n"
+            lines.append("  " * depth + (group if kind == "open" else node).format(ident=ident, title=text(title)))
+            depth += kind == "open"
+    return lines
+
+
+def to_mermaid(graph: Graph, direction: str = "LR") -> str:
+    graph_nodes = _indented(graph, 'subgraph {ident}["{title}"]', '{ident}["{title}"]', "end", _quote)
+    edges = [f"  {a} --> {b}" for a, b in sorted(graph.edges)]
+    return "\n".join([f"flowchart {direction}", *graph_nodes, *edges]) + "\n"
 
 
 def to_dot(graph: Graph) -> str:
-    lines = ["digraph platform {", "  rankdir=LR;", '  node [shape=box, fontname="Helvetica"];']
-    depth = 1
-    for kind, ident, title in _groups(graph):
-        pad = "  " * depth
-        if kind == "open":
-            lines.append(f'{pad}subgraph cluster_{ident} {{ label="{_escape(title)}";')
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-            lines.append(f"{'  ' * depth}}}")
-        else:
-            lines.append(f'{pad}{ident} [label="{_escape(title.replace("<br/>", chr(10)))}"];')
-    lines.extend(f"  {a} -> {b};" for a, b in sorted(graph.edges))
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    graph_nodes = _indented(graph, 'subgraph cluster_{ident} {{ label="{title}";', '{ident} [label="{title}"];', "}",
+                            lambda t: _escape(t.replace("<br/>", "\n")))
+    edges = [f"  {a} -> {b};" for a, b in sorted(graph.edges)]
+    head = ["digraph platform {", "  rankdir=LR;", '  node [shape=box, fontname="Helvetica"];']
+    return "\n".join([*head, *graph_nodes, *edges, "}"]) + "\n"
 
 
 def _escape(text: str) -> str:
