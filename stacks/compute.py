@@ -53,7 +53,7 @@ def compute_layers(s: Settings, providers: ProviderRegistry, account: Account, k
             cpu_target_percent=fg.cpu_target_percent, memory_target_percent=fg.memory_target_percent, protect=s.protect_stateful))
         api = ContainerApi(f"{t.key}-model-service-api", ContainerApiArgs(
             target=t, org=s.config.org, load_balancer_arn=service.load_balancer.arn, hostname=fg.hostname or "",
-            routes=[Route(r.path, r.auth.value) for r in k.api.routes], web_acl_arn=ml["webAclArn"], rate_limit=k.api.rate_limit,
+            routes=[Route(r.path, r.auth.value, r.api_key) for r in k.api.routes], web_acl_arn=ml["webAclArn"], rate_limit=k.api.rate_limit,
             burst_limit=k.api.burst_limit, quota_per_day=k.api.quota_per_day, logs_key_arn=key["logs"].arn,
             log_retention_days=k.log_retention_days, protect=s.protect_stateful, user_pool_id=ml.get("userPoolId"),
             cognito_scope=f"{ml['apiName']}/invoke", api_key_id=ml.get("apiKeyId"), after_stage_name=ml["apiStageName"]))

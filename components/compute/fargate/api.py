@@ -45,7 +45,7 @@ class ContainerApiArgs:
     logs_key_arn: pulumi.Input[str]
     log_retention_days: int
     protect: bool
-    # The SageMaker path's user pool and scope (cognito routes) and API key (apiKey routes).
+    # The SageMaker path's user pool and scope (cognito routes) and API key (metered routes, apiKey: true).
     user_pool_id: pulumi.Input[str] | None = None
     cognito_scope: str | None = None
     api_key_id: pulumi.Input[str] | None = None
@@ -91,7 +91,7 @@ class ContainerApi(pulumi.ComponentResource):
                 f"{name}-route-{route.path}-post", rest_api=self.api.id, resource_id=resource.id, http_method="POST",
                 authorization=AUTHORIZATION[route.auth], authorizer_id=authorizer.id if route.auth == "cognito" and authorizer else None,
                 authorization_scopes=[args.cognito_scope] if route.auth == "cognito" else None,
-                api_key_required=route.auth == "apiKey", request_validator_id=validator.id,
+                api_key_required=route.api_key, request_validator_id=validator.id,
                 request_models={"application/json": model.name}, opts=t.opts(self))
             integration = aws.apigateway.Integration(
                 f"{name}-route-{route.path}-service", rest_api=self.api.id, resource_id=resource.id, http_method=method.http_method,
@@ -100,7 +100,7 @@ class ContainerApi(pulumi.ComponentResource):
                 tls_config={"insecure_skip_verification": False}, opts=t.opts(self))
             parts += [method, integration]
 
-        fingerprint = hashlib.sha256(json.dumps([[r.path, r.auth] for r in args.routes] + [REQUEST_SCHEMA, args.hostname]).encode())
+        fingerprint = hashlib.sha256(json.dumps([[r.path, r.auth, r.api_key] for r in args.routes] + [REQUEST_SCHEMA, args.hostname]).encode())
         deployment = aws.apigateway.Deployment(
             f"{name}-deployment", rest_api=self.api.id, triggers={"routes": fingerprint.hexdigest()},
             opts=t.opts(self, depends_on=parts))
@@ -119,9 +119,9 @@ class ContainerApi(pulumi.ComponentResource):
                       "throttling_rate_limit": args.rate_limit, "throttling_burst_limit": args.burst_limit},
             opts=t.opts(self))
         aws.wafv2.WebAclAssociation(f"{name}-waf", resource_arn=self.stage.arn, web_acl_arn=args.web_acl_arn, opts=t.opts(self))
-        if "apiKey" in auths:
+        if any(r.api_key for r in args.routes):
             if args.api_key_id is None:
-                raise ValueError("apiKey routes need the SageMaker path's API key")
+                raise ValueError("metered routes (apiKey: true) need the SageMaker path's API key")
             plan = aws.apigateway.UsagePlan(
                 f"{name}-usage-plan", name=f"{self.api_name}-clients", api_stages=[{"api_id": self.api.id, "stage": self.stage.stage_name}],
                 throttle_settings={"rate_limit": args.rate_limit, "burst_limit": args.burst_limit},
