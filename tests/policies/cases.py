@@ -124,6 +124,14 @@ CASES: list[Case] = [
         "leaves blockPublicPolicy off"),
     ok("aws-s3-bucket-require-tls-policy", "deny-insecure", [BUCKET, on_bucket("aws:s3/bucketPolicy:BucketPolicy", "pol", {"policy": TLS_POLICY})]),
     bad("aws-s3-bucket-require-tls-policy", "no-policy", [BUCKET], "has no bucket policy"),
+    # Alternative spellings that are not the TLS deny: denying TLS requests ("true"), or another key set to "false".
+    bad("aws-s3-bucket-require-tls-policy", "deny-secure-transport-true",
+        [BUCKET, on_bucket("aws:s3/bucketPolicy:BucketPolicy", "pol", {"policy": TLS_POLICY.replace('"false"', '"true"')})],
+        "no Deny statement on aws:SecureTransport"),
+    bad("aws-s3-bucket-require-tls-policy", "deny-other-key-false",
+        [BUCKET, on_bucket("aws:s3/bucketPolicy:BucketPolicy", "pol",
+                           {"policy": TLS_POLICY.replace("aws:SecureTransport", "aws:ViaAWSService")})],
+        "no Deny statement on aws:SecureTransport"),
     bad("aws-s3-bucket-require-tls-policy", "policy-without-tls",
         [BUCKET, on_bucket("aws:s3/bucketPolicy:BucketPolicy", "pol", {"policy": iam_doc("s3:GetObject")})], "no Deny statement on aws:SecureTransport"),
     ok("aws-s3-bucket-enable-versioning", "split-versioning",
@@ -136,6 +144,8 @@ CASES: list[Case] = [
         BUCKET, R("aws:s3/bucket:Bucket", "logs"),
         R("aws:s3/bucketLogging:BucketLogging", "log", {"bucket": UNKNOWN, "targetBucket": UNKNOWN},
           property_dependencies={"bucket": [BUCKET], "targetBucket": [R("aws:s3/bucket:Bucket", "logs")]})]),
+    ok("aws-s3-bucket-enable-access-logging", "inline-logging",
+       [R("aws:s3/bucket:Bucket", "lake", {"logging": {"targetBucket": "acme-logs", "targetPrefix": "lake/"}})]),
     bad("aws-s3-bucket-enable-access-logging", "no-logging", [BUCKET], "server access logging is not configured"),
     # ---- SageMaker ---------------------------------------------------------------------------------------
     ok("aws-sagemaker-domain-enforce-kms", "key", R("aws:sagemaker/domain:Domain", "studio", {"kmsKeyId": KEY})),
