@@ -9,7 +9,6 @@ name, parent and provider are exactly what the program registers.
 
 from __future__ import annotations
 
-import json
 import shlex
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -91,12 +90,8 @@ class ImportHint:
 
 
 def _account_region(snapshot: Snapshot, record: ResourceRecord) -> tuple[str, str]:
-    provider = snapshot.provider_of(record)
-    if provider is None:
-        return "", ""
-    ids = provider.inputs.get("allowedAccountIds") or "[]"
-    ids = json.loads(ids) if isinstance(ids, str) else ids
-    return (str(ids[0]) if ids else ""), str(provider.inputs.get("region", ""))
+    account, region = snapshot.placement(record) or ("", "")
+    return account or "", region
 
 
 def import_hints(snapshot: Snapshot) -> list[ImportHint]:

@@ -37,14 +37,13 @@ def _account_region(snap: Snapshot) -> tuple[Counter, Counter]:
     for r in snap.resources:
         if not r.custom or r.is_provider or r.read:
             continue
-        provider = snap.provider_of(r)
-        if provider is None:
+        placed = snap.placement(r)
+        if placed is None:
             accounts["(default provider)"] += 1
             continue
-        ids = provider.inputs.get("allowedAccountIds") or "[]"
-        ids = json.loads(ids) if isinstance(ids, str) else ids
-        accounts[ids[0] if ids else "(any)"] += 1
-        regions[provider.inputs.get("region", "(unset)")] += 1
+        account, region = placed
+        accounts[account or "(any)"] += 1
+        regions[region or "(unset)"] += 1
     return accounts, regions
 
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from platformctl.cost.prices import PriceTable
+from platformctl.graph.model import account_region
 from platformctl.offline.records import ResourceRecord, Snapshot
 
 HOURS_PER_MONTH = 730  # AWS's own monthly convention (8,760 h / 12)
@@ -55,12 +56,7 @@ class _Context:
         self.assumptions = assumptions
 
     def placement(self, r: ResourceRecord) -> tuple[str, str]:
-        provider = self.snap.provider_of(r)
-        if provider is None:
-            return "(default provider)", str(self.snap.config.get("aws:region", ""))
-        ids = provider.inputs.get("allowedAccountIds") or []
-        ids = json.loads(ids) if isinstance(ids, str) else ids
-        return (str(ids[0]) if ids else "(any account)"), str(provider.inputs.get("region", ""))
+        return account_region(self.snap, r)
 
     def item(self, r: ResourceRecord, service: str, product: str, description: str, *, fixed: bool,
              quantity: float | None = None, assumption: str = "", per: float = 1.0) -> LineItem:
@@ -183,17 +179,6 @@ def _vpc_endpoint(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
                    assumption="endpointDataGb")
 
 
-@prices("aws:ec2/natGateway:NatGateway")
-def _nat(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "vpc", "nat-gateway", "NAT gateway", fixed=True, quantity=HOURS_PER_MONTH)
-    yield ctx.item(r, "vpc", "nat-gateway-data", "NAT data processed", fixed=False, assumption="natDataGb")
-
-
-@prices("aws:ec2/eip:Eip")
-def _eip(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "vpc", "public-ipv4", "public IPv4 address", fixed=True, quantity=HOURS_PER_MONTH)
-
-
 @prices("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 def _load_balancer(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
     kind = r.inputs.get("loadBalancerType") or "application"
@@ -207,11 +192,6 @@ def _load_balancer(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
 def _instance(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
     yield ctx.item(r, "ec2", f"instance:{r.inputs.get('instanceType')}", f"{r.inputs.get('instanceType')} on demand",
                    fixed=True, quantity=HOURS_PER_MONTH)
-
-
-@prices("aws:eks/cluster:Cluster")
-def _eks(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "eks", "cluster", "EKS control plane", fixed=True, quantity=HOURS_PER_MONTH)
 
 
 @prices("aws:eks/nodeGroup:NodeGroup")
@@ -246,24 +226,7 @@ def _rds(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
     yield ctx.item(r, "rds", f"instance:{cls}", f"{copies} x {cls}", fixed=True, quantity=copies * HOURS_PER_MONTH)
 
 
-@prices("aws:lambda/function:Function")
-def _lambda(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "lambda", "requests", "invocations", fixed=False, assumption="lambdaRequestsMillions")
-    yield ctx.item(r, "lambda", "duration", "compute", fixed=False, assumption="lambdaGbSeconds")
-
-
 # -- keys, monitoring, edge --------------------------------------------------------------------------------------
-@prices("aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey")
-def _kms(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "kms", "customer-managed-key", "customer-managed key", fixed=True, quantity=1)
-    yield ctx.item(r, "kms", "requests", "key requests", fixed=False, assumption="kmsRequests10k")
-
-
-@prices("aws:cloudwatch/dashboard:Dashboard")
-def _dashboard(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "cloudwatch", "dashboard", "dashboard", fixed=True, quantity=1)
-
-
 @prices("aws:cloudwatch/metricAlarm:MetricAlarm")
 def _alarm(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
     queries = r.inputs.get("metricQueries") or []
@@ -275,22 +238,12 @@ def _alarm(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
     yield ctx.item(r, "cloudwatch", product, f"alarm on {metrics} metric(s)", fixed=True, quantity=metrics)
 
 
-@prices("aws:cloudwatch/logGroup:LogGroup")
-def _log_group(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "cloudwatch", "logs-ingestion", "log ingestion", fixed=False, assumption="logsIngestionGb")
-
-
 @prices("aws:wafv2/webAcl:WebAcl")
 def _web_acl(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
     rules = len(r.inputs.get("rules") or [])
     yield ctx.item(r, "wafv2", "web-acl", "web ACL", fixed=True, quantity=1)
     yield ctx.item(r, "wafv2", "rule", f"{rules} rule(s) and rule groups", fixed=True, quantity=rules)
     yield ctx.item(r, "wafv2", "requests", "inspected requests", fixed=False, assumption="apiRequestsMillions")
-
-
-@prices("aws:apigateway/restApi:RestApi")
-def _rest_api(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "apigateway", "rest-requests", "REST API requests", fixed=False, assumption="apiRequestsMillions")
 
 
 @prices("aws:apigatewayv2/api:Api")
@@ -300,11 +253,6 @@ def _http_api(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
 
 
 # -- data --------------------------------------------------------------------------------------------------------
-@prices("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
-def _bucket(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "s3", "standard-storage", "storage", fixed=False, assumption="s3StorageGb")
-
-
 @prices("aws:redshiftserverless/workgroup:Workgroup")
 def _workgroup(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
     rpus = _num(r.inputs.get("baseCapacity"), 128)  # AWS's default base capacity
@@ -312,68 +260,7 @@ def _workgroup(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
                    assumption="warehouseHours", per=rpus)
 
 
-@prices("aws:glue/job:Job")
-def _glue_job(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "glue", "etl", "ETL job runs", fixed=False, assumption="glueDpuHours")
-
-
-@prices("aws:glue/crawler:Crawler")
-def _crawler(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "glue", "crawler", "crawler runs", fixed=False, assumption="glueCrawlerDpuHours")
-
-
-@prices("aws-native:databrew:Job")
-def _databrew(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "databrew", "job", "DataBrew job runs", fixed=False, assumption="databrewNodeHours")
-
-
-@prices("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
-def _firehose(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "firehose", "ingestion", "ingestion", fixed=False, assumption="firehoseGb")
-
-
-@prices("aws:backup/vault:Vault")
-def _vault(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "backup", "warm-storage", "recovery points", fixed=False, assumption="backupStorageGb")
-
-
-@prices("aws:ecr/repository:Repository")
-def _ecr(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "ecr", "storage", "image storage", fixed=False, assumption="ecrStorageGb")
-
-
-@prices("aws:secretsmanager/secret:Secret")
-def _secret(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "secretsmanager", "secret", "secret", fixed=True, quantity=1)
-
-
-@prices("aws:route53/zone:Zone")
-def _zone(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "route53", "hosted-zone", "hosted zone", fixed=True, quantity=1)
-
-
-@prices("aws:sns/topic:Topic")
-def _topic(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "sns", "requests", "publishes", fixed=False, assumption="snsRequestsMillions")
-
-
-@prices("aws:sqs/queue:Queue")
-def _queue(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "sqs", "requests", "requests", fixed=False, assumption="sqsRequestsMillions")
-
-
 # -- security and delivery ---------------------------------------------------------------------------------------
-@prices("aws:guardduty/detector:Detector")
-def _guardduty(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "guardduty", "cloudtrail-management-events", "management events analysed", fixed=False,
-                   assumption="guardDutyEventsMillions")
-
-
-@prices("aws:securityhub/account:Account")
-def _securityhub(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "securityhub", "security-checks", "security checks", fixed=False, assumption="securityHubChecks")
-
-
 @prices("aws:macie2/account:Account")
 def _macie(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
     # Macie bills every bucket of the account and region it monitors; those this stack creates are known.
@@ -382,11 +269,6 @@ def _macie(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
                   and ctx.placement(b) == here)
     yield ctx.item(r, "macie", "bucket-inventory", f"bucket monitoring of this stack's {buckets} bucket(s) here",
                    fixed=True, quantity=buckets)
-
-
-@prices("aws:cfg/recorder:Recorder")
-def _config_recorder(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
-    yield ctx.item(r, "config", "configuration-item", "configuration items recorded", fixed=False, assumption="configItems")
 
 
 @prices("aws:codebuild/project:Project")
@@ -402,6 +284,95 @@ def _codepipeline(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
                        assumption="pipelineActionMinutes")
     else:
         yield ctx.item(r, "codepipeline", "v1-pipeline", "active V1 pipeline", fixed=True, quantity=1)
+
+
+# Resources whose lines depend on their type alone: (service, product, description, amount), where the amount is a
+# fixed monthly quantity or the cost.assumptions key of a usage line.
+CONSTANT_LINES: dict[tuple[str, ...], list[tuple[str, str, str, float | str]]] = {
+    ("aws:ec2/natGateway:NatGateway",): [
+        ("vpc", "nat-gateway", "NAT gateway", HOURS_PER_MONTH),
+        ("vpc", "nat-gateway-data", "NAT data processed", "natDataGb"),
+    ],
+    ("aws:ec2/eip:Eip",): [
+        ("vpc", "public-ipv4", "public IPv4 address", HOURS_PER_MONTH),
+    ],
+    ("aws:eks/cluster:Cluster",): [
+        ("eks", "cluster", "EKS control plane", HOURS_PER_MONTH),
+    ],
+    ("aws:lambda/function:Function",): [
+        ("lambda", "requests", "invocations", "lambdaRequestsMillions"),
+        ("lambda", "duration", "compute", "lambdaGbSeconds"),
+    ],
+    ("aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"): [
+        ("kms", "customer-managed-key", "customer-managed key", 1),
+        ("kms", "requests", "key requests", "kmsRequests10k"),
+    ],
+    ("aws:cloudwatch/dashboard:Dashboard",): [
+        ("cloudwatch", "dashboard", "dashboard", 1),
+    ],
+    ("aws:cloudwatch/logGroup:LogGroup",): [
+        ("cloudwatch", "logs-ingestion", "log ingestion", "logsIngestionGb"),
+    ],
+    ("aws:apigateway/restApi:RestApi",): [
+        ("apigateway", "rest-requests", "REST API requests", "apiRequestsMillions"),
+    ],
+    ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"): [
+        ("s3", "standard-storage", "storage", "s3StorageGb"),
+    ],
+    ("aws:glue/job:Job",): [
+        ("glue", "etl", "ETL job runs", "glueDpuHours"),
+    ],
+    ("aws:glue/crawler:Crawler",): [
+        ("glue", "crawler", "crawler runs", "glueCrawlerDpuHours"),
+    ],
+    ("aws-native:databrew:Job",): [
+        ("databrew", "job", "DataBrew job runs", "databrewNodeHours"),
+    ],
+    ("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",): [
+        ("firehose", "ingestion", "ingestion", "firehoseGb"),
+    ],
+    ("aws:backup/vault:Vault",): [
+        ("backup", "warm-storage", "recovery points", "backupStorageGb"),
+    ],
+    ("aws:ecr/repository:Repository",): [
+        ("ecr", "storage", "image storage", "ecrStorageGb"),
+    ],
+    ("aws:secretsmanager/secret:Secret",): [
+        ("secretsmanager", "secret", "secret", 1),
+    ],
+    ("aws:route53/zone:Zone",): [
+        ("route53", "hosted-zone", "hosted zone", 1),
+    ],
+    ("aws:sns/topic:Topic",): [
+        ("sns", "requests", "publishes", "snsRequestsMillions"),
+    ],
+    ("aws:sqs/queue:Queue",): [
+        ("sqs", "requests", "requests", "sqsRequestsMillions"),
+    ],
+    ("aws:guardduty/detector:Detector",): [
+        ("guardduty", "cloudtrail-management-events", "management events analysed", "guardDutyEventsMillions"),
+    ],
+    ("aws:securityhub/account:Account",): [
+        ("securityhub", "security-checks", "security checks", "securityHubChecks"),
+    ],
+    ("aws:cfg/recorder:Recorder",): [
+        ("config", "configuration-item", "configuration items recorded", "configItems"),
+    ],
+}
+
+
+def _constant(lines: list[tuple[str, str, str, float | str]]) -> Estimator:
+    def estimate_lines(ctx: _Context, r: ResourceRecord) -> Iterator[LineItem]:
+        for service, product, description, amount in lines:
+            if isinstance(amount, str):
+                yield ctx.item(r, service, product, description, fixed=False, assumption=amount)
+            else:
+                yield ctx.item(r, service, product, description, fixed=True, quantity=amount)
+    return estimate_lines
+
+
+for _types, _lines in CONSTANT_LINES.items():
+    prices(*_types)(_constant(_lines))
 
 
 def estimate(snap: Snapshot, table: PriceTable, assumptions: Mapping[str, float | None] | None = None) -> list[LineItem]:
@@ -432,14 +403,13 @@ def budget_checks(snap: Snapshot, items: Iterable[LineItem]) -> list[BudgetCheck
     for i in items:
         if i.fixed and i.monthly is not None:
             fixed[i.account] = fixed.get(i.account, 0.0) + i.monthly
-    ctx = _Context(snap, PriceTable([]), {})
     checks = []
     for b in snap.of_type("aws:budgets/budget:Budget"):
         if b.inputs.get("budgetType") != "COST" or b.inputs.get("limitUnit") != "USD":
             continue
         if b.inputs.get("timeUnit", "MONTHLY") != "MONTHLY":
             continue
-        account = str(b.inputs.get("accountId") or ctx.placement(b)[0])
+        account = str(b.inputs.get("accountId") or account_region(snap, b)[0])
         checks.append(BudgetCheck(account, str(b.inputs.get("name", b.name)), _num(b.inputs.get("limitAmount")),
                                   round(fixed.get(account, 0.0), 2)))
     return checks

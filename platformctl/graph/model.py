@@ -7,7 +7,6 @@ dependencies and ``depends_on``) from what is used to what uses it, so data flow
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
@@ -53,13 +52,13 @@ def short_type(type_: str) -> str:
     return name or type_
 
 
-def _account_region(snap: Snapshot, record: ResourceRecord) -> tuple[str, str]:
-    provider = snap.provider_of(record)
-    if provider is None:
+def account_region(snap: Snapshot, record: ResourceRecord) -> tuple[str, str]:
+    """The record's account and region as labels (also for the default provider and an unguarded one)."""
+    placed = snap.placement(record)
+    if placed is None:
         return NO_ACCOUNT, str(snap.config.get("aws:region", ""))
-    ids = provider.inputs.get("allowedAccountIds") or []
-    ids = json.loads(ids) if isinstance(ids, str) else ids
-    return (str(ids[0]) if ids else "(any account)"), str(provider.inputs.get("region", ""))
+    account, region = placed
+    return account or "(any account)", region
 
 
 def _managed(record: ResourceRecord) -> bool:
@@ -78,7 +77,7 @@ class _StackView:
             top = next((c for c in chain if c.parent == self.stack_urn and not c.custom), None)
             if top is not None:
                 self.layer_of[r.urn] = top
-        self.placement = {r.urn: _account_region(snap, r) for r in snap.resources if _managed(r)}
+        self.placement = {r.urn: account_region(snap, r) for r in snap.resources if _managed(r)}
 
     def references(self) -> dict[str, str]:
         """StackReference URN -> the referenced stack's name (its last path segment)."""

@@ -117,6 +117,16 @@ class Snapshot:
             return self.by_urn.get(ref.rsplit("::", 1)[0])
         return self.by_urn.get(record.provider_urn)
 
+    def placement(self, record: ResourceRecord) -> tuple[str | None, str] | None:
+        """(account, region) of the record's provider: None without an explicit provider; account None when the
+        provider's ``allowedAccountIds`` guard admits any account."""
+        provider = self.provider_of(record)
+        if provider is None:
+            return None
+        ids = provider.inputs.get("allowedAccountIds") or []
+        ids = json.loads(ids) if isinstance(ids, str) else ids
+        return (str(ids[0]) if ids else None), str(provider.inputs.get("region", ""))
+
     def ancestors(self, record: ResourceRecord) -> Iterator[ResourceRecord]:
         parent = self.by_urn.get(record.parent)
         while parent is not None:
