@@ -83,6 +83,14 @@ def public_allow_statements(document: Any) -> Iterator[dict[str, Any]]:
             yield st
 
 
+def public_policy_problems(document: Any) -> Iterator[str]:
+    """One message per statement of a resource policy that grants to everyone unscoped (none when there is no policy)."""
+    if document is None:
+        return
+    for st in public_allow_statements(document):
+        yield f"statement {st.get('Sid', '(no Sid)')!r} allows Principal '*' without a scoping condition."
+
+
 def grants(statement: dict[str, Any], action_pattern: str, resource: str = "*") -> bool:
     """An Allow statement granting an action matching ``action_pattern`` (regex, case-insensitive) on ``resource``."""
     if str(field(statement, "Effect")) != "Allow":

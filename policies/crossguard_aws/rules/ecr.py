@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from crossguard_aws.checks import key_problem, public_allow_statements
+from crossguard_aws.checks import key_problem, public_policy_problems
 from crossguard_aws.context import RuleContext
 from crossguard_aws.model import fsbp, resource_rule
 from crossguard_aws.resources import Res
@@ -64,8 +64,4 @@ def ecr_immutable_tags(res: Res, ctx: RuleContext) -> Iterator[str]:
     tags=("public-access", "containers"),
 )
 def ecr_policy_public(res: Res, ctx: RuleContext) -> Iterator[str]:
-    document = res.get("policy", res.get("repositoryPolicyText"))
-    if document is None:
-        return
-    for st in public_allow_statements(document):
-        yield f"statement {st.get('Sid', '(no Sid)')!r} allows Principal '*' without a scoping condition."
+    yield from public_policy_problems(res.get("policy", res.get("repositoryPolicyText")))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from crossguard_aws.checks import public_allow_statements
+from crossguard_aws.checks import public_policy_problems
 from crossguard_aws.context import RuleContext
 from crossguard_aws.knobs import PRODUCTION_KNOBS
 from crossguard_aws.model import checkov, cis, fsbp, resource_rule
@@ -70,8 +70,5 @@ KEY_POLICIES = ("aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/repli
     controls=(*fsbp("KMS.5"), *checkov("CKV_AWS_33")), tags=("kms", "public-access"),
 )
 def kms_key_policy_public(res: Res, ctx: RuleContext) -> Iterator[str]:
-    document = res.get("policy", res.get("keyPolicy"))
-    if document is None:
-        return  # the default key policy trusts the account only
-    for st in public_allow_statements(document):
-        yield f"statement {st.get('Sid', '(no Sid)')!r} allows Principal '*' without a scoping condition."
+    # No policy at all means the default key policy, which trusts the account only.
+    yield from public_policy_problems(res.get("policy", res.get("keyPolicy")))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from crossguard_aws.checks import key_problem, public_allow_statements
+from crossguard_aws.checks import key_problem, public_policy_problems
 from crossguard_aws.context import RuleContext
 from crossguard_aws.model import checkov, fsbp, resource_rule
 from crossguard_aws.resources import Res
@@ -37,11 +37,7 @@ def sns_topic_kms(res: Res, ctx: RuleContext) -> Iterator[str]:
     tags=("public-access", "messaging"),
 )
 def sns_topic_policy_public(res: Res, ctx: RuleContext) -> Iterator[str]:
-    document = res.get("policy", res.get("policyDocument"))
-    if document is None:
-        return
-    for st in public_allow_statements(document):
-        yield f"statement {st.get('Sid', '(no Sid)')!r} allows Principal '*' without a scoping condition."
+    yield from public_policy_problems(res.get("policy", res.get("policyDocument")))
 
 
 @resource_rule(
@@ -70,8 +66,4 @@ QUEUE_POLICIES = ("aws:sqs/queuePolicy:QueuePolicy", "aws-native:sqs:QueueInline
     controls=checkov("CKV_AWS_168"), tags=("public-access", "messaging"),
 )
 def sqs_queue_policy_public(res: Res, ctx: RuleContext) -> Iterator[str]:
-    document = res.get("policy", res.get("policyDocument"))
-    if document is None:
-        return
-    for st in public_allow_statements(document):
-        yield f"statement {st.get('Sid', '(no Sid)')!r} allows Principal '*' without a scoping condition."
+    yield from public_policy_problems(res.get("policy", res.get("policyDocument")))

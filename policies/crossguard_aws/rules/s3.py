@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from crossguard_aws.checks import as_list, field, key_problem, public_allow_statements, statements
+from crossguard_aws.checks import as_list, field, key_problem, public_policy_problems, statements
 from crossguard_aws.context import RuleContext
 from crossguard_aws.model import checkov, cis, fsbp, resource_rule, stack_rule
 from crossguard_aws.resources import Res, Stack
@@ -256,11 +256,7 @@ BUCKET_ACLS = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
     controls=(*fsbp("S3.2", "S3.3"), *checkov("CKV_AWS_70")), tags=("public-access",),
 )
 def s3_bucket_policy_public(res: Res, ctx: RuleContext) -> Iterator[str]:
-    document = res.get("policy", res.get("policyDocument"))
-    if document is None:
-        return
-    for st in public_allow_statements(document):
-        yield f"statement {st.get('Sid', '(no Sid)')!r} allows Principal '*' without a scoping condition."
+    yield from public_policy_problems(res.get("policy", res.get("policyDocument")))
 
 
 @resource_rule(
