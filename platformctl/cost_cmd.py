@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from config.cost import CostSettings
+from platformctl import terminal
 from platformctl.cost import PriceTable, budget_checks, estimate
 from platformctl.cost.prices import PRICES_FILE
 from platformctl.cost.report import difference, difference_markdown, print_report, to_json
@@ -73,13 +74,6 @@ def _refresh(args: argparse.Namespace, err: Console) -> int:
     return 0
 
 
-def _write(text: str, output: str) -> None:
-    if output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(output).write_text(text)
-
-
 def _print_tables(docs: list[dict[str, Any]], console: Console, details: bool) -> None:
     for doc in docs:
         print_report(doc, console, details)
@@ -92,8 +86,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.stacks:
         err.print("error: name at least one STACK (or use --refresh-prices)")
         return 2
-    if args.output != "-" and not Path(args.output).parent.is_dir():
-        err.print(f"error: --output {args.output}: directory {Path(args.output).parent} does not exist", markup=False)
+    try:
+        output = terminal.check_output_target(args.output)
+    except terminal.UsageError as exc:
+        terminal.print_error(err, str(exc))
         return 2
     if args.compare and len(args.stacks) != 1:
         err.print("error: --compare takes one STACK, the one the base report was made for")
@@ -117,20 +113,19 @@ def run(args: argparse.Namespace) -> int:
     if base is not None:
         rows = difference(base, docs[0])
         if args.format == "json":
-            _write(json.dumps([{"group": g, "base": round(b, 2), "head": round(h, 2)} for g, b, h in rows], indent=2) + "\n",
-                   args.output)
+            terminal.write_json(output, [{"group": g, "base": round(b, 2), "head": round(h, 2)} for g, b, h in rows])
         else:
-            _write(difference_markdown(args.stacks[0], rows), args.output)
+            terminal.write_report(output, difference_markdown(args.stacks[0], rows))
     elif args.format == "json":
-        _write(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2) + "\n", args.output)
+        terminal.write_json(output, docs[0] if len(docs) == 1 else docs)
     elif args.format == "markdown":
-        _write("".join(difference_markdown(d["stack"], [("total", 0.0, d["total"]["fixed"] + d["total"]["usage"])])
-                       for d in docs), args.output)
-    elif args.output == "-":
+        totals = [(d["stack"], [("total", 0.0, d["total"]["fixed"] + d["total"]["usage"])]) for d in docs]
+        terminal.write_report(output, "".join(difference_markdown(stack, rows) for stack, rows in totals))
+    elif output is None:
         # A pipe or CI log is not a narrow terminal: give the tables room instead of folding every cell.
         _print_tables(docs, Console(width=None if sys.stdout.isatty() else 160), args.details)
     else:
-        with open(args.output, "w") as handle:
+        with output.open("w") as handle:
             _print_tables(docs, Console(file=handle, width=140, no_color=True), args.details)
     exceeded = [b for d in docs for b in d["budgets"] if b["exceeded"]]
     for b in exceeded:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from platformctl import terminal
 from platformctl.graph import build_graph, to_dot, to_mermaid
 from platformctl.offline import SynthError, synth_all
 from platformctl.offline.runner import REPO_ROOT
@@ -32,18 +33,17 @@ def render(snapshots, level: str = "layer", fmt: str = "mermaid") -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.output != "-" and not Path(args.output).parent.is_dir():
-        print(f"error: --output {args.output}: directory {Path(args.output).parent} does not exist", file=sys.stderr)
+    try:
+        output = terminal.check_output_target(args.output)
+    except terminal.UsageError as exc:
+        terminal.print_error(terminal.console(stderr=True), str(exc))
         return 2
     try:
         snapshots = synth_all(args.stacks, args.project_dir)
     except SynthError as exc:
         report_error(exc)
         return 2
-    text = render(snapshots, args.level, args.format)
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text)
-        print(f"wrote {args.output}", file=sys.stderr)
+    terminal.write_report(output, render(snapshots, args.level, args.format))
+    if output is not None:
+        print(f"wrote {output}", file=sys.stderr)
     return 0
