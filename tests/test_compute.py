@@ -178,13 +178,27 @@ def test_node_role_pulls_only_the_platform_images(compute):
     assert [r for st in pulls for r in st["Resource"]] == ["arn:aws:ecr:us-east-1:222222222222:repository/acme/ml-inference"]
 
 
+def test_every_pod_identity_role_is_scoped_by_the_session_tags_pod_identity_sends(compute):
+    """AWS documents the session tags (cluster, namespace, service account) for scoping a Pod Identity role; a
+    condition on a key Pod Identity does not send would deny the pods their credentials at runtime."""
+    associations = {a.inputs["roleArn"]: a for a in compute.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")}
+    trusted = [(r, st) for r in compute.of_type("aws:iam/role:Role") for st in json.loads(r.inputs["assumeRolePolicy"])["Statement"]
+               if st["Principal"] == {"Service": "pods.eks.amazonaws.com"}]
+    assert trusted
+    for role, st in trusted:
+        assoc = associations[role.outputs["arn"]]
+        assert st["Condition"] == {"StringEquals": {
+            "aws:SourceAccount": "333333333333", "aws:RequestTag/eks-cluster-name": cluster(compute).outputs["name"],
+            "aws:RequestTag/kubernetes-namespace": assoc.inputs["namespace"],
+            "aws:RequestTag/kubernetes-service-account": assoc.inputs["serviceAccount"]}}, role.name
+
+
 def test_model_server_pods_read_only_model_artifacts_through_pod_identity(compute):
     (assoc,) = compute.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert (assoc.inputs["namespace"], assoc.inputs["serviceAccount"]) == ("models", "model-server")
     role = dep(compute, assoc, "roleArn", "aws:iam/role:Role")
     (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
     assert trust["Principal"] == {"Service": "pods.eks.amazonaws.com"} and sorted(trust["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
-    assert trust["Condition"]["ArnEquals"]["aws:SourceArn"] == cluster(compute).outputs["arn"]
     (policy,) = [r for r in compute.of_type("aws:iam/rolePolicy:RolePolicy") if role.urn in r.property_dependencies.get("role", [])]
     stmts = {st["Sid"]: st for st in json.loads(policy.inputs["policy"])["Statement"]}
     artifacts = compute.one("aws:s3/bucket:Bucket", "lake-artifacts")
