@@ -68,6 +68,12 @@ def scaled_project(workdir: Path, accounts: int) -> Path:
         {"id": f"{500000000000 + i:012d}", "name": f"mlprod{i}", "vpcCidrs": cidrs(i)} for i in range(1, accounts)]
     config["aiplatform:regions"] = {"primary": REGIONS[0], "dr": REGIONS[1], "additional": list(REGIONS[2:])}
     (project / "Pulumi.prod.yaml").write_text(yaml.safe_dump(prod, sort_keys=False))
+    # The shared stack must know the new accounts (members of its log archive and registries, model consumers).
+    shared = yaml.safe_load((REPO / "Pulumi.shared.yaml").read_text())
+    extra = [w["id"] for w in config["aiplatform:accounts"]["additionalWorkloads"]]
+    shared["config"]["aiplatform:accounts"]["members"] += extra
+    shared["config"]["aiplatform:knobs"]["modelRegistry"]["consumers"] += extra
+    (project / "Pulumi.shared.yaml").write_text(yaml.safe_dump(shared, sort_keys=False))
     return project
 
 
