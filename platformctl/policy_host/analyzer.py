@@ -9,6 +9,7 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from platformctl.policy_host import group
 from platformctl.policy_host.model import PackInfo, PolicyMeta
 from platformctl.policy_host.packs import PackError, PackSpec
 
@@ -29,11 +30,15 @@ def severity_name(value: int) -> str:
     return _SEVERITY_NAMES.get(value, "unspecified")
 
 
+def _channel(port: int) -> grpc.Channel:
+    return grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", _MAX_MESSAGE),
+                                                              ("grpc.max_send_message_length", _MAX_MESSAGE)])
+
+
 class Analyzer:
     def __init__(self, spec: PackSpec, port: int):
         self.spec = spec
-        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", _MAX_MESSAGE),
-                                                                          ("grpc.max_send_message_length", _MAX_MESSAGE)])
+        self._channel = _channel(port)
         self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         # Analyze taking an already serialized request: every pack gets the same bytes, serialized once.
         self._analyze_bytes = self._channel.unary_unary("/pulumirpc.Analyzer/Analyze", request_serializer=None,
@@ -123,6 +128,39 @@ class Analyzer:
         method = self._analyze_stack_bytes if isinstance(request, bytes) else self._stub.AnalyzeStack
         resp = self._call("AnalyzeStack", method, request, optional=True)
         return resp if resp is not None else analyzer_pb2.AnalyzeResponse()
+
+    def close(self) -> None:
+        self._channel.close()
+
+
+def _split(data: bytes) -> list[analyzer_pb2.AnalyzeResponse]:
+    return [analyzer_pb2.AnalyzeResponse.FromString(part) for part in group.pack_responses(data)]
+
+
+class GroupAnalyzer:
+    """The one-call-for-all methods of packs sharing a process (``platformctl.policy_host.group``): each answer
+    is the list of every pack's AnalyzeResponse, in pack order."""
+
+    def __init__(self, port: int, names: str):
+        self.names = names
+        self._channel = _channel(port)
+        self._analyze = self._channel.unary_unary(group.ANALYZE, request_serializer=None, response_deserializer=_split)
+        self._analyze_stack = self._channel.unary_unary(group.ANALYZE_STACK, request_serializer=None, response_deserializer=_split)
+
+    def analyze_async(self, request: bytes) -> grpc.Future:
+        return self._analyze.future(request, timeout=300)
+
+    def analyze_result(self, urn: str, future: grpc.Future) -> list[analyzer_pb2.AnalyzeResponse]:
+        try:
+            return future.result()
+        except grpc.RpcError as exc:
+            raise PackError(f"policy pack {exc.details() or self.names}: Analyze({urn}) failed ({exc.code().name})") from None
+
+    def analyze_stack(self, request: bytes) -> list[analyzer_pb2.AnalyzeResponse]:
+        try:
+            return self._analyze_stack(request, timeout=300)
+        except grpc.RpcError as exc:
+            raise PackError(f"policy pack {exc.details() or self.names}: AnalyzeStack failed ({exc.code().name})") from None
 
     def close(self) -> None:
         self._channel.close()

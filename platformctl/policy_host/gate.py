@@ -25,10 +25,19 @@ from platformctl.offline import Snapshot, SynthError, synth, synth_all
 from platformctl.offline.project import ProjectError, load_stack_config
 from platformctl.offline.records import ResourceRecord
 from platformctl.offline.runner import REPO_ROOT
-from platformctl.policy_host.analyzer import Analyzer, level_name, severity_name
+from platformctl.policy_host.analyzer import Analyzer, GroupAnalyzer, level_name, severity_name
 from platformctl.policy_host.engine import EngineServer
 from platformctl.policy_host.model import SEVERITIES, PackInfo, Violation
-from platformctl.policy_host.packs import Launcher, PackError, PackProcess, discover, load_pack, pack_environment
+from platformctl.policy_host.packs import (
+    Launcher,
+    PackError,
+    PackGroup,
+    PackProcess,
+    discover,
+    load_pack,
+    pack_environment,
+    share_process,
+)
 from platformctl.policy_host.policy_config import PolicyConfigError, load_config_file, reconcile, unknown_keys
 from platformctl.policy_host.wire import Marshaller
 
@@ -107,7 +116,11 @@ class _Session:
         self.engine = EngineServer()
         env = pack_environment(self.cfg.project, stack, preview, self.cfg.values, ORGANIZATION)
         launcher = Launcher.shared()  # packs fork from one warm interpreter instead of each importing everything
-        self.processes = [PackProcess(spec, self.engine.address, env, launcher) for spec in self.specs]
+        # This repository's packs share one process, where one call judges a resource with all of them.
+        self.pack_group = PackGroup(self.specs, self.engine.address, env, launcher) if share_process(self.specs, launcher) else None
+        self.group: GroupAnalyzer | None = None
+        self.processes: list[Any] = (self.pack_group.members() if self.pack_group is not None
+                                     else [PackProcess(spec, self.engine.address, env, launcher) for spec in self.specs])
         self.analyzers: list[Analyzer] = []
         self.infos: list[PackInfo] = []
         self.managed_keys: frozenset[str] = frozenset()  # what the packs were last told (awsManagedKeys)
@@ -123,6 +136,8 @@ class _Session:
             analyzer.handshake(self.engine.address)
             analyzer.configure_stack(cfg.project, cfg.stack, ORGANIZATION, self.preview, cfg.values, cfg.secret_keys, tags)
             infos.append(analyzer.get_info())
+        if self.pack_group is not None:
+            self.group = GroupAnalyzer(self.pack_group.ports()[0], ", ".join(str(s.path) for s in self.specs))
         if len(file_configs) == 1 or len({id(c) for c in file_configs}) == 1:
             unknown = unknown_keys(file_configs[0], infos) if file_configs else []
         else:
@@ -142,6 +157,8 @@ class _Session:
     def close(self) -> list[str]:
         for analyzer in self.analyzers:
             analyzer.close()
+        if self.group is not None:
+            self.group.close()
         logs = []
         for process in self.processes:
             process.stop()
@@ -187,12 +204,13 @@ class _Stream:
             self.infos = (self.session.infos if self.session.analyzers
                           else self.session.connect(self.file_configs, house=self.house))
             self.disabled = any(c.get("enforcementLevel") == "remediate" for i in self.infos for c in i.effective.values())
-            analyzers = self.session.analyzers
-            self.futures = [{} for _ in analyzers]
-            in_flight: list[deque] = [deque() for _ in analyzers]
+            # One call per resource to a pack group, else one per pack.
+            senders: list[Any] = [self.session.group] if self.session.group is not None else self.session.analyzers
+            self.futures = [{} for _ in senders]
+            in_flight: list[deque] = [deque() for _ in senders]
         except BaseException as exc:
             self.error = exc
-            analyzers = []
+            senders = []
         while (record := self._queue.get()) is not None:
             if self.error is not None or self.disabled:
                 continue
@@ -203,8 +221,8 @@ class _Stream:
                     continue
                 self._partial.by_urn[record.urn] = record
                 request = self._marshal.analyze_request(record).SerializeToString()
-                for analyzer, futures, window in zip(analyzers, self.futures, in_flight):
-                    future = analyzer.analyze_async(request)
+                for sender, futures, window in zip(senders, self.futures, in_flight):
+                    future = sender.analyze_async(request)
                     futures[record.urn] = future
                     window.append(future)
                     if len(window) > _IN_FLIGHT:
@@ -227,6 +245,10 @@ class _Stream:
         """Every pack's answer for ``records`` (the final snapshot's order); None when streaming was not possible."""
         if self.disabled or not self.futures or any(r.urn not in self.futures[0] for r in records):
             return None
+        group = self.session.group
+        if group is not None:
+            answers = [group.analyze_result(r.urn, self.futures[0][r.urn]) for r in records]
+            return [[answer[pack] for answer in answers] for pack in range(len(self.session.analyzers))]
         return [[a.analyze_result(r.urn, futures[r.urn]) for r in records]
                 for a, futures in zip(self.session.analyzers, self.futures)]
 
@@ -520,7 +542,10 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
     with ThreadPoolExecutor(max_workers=max(1, len(session.analyzers))) as pool:
         per_pack = streamed if streamed is not None else list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
         stack_request = marshal.stack_request(records).SerializeToString()  # once, for every pack
-        stack_responses = list(pool.map(lambda a: a.analyze_stack(stack_request), session.analyzers))
+        if streamed is not None and session.group is not None:  # the plain path keeps to the protocol, pack by pack
+            stack_responses = session.group.analyze_stack(stack_request)
+        else:
+            stack_responses = list(pool.map(lambda a: a.analyze_stack(stack_request), session.analyzers))
     for info, responses, stack_response in zip(infos, per_pack, stack_responses):
         for record, resp in zip(records, responses):
             # The engine attributes resource diagnostics to the analyzed resource, whatever URN they name.

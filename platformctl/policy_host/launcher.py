@@ -7,8 +7,9 @@ working directory and ``sys.path[0]``, the environment the engine gives a pack, 
 pack prints its port) and stderr to files the gate reads. Only packs that run on this interpreter use it (a pack
 with its own virtualenv is started as the CLI starts it).
 
-Protocol: one JSON request per line on stdin (id, cwd, env, argv, stdout, stderr); one JSON line per started
-pack on stdout (id, pid). Closing stdin ends the launcher and the packs it started.
+Protocol: one JSON request per line on stdin (id, cwd, env, argv, stdout, stderr, and ``group``: pack
+directories to serve together, ``platformctl.policy_host.group``); one JSON line per started pack on stdout (id,
+pid). Closing stdin ends the launcher and the packs it started.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ def _child(request: dict) -> None:
         os.environ.update(request["env"])
         sys.argv = list(request["argv"])
         sys.path[0] = request["cwd"]  # what `python -m` puts first
+        if request.get("group"):
+            from platformctl.policy_host import group
+
+            group.serve(request["group"])
         runpy.run_module("pulumi.policy", run_name="__main__", alter_sys=True)
     except SystemExit as exc:
         os._exit(exc.code if isinstance(exc.code, int) else 1)

@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from platformctl.policy_host.group import groupable
+
 PACK_FILE = "PulumiPolicy.yaml"
 _SKIP_DIRS = {"venv", ".venv", "node_modules", "__pycache__", ".git"}
 
@@ -117,11 +119,12 @@ class Launcher:
                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
         self._lock = threading.Lock()
 
-    def start(self, cwd: Path, env: dict[str, str], argv: list[str]) -> tuple[int, Path, Path]:
-        """Fork a pack; its pid and the files its stdout and stderr go to."""
+    def start(self, cwd: Path, env: dict[str, str], argv: list[str], group: list[str] | None = None) -> tuple[int, Path, Path]:
+        """Fork a pack (or a group of packs served by one process); its pid and the files its stdout and stderr go to."""
         ident = uuid.uuid4().hex
         out, err = Path(self.directory.name, f"{ident}.out"), Path(self.directory.name, f"{ident}.err")
-        request = {"id": ident, "cwd": str(cwd), "env": env, "argv": argv, "stdout": str(out), "stderr": str(err)}
+        request = {"id": ident, "cwd": str(cwd), "env": env, "argv": argv, "stdout": str(out), "stderr": str(err),
+                   "group": group or []}
         assert self._proc.stdin is not None and self._proc.stdout is not None
         with self._lock:
             self._proc.stdin.write((json.dumps(request) + "\n").encode())
@@ -155,8 +158,9 @@ def _running(pid: int) -> bool:
 class _Forked:
     """A pack forked by the launcher, with the little of ``subprocess.Popen`` that ``PackProcess`` uses."""
 
-    def __init__(self, launcher: Launcher, spec: PackSpec, env: dict[str, str], argv: list[str]):
-        self.pid, self.out, self.err = launcher.start(spec.path, env, argv)
+    def __init__(self, launcher: Launcher, spec: PackSpec, env: dict[str, str], argv: list[str],
+                 group: list[str] | None = None):
+        self.pid, self.out, self.err = launcher.start(spec.path, env, argv, group)
         self.returncode: int | None = None
 
     def first_line(self, timeout: float) -> bytes:
@@ -257,3 +261,64 @@ class PackProcess:
                 self._proc.kill()
                 self._proc.wait()
         self._stderr.close()
+
+
+def share_process(specs: list[PackSpec], launcher: Launcher | None) -> bool:
+    """Whether these packs can be served by one process (``PackGroup``): this repository's own packs (they share
+    the rule library and its SDK fast path), on this interpreter, with no local module name in common."""
+    own = Path(__file__).resolve().parents[2] / "policies"
+    return (launcher is not None and all(s.interpreter == sys.executable and s.path.parent == own for s in specs)
+            and groupable([s.path for s in specs]))
+
+
+class PackGroup:
+    """Packs served by one process forked from the launcher (``platformctl.policy_host.group``): each answers the
+    Analyzer protocol on its own port, and the first port also serves the group's one-call-for-all methods."""
+
+    def __init__(self, specs: list[PackSpec], engine_address: str, env: dict[str, str], launcher: Launcher):
+        self.specs = specs
+        self._forked = _Forked(launcher, specs[0], env, ["pulumi.policy", engine_address, "."], [str(s.path) for s in specs])
+        self._ports: list[int] | None = None
+
+    def ports(self, timeout: float = 60.0) -> list[int]:
+        if self._ports is None:
+            names = ", ".join(str(s.path) for s in self.specs)
+            try:
+                line = self._forked.first_line(timeout)
+            except TimeoutError:
+                self.stop()
+                raise PackError(f"policy packs {names} did not report their ports within {timeout:.0f}s") from None
+            try:
+                ports = [int(p) for p in line.split()]
+            except ValueError:
+                ports = []
+            if len(ports) != len(self.specs):
+                err = self._forked.err
+                detail = (err.read_text(errors="replace").strip() if err.exists() else "") or line.decode(errors="replace").strip()
+                raise PackError(f"policy packs {names} failed to start:\n{detail or 'they exited'}")
+            self._ports = ports
+        return self._ports
+
+    def members(self) -> list[_GroupMember]:
+        return [_GroupMember(self, index) for index in range(len(self.specs))]
+
+    def stop(self) -> None:
+        self._forked.stop()
+
+
+@dataclass
+class _GroupMember:
+    """One pack of a ``PackGroup``, with what the gate uses of a ``PackProcess``."""
+
+    group: PackGroup
+    index: int
+
+    @property
+    def spec(self) -> PackSpec:
+        return self.group.specs[self.index]
+
+    def port(self, timeout: float = 60.0) -> int:
+        return self.group.ports(timeout)[self.index]
+
+    def stop(self) -> None:
+        self.group.stop()

@@ -9,8 +9,9 @@ thread context is enough (config lives in context variables). Measured over
 this project's dev stack, that is ~85 % of the packs' CPU; the rules themselves are ~5 %.
 
 ``install()`` replaces ``Analyze`` and ``AnalyzeStack`` with versions that build those values once per request,
-lazily (a request no enabled policy looks at builds nothing), and configures the runtime settings once per
-environment. Everything else is the SDK's own code path: the same ``ResourceValidationArgs``/``PolicyResource``
+lazily (a request no enabled policy looks at builds nothing; packs sharing a process, as in the offline gate's
+pack group, reuse what the previous pack built for the same request object), and configures the runtime
+settings once per environment. Everything else is the SDK's own code path: the same ``ResourceValidationArgs``/``PolicyResource``
 objects, enforcement levels, diagnostics, not-applicable reporting and preview handling. The patch applies only
 to the SDK version it was written against, and ``CROSSGUARD_PLAIN_SDK=1`` turns it off (the gate's tests compare
 both paths' findings). Packs run unchanged under ``pulumi preview --policy-pack``: it is installed by
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from contextvars import ContextVar
 from inspect import isawaitable
 from typing import Any
@@ -38,6 +40,9 @@ _S = sdk._PolicyAnalyzerServicer
 # Pulumi keeps config in context variables, and each gRPC worker thread has its own context: remember per context.
 _CONFIGURED: ContextVar[tuple | None] = ContextVar("crossguard_configured", default=None)
 _ORIGINAL = {"Analyze": _S.Analyze, "AnalyzeStack": _S.AnalyzeStack, "_configure_runtime_settings": _S._configure_runtime_settings}
+# The values built from the last request this thread saw: packs sharing a process (the offline gate's pack
+# group) judge the same request object one after the other, and decode it once.
+_LAST = threading.local()
 
 
 def _private(servicer: Any, name: str) -> Any:
@@ -46,8 +51,8 @@ def _private(servicer: Any, name: str) -> Any:
 
 def _configure_once(self) -> None:
     """The SDK's runtime configuration, redone only when the environment it reads (or the context) is new."""
-    key = (id(self), *(os.environ.get(k) for k in ("PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN",
-                                                  "PULUMI_ORGANIZATION")))
+    key = tuple(os.environ.get(k) for k in ("PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN",
+                                            "PULUMI_ORGANIZATION"))
     if _CONFIGURED.get() != key:
         _ORIGINAL["_configure_runtime_settings"](self)
         _CONFIGURED.set(key)
@@ -55,6 +60,15 @@ def _configure_once(self) -> None:
 
 def _props(message) -> Any:
     return unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(message)))
+
+
+def _per_request(kind: str, request, build) -> Any:
+    """``build()`` once per request object (and kind of value) in this thread."""
+    last = getattr(_LAST, kind, None)
+    if last is None or last[0] is not request:
+        last = (request, build())
+        setattr(_LAST, kind, last)
+    return last[1]
 
 
 def _run(validate, args, report) -> None:
@@ -98,7 +112,8 @@ def analyze(self, request, _context):
             level = sdk.EnforcementLevel.MANDATORY
         report = self._create_report_violation(response, policy.name, policy.description, level, policy.severity)
         if not shared:
-            shared[:] = [_props(request.properties), self._get_resource_options(request), self._get_provider_resource(request)]
+            shared[:] = _per_request("resource", request, lambda: (
+                _props(request.properties), self._get_resource_options(request), self._get_provider_resource(request)))
         props, opts, provider = shared
         args = sdk.ResourceValidationArgs(request.type, props, request.urn, request.name, opts, provider,
                                           self._get_policy_config(policy.name), _private(self, "stack_tags"))
@@ -136,7 +151,7 @@ def analyze_stack(self, request, _context):
             level = sdk.EnforcementLevel.MANDATORY
         report = self._create_report_violation(response, policy.name, policy.description, level, policy.severity)
         if resources is None:
-            resources = _stack_resources(self, request)
+            resources = _per_request("stack", request, lambda: _stack_resources(self, request))
         args = sdk.StackValidationArgs(list(resources), self._get_policy_config(policy.name), _private(self, "stack_tags"))
         _policy_outcome(self, response, policy, lambda p=policy, a=args, r=report: _run(p.validate, a, r))
     return response
