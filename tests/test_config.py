@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from config import ConfigError, validate
 from platformctl.offline import SynthError, synth
@@ -134,6 +135,22 @@ def test_bad_config_registers_nothing(broken_project):
     assert info.value.registered == 0
     assert "aiplatform:accounts.workload.id" in info.value.message
     assert "aiplatform:network.azCount" in info.value.message
+
+
+def test_a_stacks_own_config_mistake_wins_over_a_failure_of_the_stack_it_reads(broken_project):
+    """dev's config is checked beside shared's synthesis; when both fail, dev's own mistake is the one reported."""
+    shared_file = broken_project / "Pulumi.shared.yaml"
+    original = shared_file.read_text()
+    doc = yaml.safe_load(original)
+    doc["config"]["aiplatform:regions"]["primary"] = "mars-north-1"
+    shared_file.write_text(yaml.safe_dump(doc))
+    try:
+        with pytest.raises(SynthError) as info:
+            synth("dev", broken_project)
+    finally:
+        shared_file.write_text(original)
+    assert info.value.stack == "dev"
+    assert "aiplatform:accounts.workload.id" in info.value.message and "mars-north-1" not in info.value.message
 
 
 def test_cli_prints_one_clear_error_without_traceback(broken_project):

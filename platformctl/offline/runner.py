@@ -329,19 +329,31 @@ def synth_all(
 
     done: dict[str, Snapshot] = {}
     try:
-        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-            # A stack's own config mistakes are reported before the stacks it reads are synthesized.
-            for check in [pool.submit(synth_isolated, project_dir, s, {}, validate_only=True) for s in wanted if deps.get(s)]:
-                check.result()
-            while len(done) < len(deps):
-                ready = [s for s in deps if s not in done and all(d in done for d in deps[s])]
-                if not ready:
-                    raise SynthError(wanted[0], f"stack references form a cycle: {deps}")
-                # A preview reads the referenced stacks' deployed (known) outputs: only the wanted stacks are previews.
-                futures = {s: pool.submit(one, s, {d: done[d].outputs for d in deps[s]}, preview and s in wanted)
-                           for s in ready}
-                for stack, future in futures.items():
-                    done[stack] = future.result()
+        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool, ThreadPoolExecutor(max_workers=2) as checks:
+            # A stack's own config mistakes are reported before (instead of) any failure of the stacks it reads,
+            # but checking them runs beside those stacks' synthesis rather than ahead of it.
+            validations = [checks.submit(synth_isolated, project_dir, s, {}, validate_only=True)
+                           for s in wanted if deps.get(s)]
+            if store is None and validations:
+                with warm_lock:  # the program will run: start importing while the configs are checked
+                    warm.append(WarmInterpreter())
+            try:
+                while len(done) < len(deps):
+                    ready = [s for s in deps if s not in done and all(d in done for d in deps[s])]
+                    if not ready:
+                        raise SynthError(wanted[0], f"stack references form a cycle: {deps}")
+                    if any(s in wanted and deps[s] for s in ready):
+                        for validation in validations:  # a wanted stack's own config is sound before it runs
+                            validation.result()
+                    # A preview reads the referenced stacks' deployed (known) outputs: only the wanted stacks are previews.
+                    futures = {s: pool.submit(one, s, {d: done[d].outputs for d in deps[s]}, preview and s in wanted)
+                               for s in ready}
+                    for stack, future in futures.items():
+                        done[stack] = future.result()
+            except SynthError:
+                for validation in validations:
+                    validation.result()
+                raise
     finally:
         for interpreter in warm:
             interpreter.close()
