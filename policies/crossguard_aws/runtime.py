@@ -150,4 +150,8 @@ def to_policy(rule: Rule) -> Policy:
     )
     if rule.kind == "stack":
         return StackValidationPolicy(validate=_stack_validate(rule), **common)
-    return ResourceValidationPolicy(validate=_resource_validate(rule), **common)
+    policy = ResourceValidationPolicy(validate=_resource_validate(rule), **common)
+    # The types the rule judges (None: every type): crossguard_aws.sdk skips the call for any other type, which
+    # ``validate`` would return from at once.
+    policy.crossguard_types = frozenset(rule.types) if rule.types is not None else None  # type: ignore[attr-defined]
+    return policy

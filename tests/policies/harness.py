@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 import pulumi.runtime.config
+from crossguard_aws import sdk
 from crossguard_aws.model import REGISTRY, rules_of
 from crossguard_aws.packs import pack_arguments
 from google.protobuf import json_format, struct_pb2
@@ -170,12 +171,27 @@ class Analyzer:
         return Result([Diagnostic(d.policyName, d.message, d.urn, LEVELS[d.enforcementLevel]) for d in response.diagnostics],
                       {n.policy_name: n.reason for n in response.not_applicable})
 
+    def _call(self, method: str, request: Any) -> pb.AnalyzeResponse:
+        """The stock SDK's answer, after checking that the packs' fast path (crossguard_aws.sdk) gives the same
+        bytes: every rule case is also a case of the fast path's equivalence."""
+        was = sdk.installed()
+        sdk.uninstall()
+        try:
+            stock = isolated(getattr(self.servicer, method), request, None)
+            if sdk.install():
+                fast = isolated(getattr(self.servicer, method), request, None)
+                assert fast.SerializeToString(deterministic=True) == stock.SerializeToString(deterministic=True), (
+                    f"crossguard_aws.sdk's {method} answers differently from the stock SDK:\n{fast}\nvs\n{stock}")
+        finally:
+            if not was:
+                sdk.uninstall()
+        return stock
+
     def analyze(self, resource: R) -> Result:
-        return self._result(isolated(self.servicer.Analyze, resource.analyze_request(), None))
+        return self._result(self._call("Analyze", resource.analyze_request()))
 
     def analyze_stack(self, resources: list[R]) -> Result:
-        request = pb.AnalyzeStackRequest(resources=[r.stack_resource() for r in resources])
-        return self._result(isolated(self.servicer.AnalyzeStack, request, None))
+        return self._result(self._call("AnalyzeStack", pb.AnalyzeStackRequest(resources=[r.stack_resource() for r in resources])))
 
     def info(self) -> pb.AnalyzerInfo:
         return self.servicer.GetAnalyzerInfo(None, None)
