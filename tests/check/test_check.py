@@ -60,6 +60,27 @@ def test_policy_pack_config_is_applied(check, tmp_path, config, program, code, e
     assert (run.code, run.found()) == (code, expected)
 
 
+def test_a_remediated_resource_is_judged_as_remediated(check, tmp_path):
+    """Level remediate: the pack's fix is applied before the resource is judged (as the engine's first pass),
+    the fix is reported, and what it fixed is no violation."""
+    path = tmp_path / "remediate.json"
+    path.write_text(json.dumps({"required-tags": {"enforcementLevel": "remediate", "tags": ["owner", "team"]}}))
+    run = check(PROGRAMS / "untagged", extra=("--policy-pack-config", str(path)))
+    [stack] = run.report["stacks"]
+    assert (run.code, run.found()) == (0, set()), run.stdout
+    assert stack["remediations"] == ["check-fixture/required-tags remediated urn:pulumi:test::untagged-fixture::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::logs"]
+    assert run.report["summary"] == {"mandatory": 0, "advisory": 0, "not_judged": 0, "errors": 0}
+
+
+def test_a_violation_its_remediation_cannot_fix_counts_as_mandatory(check, tmp_path):
+    path = tmp_path / "remediate.json"
+    path.write_text(json.dumps({"no-public-ingress": "remediate"}))
+    run = check(PROGRAMS / "public_sg", extra=("--policy-pack-config", str(path)))
+    assert (run.code, run.found()) == (1, {("no-public-ingress", "web", "mandatory")})
+    assert run.report["stacks"][0]["remediations"] == []
+    assert run.report["summary"] == {"mandatory": 1, "advisory": 0, "not_judged": 0, "errors": 0}
+
+
 @pytest.mark.parametrize(("config", "expected"), [
     ({"required-tags": {"tags": "owner"}}, "check-fixture/required-tags.tags: 'owner' is not of type 'array'"),
     ({"required-tag": "mandatory"}, "names policies no pack has: required-tag"),

@@ -29,6 +29,20 @@ def _required_tags(args: ResourceValidationArgs, report: ReportViolation) -> Non
         report(f"missing tags: {', '.join(missing)}")
 
 
+def _add_required_tags(args: ResourceValidationArgs):
+    """Remediation: the missing required tags, added with a placeholder owner (run only at level remediate)."""
+    if args.resource_type not in TAGGABLE:
+        return None
+    tags = dict(args.props.get("tags") or {})
+    missing = [t for t in (args.get_config() or {}).get("tags", ["owner"]) if t not in tags]
+    return {**args.props, "tags": {**tags, **{t: "unassigned" for t in missing}}} if missing else None
+
+
+def _cannot_close_ingress(_args: ResourceValidationArgs):
+    """Remediation that finds nothing it may change: the violation stands (and counts as mandatory)."""
+    return None
+
+
 def _buckets_encrypted(args: StackValidationArgs, report: ReportViolation) -> None:
     encrypted = {r.props.get("bucket") for r in args.resources if r.resource_type in ENCRYPTION}
     for r in args.resources:
@@ -53,7 +67,7 @@ def _prod_buckets_protected(args: ResourceValidationArgs, report: ReportViolatio
 POLICIES = [
     ResourceValidationPolicy(
         name="required-tags", description="Taggable resources carry the required tags.", validate=_required_tags,
-        enforcement_level=EnforcementLevel.MANDATORY, severity=Severity.MEDIUM,
+        remediate=_add_required_tags, enforcement_level=EnforcementLevel.MANDATORY, severity=Severity.MEDIUM,
         config_schema=PolicyConfigSchema(properties={"tags": {"type": "array", "items": {"type": "string"}, "default": ["owner"]}}),
         remediation_steps="Add the missing keys to the resource's tags.", url="https://example.com/policies/required-tags"),
     StackValidationPolicy(
@@ -62,7 +76,8 @@ POLICIES = [
         remediation_steps="Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket (SSE-KMS)."),
     ResourceValidationPolicy(
         name="no-public-ingress", description="Security groups do not allow ingress from 0.0.0.0/0.",
-        validate=_no_public_ingress, enforcement_level=EnforcementLevel.ADVISORY, severity=Severity.LOW),
+        validate=_no_public_ingress, remediate=_cannot_close_ingress, enforcement_level=EnforcementLevel.ADVISORY,
+        severity=Severity.LOW),
     ResourceValidationPolicy(
         name="prod-buckets-protected", description="Buckets of the prod stack are protected from deletion.",
         validate=_prod_buckets_protected, enforcement_level=EnforcementLevel.MANDATORY, severity=Severity.CRITICAL),
