@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from components.naming import is_valid
 from config import ConfigError, validate
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
 from platformctl.offline.runner import synth_isolated
+from tests.aws_names import meets_aws_rule
 from tests.conftest import ROOT, policy_docs, project_variant
 from tests.iam_lint import kind_of, lint
 
@@ -456,7 +456,7 @@ def test_compute_names_are_within_aws_limits(compute):
             name = r.inputs[field]
             seen += 1
             if kind:
-                assert is_valid(name, kind), f"{type_} {name!r}"
+                assert meets_aws_rule(name, kind), f"{type_} {name!r}"
             elif type_ == "aws:eks/cluster:Cluster":
                 assert re.fullmatch(r"[0-9A-Za-z][A-Za-z0-9_-]{0,99}", name), name
             else:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 import config
-from components.conventions import PLATFORM_ROLE_PATH
 from tests.conftest import decoded
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -134,7 +133,8 @@ def test_zone_buckets_deny_requests_from_outside_the_vpc_endpoint_or_platform_ro
         assert st["Condition"]["StringNotEqualsIfExists"]["aws:SourceVpce"] == endpoint.id
         admitted = st["Condition"]["ArnNotLikeIfExists"]["aws:PrincipalArn"]
         assert deploy_role in admitted, "the deploy role must not be locked out"
-        assert f"arn:aws:iam::{account}:role{PLATFORM_ROLE_PATH}*" in admitted
+        # The platform's role path, written out: a wider path (role/*) would admit every role of the account.
+        assert f"arn:aws:iam::{account}:role/aiplatform/*" in admitted
         assert f"arn:aws:iam::{account}:role/aws-service-role/*" in admitted, "Macie's service-linked role reads the lake"
 
 
@@ -143,7 +143,7 @@ def test_every_role_the_data_and_processing_layers_create_is_admitted_by_the_per
              if any(a.type.startswith(("aiplatform:data:", "aiplatform:processing:")) for a in workload.ancestors(r))]
     assert len(roles) >= 5  # ingest + crawler, ETL, DataBrew, Lake Formation location (+ replication, Redshift in prod)
     for role in roles:
-        assert role.inputs.get("path") == PLATFORM_ROLE_PATH, f"{role.name} would be denied by the lake perimeter"
+        assert role.inputs.get("path") == "/aiplatform/", f"{role.name} would be denied by the lake perimeter"
 
 
 def test_zone_buckets_log_to_the_access_log_bucket_of_their_region(workload):
@@ -225,7 +225,7 @@ def test_replication_role_touches_only_the_lake_buckets_and_keys(snapshots):
     prod = snapshots["prod"]
     config_ = prod.of_type(REPLICATION)[0]
     role = only([prod.by_urn[u] for u in config_.property_dependencies["role"]])
-    assert role.inputs["path"] == PLATFORM_ROLE_PATH
+    assert role.inputs["path"] == "/aiplatform/"
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "s3.amazonaws.com"}
     policy = json.loads(only(attached(prod, role, "aws:iam/rolePolicy:RolePolicy", "role")).inputs["policy"])

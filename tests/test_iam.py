@@ -6,9 +6,17 @@ from typing import Any
 
 import pytest
 
-from components.iam import SERVICES_WITHOUT_SOURCE_CONTEXT
 from tests.conftest import STACKS, policy_docs
 from tests.iam_lint import kind_of, lint
+
+# Service principals whose trust policies may go without aws:SourceAccount, each with why. Written out here, not
+# read from components.iam: a trust the stacks build for a service the code newly exempts fails this test until the
+# service is added here with its reason.
+SERVICES_WITHOUT_SOURCE_ACCOUNT = {
+    # CloudTrail's delivery to CloudWatch Logs assumes the role without sending aws:SourceAccount (a pinned trust stops
+    # delivery); only the trail's own configuration in this account, which needs iam:PassRole here, can use the role.
+    "cloudtrail.amazonaws.com",
+}
 
 
 def as_list(value: Any) -> list:
@@ -62,7 +70,7 @@ def test_trust_policies_never_trust_a_whole_account_or_everyone(stack):
             for arn in as_list(principal.get("AWS", [])):
                 assert not arn.endswith(":root"), f"{r.urn} trusts all of {arn}"
             services = set(as_list(principal.get("Service", [])))
-            if services and not services & SERVICES_WITHOUT_SOURCE_CONTEXT:
+            if services and not services & SERVICES_WITHOUT_SOURCE_ACCOUNT:
                 assert "aws:SourceAccount" in str(st.get("Condition")), f"{r.urn}: service trust without aws:SourceAccount"
 
 

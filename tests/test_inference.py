@@ -7,13 +7,21 @@ from typing import Any
 
 import pytest
 
-from components.inference import MANAGED_RULE_GROUPS, waf_rules
+from components.inference import waf_rules
 from config import ConfigError, validate
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
 from tests.conftest import ROOT
 
 AUTHORIZATION = {"iam": "AWS_IAM", "cognito": "COGNITO_USER_POOLS", "none": "NONE"}
+# The AWS managed rule groups the web ACL runs, in priority order (names as the AWS WAF Developer Guide's
+# "AWS Managed Rules rule groups list" spells them). Written out: a group dropped from the code must fail here.
+WAF_MANAGED_RULE_GROUPS = [
+    "AWSManagedRulesCommonRuleSet",  # baseline: OWASP-style protections, size limits, bad bots
+    "AWSManagedRulesKnownBadInputsRuleSet",  # Log4j/Java deserialization and other known-exploit patterns
+    "AWSManagedRulesAmazonIpReputationList",  # Amazon threat intelligence: IPs known for bots and reconnaissance
+    "AWSManagedRulesSQLiRuleSet",  # SQL injection in query string, body, URI, cookies
+]
 
 
 def knobs(snap: Snapshot) -> dict[str, Any]:
@@ -167,7 +175,7 @@ def test_waf_rules(workload):
     acl = only(workload, "aws:wafv2/webAcl:WebAcl")
     rules = acl.inputs["rules"]
     managed = {r["statement"]["managedRuleGroupStatement"]["name"] for r in rules if "managedRuleGroupStatement" in r["statement"]}
-    assert managed == set(MANAGED_RULE_GROUPS)
+    assert managed == set(WAF_MANAGED_RULE_GROUPS)
     (rate,) = [r for r in rules if "rateBasedStatement" in r["statement"]]
     assert rate["statement"]["rateBasedStatement"]["limit"] == knobs(workload)["api"]["wafRateLimit"]
     assert rate["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP"
@@ -200,7 +208,9 @@ def test_api_key_value_is_never_exported(workload):
 @pytest.mark.parametrize("limit", [100, 2000])
 def test_waf_rules_units(limit):
     rules = waf_rules(limit)
-    assert [r["name"] for r in rules[:-1]] == list(MANAGED_RULE_GROUPS)
+    assert [r["name"] for r in rules[:-1]] == WAF_MANAGED_RULE_GROUPS
+    assert [r["statement"]["managed_rule_group_statement"] for r in rules[:-1]] == [
+        {"vendor_name": "AWS", "name": name} for name in WAF_MANAGED_RULE_GROUPS]
     assert rules[-1]["statement"]["rate_based_statement"]["limit"] == limit
     assert all("none" in r["override_action"] for r in rules[:-1]), "managed groups keep their own block actions"
 

@@ -508,11 +508,21 @@ def test_bad_model_monitoring_settings_are_reported_by_key(snapshots, change, ke
     assert info.value.problems[0].fix
 
 
+# Registry accounts of the prebuilt Model Monitor image, as the SageMaker Developer Guide lists them
+# ("Amazon SageMaker Model Monitor prebuilt container"), written out rather than read from components.model_monitor.
+@pytest.mark.parametrize(("region", "account"), [
+    ("us-east-1", "156813124566"), ("us-west-2", "159807026194"), ("eu-west-1", "468650794304"), ("ap-southeast-2", "563025443158"),
+])
+def test_monitor_image_comes_from_the_documented_registry(region, account):
+    from components.model_monitor import model_monitor_image
+
+    assert model_monitor_image(region) == f"{account}.dkr.ecr.{region}.amazonaws.com/sagemaker-model-monitor-analyzer"
+
+
 def test_a_primary_region_without_a_known_monitor_image_fails_clearly():
     import pulumi
 
-    from components.model_monitor import MODEL_MONITOR_REGISTRIES, model_monitor_image
+    from components.model_monitor import model_monitor_image
 
-    assert model_monitor_image("us-west-2") == f"{MODEL_MONITOR_REGISTRIES['us-west-2']}.dkr.ecr.us-west-2.amazonaws.com/sagemaker-model-monitor-analyzer"
     with pytest.raises(pulumi.RunError, match="regions.primary"):
         model_monitor_image("il-central-1")

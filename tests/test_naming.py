@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.naming import fit, is_valid, region_code
+from components.naming import fit, region_code
+from tests.aws_names import AWS_NAME_RULES, meets_aws_rule
 
 # Resource type -> (input holding the physical name, naming rule).
 NAMED = {
@@ -24,7 +25,7 @@ def test_every_explicit_name_is_valid(stack):
             name = r.inputs.get(field)
             if isinstance(name, str):
                 checked += 1
-                assert is_valid(name, kind), f"{r.urn}: {field}={name!r} breaks the {kind} naming rules"
+                assert meets_aws_rule(name, kind), f"{r.urn}: {field}={name!r} breaks the {kind} naming rules"
                 if kind == "kms-alias":
                     assert not name.startswith("alias/aws/"), "alias/aws/ is reserved for AWS managed keys"
     assert checked
@@ -44,9 +45,21 @@ def test_region_codes(region, code):
 def test_long_names_are_shortened_deterministically_within_limits():
     long = "acme-" + "very-long-purpose-" * 5 + "123456789012-us-east-1"
     first, second = fit(long, "s3"), fit(long, "s3")
-    assert first == second and len(first) == 63 and is_valid(first, "s3")
+    assert first == second and len(first) == 63 and meets_aws_rule(first, "s3")
     assert fit(long + "x", "s3") != first  # the hash keeps distinct names distinct
     assert len(fit("r" * 80, "iam")) == 64
+
+
+# AWS's maximum lengths (API references), written out: a limit loosened in components.naming must fail here.
+@pytest.mark.parametrize(("kind", "prefix", "limit"), [
+    ("s3", "", 63), ("iam", "", 64), ("kms-alias", "alias/", 256), ("sagemaker", "", 63), ("lambda", "", 64),
+    ("log-group", "/", 512), ("trail", "", 128), ("elb", "", 32),
+])
+def test_long_names_are_cut_to_the_aws_limit(kind, prefix, limit):
+    name = fit(prefix + "a" * 1000, kind)
+    assert len(name) == limit and name.startswith(prefix)
+    if kind in AWS_NAME_RULES:
+        assert meets_aws_rule(name, kind)
 
 
 def test_invalid_characters_are_refused():

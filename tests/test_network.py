@@ -57,7 +57,8 @@ def test_every_required_interface_endpoint_with_private_dns(workload):
         region = region_of(workload, vpc)
         endpoints = {e.inputs["serviceName"]: e for e in in_vpc(workload, vpc, "aws:ec2/vpcEndpoint:VpcEndpoint")}
         for service in REQUIRED:
-            name = service_name(service, region)
+            # AWS's naming, written out: com.amazonaws.<region>.<service>, except the SageMaker Studio/notebook endpoints.
+            name = service.format(region=region) if service.startswith("aws.") else f"com.amazonaws.{region}.{service}"
             assert name in endpoints, f"{vpc.name} lacks the {name} endpoint"
             e = endpoints[name]
             assert e.inputs["vpcEndpointType"] == "Interface" and e.inputs["privateDnsEnabled"] is True

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from components.conventions import PLATFORM_ROLE_PATH
 from tests.conftest import ROOT, decoded, policy_docs
 from tests.iam_lint import kind_of, lint
 
@@ -272,7 +271,7 @@ def test_layer_roles_are_service_roles_pinned_to_the_account(workload):
     assert {s for found in services for s in (found if isinstance(found, list) else [found])} == {
         "glue.amazonaws.com", "databrew.amazonaws.com", "lakeformation.amazonaws.com"}
     for role in roles:
-        assert role.inputs["path"] == PLATFORM_ROLE_PATH
+        assert role.inputs["path"] == "/aiplatform/"
         (st,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         assert st["Condition"]["StringEquals"]["aws:SourceAccount"] == workload.config["aiplatform:accounts"]["workload"]["id"]
 

@@ -11,7 +11,6 @@ from components.sagemaker_pipeline import PipelineSpec, definition
 from config import ConfigError, validate
 from config.instance_types import (
     INFERENCE_INSTANCE_TYPES,
-    NVME_FAMILIES,
     TRAINING_INSTANCE_TYPES,
     has_local_nvme,
     volume_key_for,
@@ -20,6 +19,7 @@ from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
 from tests.conftest import ROOT
 from tests.iam_lint import lint
+from tests.instance_store import NVME_FAMILIES
 
 JOB_STEP_TYPES = {"Processing", "Training", "Tuning", "AutoML"}
 KEY = "arn:aws:kms:us-east-1:111122223333:key/ml"
@@ -249,7 +249,7 @@ def test_every_pipeline_job_runs_in_the_vpc_isolated_and_encrypted(workload):
         assert s["isolation"] in (True, None) and s["traffic"] is True, step["Name"]  # AutoML has no isolation setting
         assert s["output_key"] == key, step["Name"]
         # The NVMe rule, config-driven: a volume key exactly where the instance type takes one.
-        expected = None if s["instance_type"] and has_local_nvme(s["instance_type"]) else key
+        expected = None if s["instance_type"] and s["instance_type"].split(".")[1] in NVME_FAMILIES else key
         assert s["volume_key"] == expected, step["Name"]
 
 

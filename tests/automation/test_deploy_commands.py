@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import exit_statuses
 import pytest
 from automation_testkit import POLICY_PACKS, FakeCli
-
-from platformctl.automation import exit_codes
 
 
 def policy_flags(args: list[str]) -> list[str]:
@@ -18,7 +17,7 @@ def policy_flags(args: list[str]) -> list[str]:
 def test_preview_runs_every_stack_in_promotion_order_with_every_policy_pack(platformctl, fake_cli: FakeCli, project: Path):
     run = platformctl("preview")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert fake_cli.operations() == [("preview", "shared"), ("preview", "dev"), ("preview", "prod")]
     expected_packs = [str((project / "policies" / p).resolve()) for p in POLICY_PACKS]
     for call in fake_cli.calls("preview"):
@@ -36,7 +35,7 @@ def test_preview_creates_a_missing_stack_then_reports_engine_counts(platformctl,
 
     run = platformctl("preview", "--stack", "dev")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     stack_calls = [(c["command"], c["exit"]) for c in fake_cli.calls() if c["command"] not in ("version", "whoami")]
     assert stack_calls == [("stack select", 255), ("stack init", 0), ("preview", 0)]
     row = run.result("dev")
@@ -46,14 +45,14 @@ def test_preview_creates_a_missing_stack_then_reports_engine_counts(platformctl,
 def test_stack_flags_are_put_in_promotion_order(platformctl, fake_cli: FakeCli):
     run = platformctl("preview", "--stack", "prod", "--stack", "shared")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert fake_cli.operations() == [("preview", "shared"), ("preview", "prod")]
 
 
 def test_unknown_stack_is_a_usage_error_naming_the_flag(platformctl, fake_cli: FakeCli):
     run = platformctl("preview", "--stack", "staging")
 
-    assert run.code == exit_codes.USAGE
+    assert run.code == exit_statuses.USAGE
     assert "--stack staging" in run.err and "Pulumi.staging.yaml" in run.err
     assert fake_cli.calls("preview") == []
 
@@ -63,7 +62,7 @@ def test_up_attaches_policy_packs_and_reports_the_update_summary(platformctl, fa
 
     run = platformctl("up", "--stack", "shared", "--stack", "dev")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     ups = fake_cli.calls("up")
     assert [c["stack"] for c in ups] == ["shared", "dev"]
     assert all(len(policy_flags(c["args"])) == len(POLICY_PACKS) for c in ups)
@@ -74,7 +73,7 @@ def test_up_attaches_policy_packs_and_reports_the_update_summary(platformctl, fa
 def test_secret_outputs_never_reach_the_terminal_or_json(platformctl, fake_cli: FakeCli):
     run = platformctl("up", "--stack", "dev")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert fake_cli.calls("stack output"), "the SDK read the outputs"
     assert "s3cr3t-value" not in run.out + run.err
 
@@ -86,7 +85,7 @@ def test_failed_stack_stops_later_stacks(platformctl, fake_cli: FakeCli):
 
     run = platformctl("up", "--yes")
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     assert fake_cli.operations() == [("up", "shared"), ("up", "dev")]
     assert run.result("dev")["outcome"] == "failed"
     assert "AccessDenied" in run.result("dev")["message"]
@@ -100,7 +99,7 @@ def test_promotion_gate_can_be_lifted(platformctl, fake_cli: FakeCli, flag: str)
 
     run = platformctl("up", "--yes", flag)
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     assert fake_cli.operations() == [("up", "shared"), ("up", "dev"), ("up", "prod")]
     assert run.result("prod")["outcome"] == "succeeded"
     # stack-level only: Pulumi's own --continue-on-error is never passed
@@ -112,7 +111,7 @@ def test_preview_is_not_gated_by_an_earlier_failure(platformctl, fake_cli: FakeC
 
     run = platformctl("preview")
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     assert fake_cli.operations() == [("preview", "shared"), ("preview", "dev"), ("preview", "prod")]
 
 
@@ -121,7 +120,7 @@ def test_policy_violation_fails_the_stack_and_is_listed(platformctl, fake_cli: F
 
     run = platformctl("preview", "--stack", "dev")
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     row = run.result("dev")
     assert row["outcome"] == "failed"
     assert row["policy_violations"] and "s3-no-public-access" in row["policy_violations"][0]
@@ -133,7 +132,7 @@ def test_policy_violation_fails_the_stack_and_is_listed(platformctl, fake_cli: F
 def test_prod_up_is_not_run_without_confirmation(platformctl, fake_cli: FakeCli, answer: str):
     run = platformctl("up", stdin=answer)
 
-    assert run.code == exit_codes.NOT_CONFIRMED
+    assert run.code == exit_statuses.NOT_CONFIRMED
     assert "prod" in run.err and "--yes" in run.err
     assert fake_cli.operations() == []  # not even shared: the run is confirmed up front or not at all
 
@@ -141,7 +140,7 @@ def test_prod_up_is_not_run_without_confirmation(platformctl, fake_cli: FakeCli,
 def test_prod_up_runs_after_yes_at_the_prompt(platformctl, fake_cli: FakeCli):
     run = platformctl("up", stdin="yes\n")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert "Type 'yes'" in run.err
     assert fake_cli.operations() == [("up", "shared"), ("up", "dev"), ("up", "prod")]
 
@@ -149,21 +148,21 @@ def test_prod_up_runs_after_yes_at_the_prompt(platformctl, fake_cli: FakeCli):
 def test_non_prod_up_does_not_ask(platformctl, fake_cli: FakeCli):
     run = platformctl("up", "--stack", "dev")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert "Type 'yes'" not in run.err
 
 
 def test_destroy_asks_even_for_dev(platformctl, fake_cli: FakeCli):
     run = platformctl("destroy", "--stack", "dev", stdin="no\n")
 
-    assert run.code == exit_codes.NOT_CONFIRMED
+    assert run.code == exit_statuses.NOT_CONFIRMED
     assert fake_cli.calls("destroy") == []
 
 
 def test_destroy_of_prod_needs_the_flag_naming_it_even_with_yes(platformctl, fake_cli: FakeCli):
     run = platformctl("destroy", "--yes")
 
-    assert run.code == exit_codes.USAGE
+    assert run.code == exit_statuses.USAGE
     assert "--confirm-destroy prod" in run.err
     assert fake_cli.calls() == []  # a usage error: refused before the CLI is even looked for
 
@@ -171,7 +170,7 @@ def test_destroy_of_prod_needs_the_flag_naming_it_even_with_yes(platformctl, fak
 def test_destroy_runs_dependents_first(platformctl, fake_cli: FakeCli):
     run = platformctl("destroy", "--yes", "--confirm-destroy", "prod")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert fake_cli.operations() == [("destroy", "prod"), ("destroy", "dev"), ("destroy", "shared")]
     assert run.result("prod")["deleted"] == 4
 
@@ -181,7 +180,7 @@ def test_destroy_stops_at_protected_resources_and_never_unprotects(platformctl, 
 
     run = platformctl("destroy", "--yes", "--confirm-destroy", "prod")
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     assert "protection" in run.result("prod")["message"]
     assert run.result("dev")["outcome"] == "skipped"  # gate: nothing behind a failed destroy
     commands = [c["args"] for c in fake_cli.calls()]
@@ -193,7 +192,7 @@ def test_destroy_can_leave_protected_resources_in_place(platformctl, fake_cli: F
 
     run = platformctl("destroy", "--stack", "prod", "--yes", "--confirm-destroy", "prod", "--exclude-protected")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert "--exclude-protected" in fake_cli.calls("destroy")[0]["args"]
     assert run.result("prod")["deleted"] == 3
 
@@ -203,7 +202,7 @@ def test_destroy_can_leave_protected_resources_in_place(platformctl, fake_cli: F
 def test_refresh_writes_state_in_order_without_policy_packs(platformctl, fake_cli: FakeCli):
     run = platformctl("refresh")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert fake_cli.operations() == [("refresh", "shared"), ("refresh", "dev"), ("refresh", "prod")]
     for call in fake_cli.calls("refresh"):
         assert "--preview-only" not in call["args"] and "--yes" in call["args"]
@@ -214,7 +213,7 @@ def test_refresh_of_a_stack_that_does_not_exist_says_how_to_create_it(platformct
 
     run = platformctl("refresh", "--stack", "dev")
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     assert "no stack named 'dev' found" in run.result("dev")["message"]
     assert "platformctl up --stack" in run.result("dev")["message"]
     assert fake_cli.calls("stack init") == []
@@ -227,7 +226,7 @@ def test_drift_reports_drifted_resources_and_exits_3(platformctl, fake_cli: Fake
 
     run = platformctl("drift")
 
-    assert run.code == exit_codes.DRIFT
+    assert run.code == exit_statuses.DRIFT
     cloud = run.result("dev", "drift:cloud")
     assert cloud["outcome"] == "drifted"
     drifted = {(r["name"], r["op"], tuple(r["keys"])) for r in cloud["changed_resources"]}
@@ -239,7 +238,7 @@ def test_drift_reports_drifted_resources_and_exits_3(platformctl, fake_cli: Fake
 def test_drift_never_writes_state(platformctl, fake_cli: FakeCli, project: Path):
     run = platformctl("drift")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     refreshes = fake_cli.calls("refresh")
     previews = fake_cli.calls("preview")
     assert len(refreshes) == len(previews) == 3
@@ -253,7 +252,7 @@ def test_drift_code_check_reports_undeployed_changes(platformctl, fake_cli: Fake
 
     run = platformctl("drift", "--check", "code")
 
-    assert run.code == exit_codes.DRIFT
+    assert run.code == exit_statuses.DRIFT
     assert fake_cli.calls("refresh") == []
     row = run.result("prod", "drift:code")
     assert row["outcome"] == "drifted"
@@ -265,7 +264,7 @@ def test_drift_failure_wins_over_drift(platformctl, fake_cli: FakeCli):
 
     run = platformctl("drift", "--check", "cloud")
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     assert run.result("dev")["outcome"] == "drifted"
     assert run.result("prod")["outcome"] == "failed"
 
@@ -275,7 +274,7 @@ def test_drift_prints_the_drifted_resources_for_people(platformctl, fake_cli: Fa
 
     run = platformctl("drift", "--check", "cloud", json_out=False)
 
-    assert run.code == exit_codes.DRIFT
+    assert run.code == exit_statuses.DRIFT
     assert "aws:ec2/vpc:Vpc workload-vpc [tags]" in run.out
     assert "aws:s3/bucket:Bucket lake-raw" in run.out
 
@@ -287,7 +286,7 @@ def test_concurrent_update_is_retried_then_succeeds(platformctl, fake_cli: FakeC
 
     run = platformctl("up", "--stack", "dev")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert [c["exit"] for c in fake_cli.calls("up", "dev")] == [255, 255, 0]
     assert run.result("dev")["attempts"] == 3
 
@@ -297,7 +296,7 @@ def test_concurrent_update_that_never_clears_is_reported_clearly(platformctl, fa
 
     run = platformctl("up", "--yes", "--retries", "2")
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     assert len(fake_cli.calls("up", "dev")) == 3
     row = run.result("dev")
     assert row["attempts"] == 3
@@ -314,7 +313,7 @@ def test_missing_cli_is_one_clear_message(platformctl, fake_cli: FakeCli, monkey
 
     run = platformctl("preview")
 
-    assert run.code == exit_codes.SETUP
+    assert run.code == exit_statuses.SETUP
     assert "Pulumi CLI not found" in run.err and "--pulumi-root" in run.err
     assert "Traceback" not in run.err
 
@@ -327,8 +326,8 @@ def test_drift_json_is_an_error_document_when_the_cli_is_missing(platformctl, fa
 
     run = platformctl("drift")  # --format json on stdout: the nightly job parses it
 
-    assert run.code == exit_codes.SETUP
-    assert run.doc["exit_code"] == exit_codes.SETUP and run.doc["results"] == []
+    assert run.code == exit_statuses.SETUP
+    assert run.doc["exit_code"] == exit_statuses.SETUP and run.doc["results"] == []
     assert run.doc["operation"] == "drift"
     assert "Pulumi CLI not found" in run.doc["error"]["message"]
 
@@ -338,7 +337,7 @@ def test_json_report_goes_to_the_output_file_and_the_table_to_stdout(platformctl
 
     run = platformctl("preview", "--stack", "dev", "--format", "json", "--output", str(report), json_out=False)
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     document = json.loads(report.read_text())
     assert [r["stack"] for r in document["results"]] == ["dev"] and document["error"] is None
     assert "dev" in run.out and not run.out.lstrip().startswith("{")
@@ -347,7 +346,7 @@ def test_json_report_goes_to_the_output_file_and_the_table_to_stdout(platformctl
 def test_an_unwritable_output_is_a_usage_error_before_any_work(platformctl, fake_cli: FakeCli, tmp_path: Path):
     run = platformctl("up", "--yes", "--output", str(tmp_path / "missing-dir" / "up.json"), json_out=False)
 
-    assert run.code == exit_codes.USAGE
+    assert run.code == exit_statuses.USAGE
     assert "missing-dir does not exist" in run.err and "Traceback" not in run.err
     assert fake_cli.calls() == []
 
@@ -359,7 +358,7 @@ def test_pulumi_root_selects_the_cli(platformctl, fake_cli: FakeCli, monkeypatch
 
     run = platformctl("preview", "--stack", "dev", "--pulumi-root", str(fake_cli.bin_dir.parent))
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert fake_cli.operations() == [("preview", "dev")]
 
 
@@ -368,7 +367,7 @@ def test_too_old_cli_is_refused(platformctl, fake_cli: FakeCli):
 
     run = platformctl("drift")
 
-    assert run.code == exit_codes.SETUP
+    assert run.code == exit_statuses.SETUP
     assert "3.105.0" in run.err and "Traceback" not in run.err
 
 
@@ -377,7 +376,7 @@ def test_missing_login_is_one_clear_message(platformctl, fake_cli: FakeCli):
 
     run = platformctl("up", "--yes")
 
-    assert run.code == exit_codes.SETUP
+    assert run.code == exit_statuses.SETUP
     assert "pulumi login" in run.err and "PULUMI_ACCESS_TOKEN" in run.err
     assert fake_cli.operations() == []
 
@@ -391,14 +390,14 @@ def test_events_arrive_over_grpc_on_newer_clis(platformctl, fake_cli: FakeCli):
     run = platformctl("drift", "--stack", "dev", "--check", "cloud")
 
     assert any(a.startswith("tcp://") for a in fake_cli.calls("refresh")[0]["args"])
-    assert run.code == exit_codes.DRIFT
+    assert run.code == exit_statuses.DRIFT
     assert {r["name"] for r in run.result("dev")["changed_resources"]} == {"workload-vpc", "lake-raw"}
 
 
 def test_show_output_streams_the_cli_output_per_stack(platformctl, fake_cli: FakeCli):
     run = platformctl("preview", "--stack", "dev", "--show-output")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert "[dev] Previewing preview (dev):" in run.err
 
 
@@ -416,7 +415,7 @@ def test_a_stack_that_cannot_be_opened_fails_alone(platformctl, fake_cli: FakeCl
 
     run = platformctl("preview")
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     assert "permission denied" in run.result("dev")["message"]
     assert [r["outcome"] for r in run.doc["results"]] == ["succeeded", "failed", "succeeded"]
 
@@ -432,5 +431,5 @@ def test_an_unexpected_error_fails_its_stack_instead_of_vanishing(platformctl, f
 
     run = platformctl("refresh", "--stack", "dev")
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     assert run.result("dev")["message"] == "internal error: RuntimeError('boom')"

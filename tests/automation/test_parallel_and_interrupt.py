@@ -10,10 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+import exit_statuses
 import pytest
 from automation_testkit import REPO, FakeCli, write_stack
-
-from platformctl.automation import exit_codes
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
 def test_independent_stacks_of_one_level_run_in_parallel(platformctl, fake_cli: FakeCli, two_dev_stacks: Path):
     run = platformctl("up", "--yes", "--parallel", "2")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert run.doc["waves"] == [["shared"], ["dev", "dev-eu"], ["prod"]]
     ups = intervals(fake_cli, "up")
     assert overlap(ups["dev"], ups["dev-eu"])
@@ -47,7 +46,7 @@ def test_independent_stacks_of_one_level_run_in_parallel(platformctl, fake_cli: 
 def test_without_parallel_stacks_run_one_at_a_time(platformctl, fake_cli: FakeCli, two_dev_stacks: Path):
     run = platformctl("preview")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     previews = intervals(fake_cli, "preview")
     assert not overlap(previews["dev"], previews["dev-eu"])
 
@@ -55,7 +54,7 @@ def test_without_parallel_stacks_run_one_at_a_time(platformctl, fake_cli: FakeCl
 def test_each_stack_gets_its_own_workspace_settings(platformctl, fake_cli: FakeCli, two_dev_stacks: Path):
     run = platformctl("preview", "--parallel", "2")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     homes = {c["stack"]: c["pulumi_home"] for c in fake_cli.calls("preview")}
     assert len(set(homes.values())) == 4
     assert str(fake_cli.home) not in homes.values()
@@ -67,7 +66,7 @@ def test_each_stack_gets_its_own_workspace_settings(platformctl, fake_cli: FakeC
 def test_shared_pulumi_home_is_used_as_is_when_asked(platformctl, fake_cli: FakeCli):
     run = platformctl("preview", "--stack", "dev", "--shared-pulumi-home")
 
-    assert run.code == exit_codes.OK, run.err
+    assert run.code == exit_statuses.OK, run.err
     assert {c["pulumi_home"] for c in fake_cli.calls()} == {str(fake_cli.home)}
     assert json.loads((fake_cli.home / "workspaces" / "aiplatform-0000-workspace.json").read_text()) == {"stack": "dev"}
 
@@ -75,7 +74,7 @@ def test_shared_pulumi_home_is_used_as_is_when_asked(platformctl, fake_cli: Fake
 def test_shared_pulumi_home_cannot_run_in_parallel(platformctl, fake_cli: FakeCli):
     run = platformctl("preview", "--shared-pulumi-home", "--parallel", "2")
 
-    assert run.code == exit_codes.USAGE
+    assert run.code == exit_statuses.USAGE
     assert "8186" in run.err and fake_cli.calls() == []
 
 
@@ -85,7 +84,7 @@ def test_a_failure_in_a_parallel_wave_lets_its_sibling_finish_but_gates_the_next
 
     run = platformctl("up", "--yes", "--parallel", "2")
 
-    assert run.code == exit_codes.FAILED
+    assert run.code == exit_statuses.FAILED
     assert run.result("dev")["outcome"] == "failed"
     assert run.result("dev-eu")["outcome"] == "succeeded"
     assert run.result("prod")["outcome"] == "skipped"
@@ -112,7 +111,7 @@ def test_ctrl_c_cancels_the_running_update_and_starts_nothing_else(project: Path
         if proc.poll() is None:
             proc.kill()
 
-    assert proc.returncode == exit_codes.INTERRUPTED, err
+    assert proc.returncode == exit_statuses.INTERRUPTED, err
     cancels = fake_cli.calls("cancel")
     assert len(cancels) == 1 and "shared" in cancels[0]["args"]
     assert fake_cli.operations() == [("up", "shared")]

@@ -8,6 +8,7 @@ import pytest
 from crossguard_aws import instance_storage
 
 from config import instance_types
+from tests.instance_store import NVME_FAMILIES
 from tests.policies.cases import KEY, pipeline
 from tests.policies.harness import R, run_rule
 
@@ -15,8 +16,9 @@ ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 NATIVE_ENDPOINT_CONFIG = "aws-native:sagemaker:EndpointConfig"
 
 
-def test_the_packs_and_the_program_share_one_nvme_table():
-    assert instance_storage.NVME_FAMILIES == instance_types.NVME_FAMILIES
+@pytest.mark.parametrize("table", [instance_storage.NVME_FAMILIES, instance_types.NVME_FAMILIES], ids=["packs", "program"])
+def test_the_packs_and_the_program_know_the_documented_nvme_table(table):
+    assert table == NVME_FAMILIES
 
 
 @pytest.mark.parametrize("instance_type", sorted(set(instance_types.TRAINING_INSTANCE_TYPES) | set(instance_types.INFERENCE_INSTANCE_TYPES)))
