@@ -62,7 +62,15 @@ def test_long_names_are_cut_to_the_aws_limit(kind, prefix, limit):
         assert meets_aws_rule(name, kind)
 
 
-def test_invalid_characters_are_refused():
-    with pytest.raises(ValueError, match="not a valid iam name"):
-        fit("role with spaces", "iam")
+@pytest.mark.parametrize(("name", "kind"), [
+    ("role with spaces", "iam"),
+    ("rôle-données", "iam"),  # IAM names are ASCII; Python's \w would take these letters
+    ("ab", "s3"),  # buckets have at least 3 characters
+])
+def test_names_aws_would_refuse_are_refused(name, kind):
+    with pytest.raises(ValueError, match=f"not a valid {kind} name"):
+        fit(name, kind)
+
+
+def test_invalid_characters_are_replaced_in_bucket_names():
     assert fit("Acme_Data.Lake", "s3") == "acme-data-lake"
