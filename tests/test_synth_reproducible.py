@@ -67,15 +67,34 @@ def test_the_cache_serves_an_unchanged_project_and_misses_after_any_change(proje
         assert _lookup(cache.SynthCache(directory, project)), path
 
 
-def test_the_cache_key_covers_platformctl_and_ignores_where_the_project_lives(project, tmp_path_factory, monkeypatch):
+def test_the_cache_key_covers_the_offline_runner_and_ignores_where_the_project_lives(project, tmp_path_factory, monkeypatch):
     moved = tmp_path_factory.mktemp("elsewhere") / "project"
     shutil.copytree(project, moved)
     assert cache.project_digest(project) == cache.project_digest(moved)  # xdist workers' copies share entries
     before = cache.synth_key(cache.project_digest(project), "test", False, {})
-    monkeypatch.setattr(cache, "_PLATFORMCTL", ROOT / "platformctl" / "offline")  # different platformctl code
+    monkeypatch.setattr(cache, "_OFFLINE", ROOT / "platformctl" / "policy_host")  # different offline runner code
     cache.runtime_digest.cache_clear()
     try:
         assert cache.synth_key(cache.project_digest(project), "test", False, {}) != before
     finally:
         monkeypatch.undo()
         cache.runtime_digest.cache_clear()
+
+
+def test_what_the_project_declares_no_input_of_its_program_keeps_the_cache(project, tmp_path_factory):
+    """``.synthignore`` names top-level files and directories the program never reads (tests, policy packs)."""
+    directory = tmp_path_factory.mktemp("synth-cache-ignore")
+    (project / "tests").mkdir(exist_ok=True)
+    (project / "lib" / "tests").mkdir(parents=True, exist_ok=True)
+    (project / ".synthignore").write_text("# not read by the program\ntests/\nNOTES.md\n")
+    assert not _lookup(cache.SynthCache(directory, project))
+    for path in ("tests/test_x.py", "NOTES.md"):
+        (project / path).write_text("edited\n")
+        assert _lookup(cache.SynthCache(directory, project)), path
+    # Only at the top: a package's own tests/ directory, or a NOTES.md deeper down, is still an input.
+    for path in ("lib/tests/data.json", "lib/NOTES.md"):
+        (project / path).write_text("edited\n")
+        assert not _lookup(cache.SynthCache(directory, project)), path
+        assert _lookup(cache.SynthCache(directory, project)), path
+    (project / ".synthignore").write_text("")  # the list itself is an input: an emptied one counts tests again
+    assert not _lookup(cache.SynthCache(directory, project))

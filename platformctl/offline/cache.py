@@ -2,9 +2,11 @@
 
 The key is a digest of everything that can change what a program registers:
 - every file of the project directory (program, stack and project config, assets, anything it may read),
-  except VCS, virtualenv and tool-cache directories;
-- platformctl itself (the mocks and the recording monitor decide what a record holds) and the versions of
-  Python and of every installed ``pulumi*`` distribution (the SDKs shape inputs and outputs);
+  except VCS, virtualenv and tool-cache directories and the top-level names the project lists in
+  ``.synthignore`` (one per line: what its program never reads, such as its tests and policy packs, so that
+  editing a test does not synthesize every stack again);
+- the offline runner (``platformctl/offline``: the mocks and the recording monitor decide what a record holds)
+  and the versions of Python and of every installed ``pulumi*`` distribution (the SDKs shape inputs and outputs);
 - the stack, preview or not, and the outputs of the stacks it references.
 Policy packs are not part of a synth: the gate runs them on every check.
 
@@ -29,15 +31,19 @@ from platformctl.offline.records import Snapshot
 
 ENV = "PLATFORMCTL_SYNTH_CACHE"
 _NOT_INPUTS = {".git", "venv", ".venv", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
-_PLATFORMCTL = Path(__file__).resolve().parents[1]
+_OFFLINE = Path(__file__).resolve().parent
+IGNORE_FILE = ".synthignore"
 
 
-def _digest_tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = ()) -> str:
+def _digest_tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = (), top: set[str] = frozenset()) -> str:
+    """``skip``: directory names anywhere; ``top``: file or directory names directly under ``root``."""
     h = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in skip and not (Path(dirpath, d) / "pyvenv.cfg").exists())
+        at_top = Path(dirpath) == root
+        dirnames[:] = sorted(d for d in dirnames if d not in skip and not (at_top and d in top)
+                             and not (Path(dirpath, d) / "pyvenv.cfg").exists())
         for name in sorted(filenames):
-            if suffixes and not name.endswith(suffixes):
+            if (suffixes and not name.endswith(suffixes)) or (at_top and name in top):
                 continue
             path = Path(dirpath, name)
             try:
@@ -50,17 +56,27 @@ def _digest_tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = ()) -> 
 
 @functools.cache
 def runtime_digest() -> str:
-    """platformctl's own code, Python, and the installed Pulumi SDKs."""
+    """The offline runner's code, Python, and the installed Pulumi SDKs."""
     versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
                       if (d.metadata["Name"] or "").lower().replace("-", "_").startswith("pulumi"))
-    return hashlib.sha256(json.dumps([sys.version, versions, _digest_tree(_PLATFORMCTL, _NOT_INPUTS, (".py",))]).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([sys.version, versions, _digest_tree(_OFFLINE, _NOT_INPUTS, (".py",))]).encode()).hexdigest()
+
+
+def ignored(project_dir: Path) -> set[str]:
+    """The top-level names the project's ``.synthignore`` declares are not inputs of its program."""
+    try:
+        lines = (project_dir / IGNORE_FILE).read_text().splitlines()
+    except OSError:
+        return set()
+    return {line.strip().strip("/") for line in lines if line.strip() and not line.lstrip().startswith("#")}
 
 
 def project_digest(project_dir: Path, exclude: Path | None = None) -> str:
     skip = set(_NOT_INPUTS)
+    top = ignored(project_dir)
     if exclude is not None and exclude.parent == project_dir:
         skip.add(exclude.name)  # the cache itself, when it lives inside the project
-    return _digest_tree(project_dir, skip)
+    return _digest_tree(project_dir, skip, top=top)
 
 
 def synth_key(project: str, stack: str, preview: bool, refs: dict[str, Any]) -> str:
