@@ -1,0 +1,76 @@
+"""bench/mutation.py's warm forking runner and coverage selection on a tiny repository: a mutant takes effect in
+the forked child (the parent never imported the module), a mutant no test notices survives, an endless loop
+times out, and the coverage map selects only the test that runs a mutated line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bench import mutation
+
+MODULE = "mutfake_target"
+
+
+def _repo(root: Path) -> Path:
+    (root / "pytest.ini").write_text("[pytest]\naddopts =\n")
+    (root / f"{MODULE}.py").write_text(
+        "def limit(x):\n"
+        "    return x > 3\n"
+        "\n"
+        "\n"
+        "def label():\n"
+        "    return 'ok'\n"
+        "\n"
+        "\n"
+        "def count(n):\n"
+        "    i = 0\n"
+        "    while i != n:\n"
+        "        i += 1\n"
+        "    return i\n")
+    (root / "mutfake_tests").mkdir()
+    (root / "mutfake_tests" / "test_target.py").write_text(
+        f"from {MODULE} import count, limit\n"
+        "\n"
+        "\n"
+        "def test_limit():\n"
+        "    assert limit(5) and not limit(1)\n"
+        "\n"
+        "\n"
+        "def test_count():\n"
+        "    assert count(3) == 3\n")
+    return root / f"{MODULE}.py"
+
+
+def test_forked_runs_kill_survive_and_time_out_and_select_by_coverage(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    target = _repo(repo)
+    original = target.read_text()
+    found = {m.key: m for m in mutation.mutants(target, repo)}
+    flip = found[f"{MODULE}.py:2: comparison -> <="]
+    unreached = found[f"{MODULE}.py:6: return None"]
+    endless = found[f"{MODULE}.py:12: 1 -> 2"]
+    tests = ["mutfake_tests"]
+
+    runner = mutation.Runner(repo, 2, tmp_path / "work")
+    cmap = mutation.CoverageMap("test")
+    mutation.build_map(runner, cmap, [f"{MODULE}.py"], tests)
+    kinds = mutation._line_kinds(original)
+    assert cmap.select(f"{MODULE}.py", 2, kinds, tests) == ("line", ["mutfake_tests/test_target.py::test_limit"])
+    assert cmap.select(f"{MODULE}.py", 12, kinds, tests) == ("line", ["mutfake_tests/test_target.py::test_count"])
+    # No test runs label(): every test that runs a line of the file.
+    assert cmap.select(f"{MODULE}.py", 6, kinds, tests)[0] == "file"
+
+    tasks = []
+    for mutant in (flip, unreached, endless):
+        how, selected = cmap.select(mutant.file, mutant.line, kinds, tests)
+        tasks.append(mutation.Task(mutant, original, selected, fallback=tests, timeout=3 if mutant is endless else 60,
+                                   selection=how))
+    outcomes = {task.mutant.key: outcome for task, outcome, _, _ in runner.run(tasks)}
+
+    assert outcomes == {flip.key: "killed", unreached.key: "survived", endless.key: "timeout"}
+    assert MODULE not in sys.modules  # the mutants were imported by the children only
+    assert (runner.slots[0].root / target.name).read_text() == original  # every copy restored
+    assert (runner.slots[1].root / target.name).read_text() == original
+    assert not list(runner.slots[0].root.rglob("__pycache__"))
