@@ -309,7 +309,8 @@ def build_map(runner: Runner, cmap: CoverageMap, curated: list[str], tests: list
 
     def work() -> int:
         recorder = _Recorder()
-        code = pytest_main(["--cov", f"--cov-config={rc}", "--cov-context=test", "--cov-report=",
+        # No addopts: with the ini's `-n 2` pytest-cov sets up as an xdist controller and records no contexts.
+        code = pytest_main(["-o", "addopts=", "--cov", f"--cov-config={rc}", "--cov-context=test", "--cov-report=",
                             "-q", "-n", "0", "-p", "no:cacheprovider", *tests], [recorder])
         out.write_text(json.dumps({"durations": recorder.durations, "failed": sorted(recorder.failed)}))
         return code
@@ -526,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     hashes = {path.relative_to(ROOT).as_posix(): _file_hash(path.read_text()) for path in files}
     records = [r for r in done.values() if r.get("file_hash") and hashes.get(r["file"]) == r["file_hash"]]
     warm()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the runner's cleanup kills the children's groups
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         runner = Runner(ROOT, max(1, args.jobs), Path(tmp))
         tasks = []

@@ -13,7 +13,7 @@ MODULE = "mutfake_target"
 
 
 def _repo(root: Path) -> Path:
-    (root / "pytest.ini").write_text("[pytest]\naddopts =\n")
+    (root / "pytest.ini").write_text("[pytest]\naddopts = -n 2 --dist loadfile\n")  # as the project's
     (root / f"{MODULE}.py").write_text(
         "def limit(x):\n"
         "    return x > 3\n"
