@@ -18,7 +18,9 @@ How it is fast enough for every mutant:
   `.mutation/` keyed by a hash of the tracked .py files, so it is rebuilt only after a code change.
 * Test selection: a mutant on line L runs only the tests whose context ran L's statement. Lines that run at
   import time (module and class bodies, decorators, defaults), bodies of cached functions, and lines no test
-  ran in-process use every test that ran any line of the file in-process; a file no test runs in-process
+  ran in-process use every test that ran any line of the file in-process, plus every mapped test that starts
+  a process (a policy pack server, a docs generator `--check`: what it runs is invisible to the in-process
+  map); a file no test runs in-process
   (components/ run in the synth worker subprocesses, whose coverage has no test context) uses its full mapped
   test list. If the selected node ids no longer exist (a mutant renamed a parametrized case), the full mapped
   list runs. Tests that fail on the unmutated code are never selected.
@@ -30,8 +32,9 @@ How it is fast enough for every mutant:
   A child past its timeout is killed with its process group and counts as killed ("timeout").
 
 Limits of the selection (it can only under-report kills, never over-report them): a test that depends on a
-line without running it in-process is not selected for it. That is the case for a line that the test only
-runs in a subprocess (a policy pack server, a synth worker) when other tests also run it in-process; for a
+line without running it in-process is not selected for it. That is the case for a line inside a function that
+a test only runs in a subprocess (a policy pack server, a synth worker) when other tests run it in-process
+(only the tests that run it in-process are selected; subprocess coverage has no test context); for a
 value computed once and memoized by hand at runtime (a module global filled on first use); and for a test
 that installs its own tracer (tests/test_config_rules.py's reachability check), during which coverage sees
 nothing. `--baseline` runs mutants the old way (the full mapped test files in a fresh interpreter) to check.
@@ -250,6 +253,7 @@ class CoverageMap:
     lines: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # file -> str(line) -> node ids
     durations: dict[str, float] = field(default_factory=dict)  # node id -> seconds (under coverage)
     failed: list[str] = field(default_factory=list)  # tests failing on the unmutated code
+    spawning: list[str] = field(default_factory=list)  # tests that start processes
     seconds: float = 0.0
 
     @classmethod
@@ -275,8 +279,10 @@ class CoverageMap:
             covering = sorted(n for n in by_line.get(str(statement), ()) if mapped(n))
             if covering:
                 return "line", covering
-        in_file = sorted({n for nodes in by_line.values() for n in nodes if mapped(n)})
-        return ("file", in_file) if in_file else ("mapped", list(tests))
+        in_file = {n for nodes in by_line.values() for n in nodes if mapped(n)}
+        if not in_file:
+            return "mapped", list(tests)
+        return "file", sorted(in_file | {n for n in self.spawning if mapped(n)})
 
     def timeout(self, selected: list[str], ceiling: float) -> float:
         """Generous: ten times the tests' time under coverage plus a minute, at most ``ceiling``."""
@@ -286,11 +292,32 @@ class CoverageMap:
 
 
 class _Recorder:
-    """pytest plugin of the map step: each test's duration and the tests that fail unmutated."""
+    """pytest plugin of the map step: each test's duration, the tests that fail unmutated, and the tests that
+    start a process (subprocess.Popen or os.fork: their children run code that in-process coverage misses)."""
 
     def __init__(self) -> None:
         self.durations: dict[str, float] = defaultdict(float)
         self.failed: set[str] = set()
+        self.spawning: set[str] = set()
+        self.current: str | None = None
+        popen_init = subprocess.Popen.__init__
+
+        def recording_init(popen, *args, **kwargs):
+            self.spawned()
+            popen_init(popen, *args, **kwargs)
+
+        subprocess.Popen.__init__ = recording_init  # only in the map step's child
+        os.register_at_fork(before=self.spawned)
+
+    def spawned(self) -> None:
+        if self.current:
+            self.spawning.add(self.current)
+
+    def pytest_runtest_logstart(self, nodeid, location) -> None:
+        self.current = nodeid
+
+    def pytest_runtest_logfinish(self, nodeid, location) -> None:
+        self.current = None
 
     def pytest_runtest_logreport(self, report) -> None:
         self.durations[report.nodeid] += report.duration
@@ -312,7 +339,8 @@ def build_map(runner: Runner, cmap: CoverageMap, curated: list[str], tests: list
         # No addopts: with the ini's `-n 2` pytest-cov sets up as an xdist controller and records no contexts.
         code = pytest_main(["-o", "addopts=", "--cov", f"--cov-config={rc}", "--cov-context=test", "--cov-report=",
                             "-q", "-n", "0", "-p", "no:cacheprovider", *tests], [recorder])
-        out.write_text(json.dumps({"durations": recorder.durations, "failed": sorted(recorder.failed)}))
+        out.write_text(json.dumps({"durations": recorder.durations, "failed": sorted(recorder.failed),
+                                   "spawning": sorted(recorder.spawning)}))
         return code
 
     (_, outcome, code, _), = runner.run([Task(None, "", ["<map>"], timeout=24 * 3600, work=work)])
@@ -332,6 +360,7 @@ def build_map(runner: Runner, cmap: CoverageMap, curated: list[str], tests: list
     recorded = json.loads(out.read_text())
     cmap.durations.update(recorded["durations"])
     cmap.failed = sorted(set(cmap.failed) | set(recorded["failed"]))
+    cmap.spawning = sorted(set(cmap.spawning) | set(recorded["spawning"]))
     cmap.paths = sorted(set(cmap.paths) | set(tests))
     cmap.seconds += time.perf_counter() - started
     for path in (rc, data_file, out):
@@ -498,6 +527,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", action="store_true", help="list survivors by file with their source line")
     parser.add_argument("--baseline", action="store_true",
                         help="the old way: every mapped test file in a fresh interpreter (to check the selection)")
+    parser.add_argument("--only", action="append", default=[], metavar="KEY",
+                        help="run only the mutant with this key (repeatable), e.g. 'config/rules.py:12: return None'")
     parser.add_argument("--list", action="store_true", help="print the curated files, their tests and mutant counts")
     args = parser.parse_args(argv)
     files = _curated(args.files)
@@ -515,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.limit and len(found) > args.limit:
             found = random.Random(args.seed).sample(found, args.limit)
         for mutant in found:
+            if args.only and mutant.key not in args.only:
+                continue
             if mutant.key in done and done[mutant.key].get("file_hash") == _file_hash(original):
                 skipped += 1
                 continue

@@ -15,6 +15,9 @@ MODULE = "mutfake_target"
 def _repo(root: Path) -> Path:
     (root / "pytest.ini").write_text("[pytest]\naddopts = -n 2 --dist loadfile\n")  # as the project's
     (root / f"{MODULE}.py").write_text(
+        "NAME = 'alpha'\n"
+        "\n"
+        "\n"
         "def limit(x):\n"
         "    return x > 3\n"
         "\n"
@@ -30,7 +33,14 @@ def _repo(root: Path) -> Path:
         "    return i\n")
     (root / "mutfake_tests").mkdir()
     (root / "mutfake_tests" / "test_target.py").write_text(
+        "import subprocess\n"
+        "import sys\n"
+        "\n"
         f"from {MODULE} import count, limit\n"
+        "\n"
+        "\n"
+        "def test_name_in_a_subprocess():\n"
+        f"    subprocess.run([sys.executable, '-c', 'import {MODULE} as m; assert m.NAME == \"alpha\"'], check=True)\n"
         "\n"
         "\n"
         "def test_limit():\n"
@@ -48,28 +58,31 @@ def test_forked_runs_kill_survive_and_time_out_and_select_by_coverage(tmp_path):
     target = _repo(repo)
     original = target.read_text()
     found = {m.key: m for m in mutation.mutants(target, repo)}
-    flip = found[f"{MODULE}.py:2: comparison -> <="]
-    unreached = found[f"{MODULE}.py:6: return None"]
-    endless = found[f"{MODULE}.py:12: 1 -> 2"]
+    flip = found[f"{MODULE}.py:5: comparison -> <="]
+    unreached = found[f"{MODULE}.py:9: return None"]
+    endless = found[f"{MODULE}.py:15: 1 -> 2"]
+    renamed = found[f"{MODULE}.py:1: string 'alpha' -> 'XX'"]  # only a subprocess reads it
     tests = ["mutfake_tests"]
 
     runner = mutation.Runner(repo, 2, tmp_path / "work")
     cmap = mutation.CoverageMap("test")
     mutation.build_map(runner, cmap, [f"{MODULE}.py"], tests)
     kinds = mutation._line_kinds(original)
-    assert cmap.select(f"{MODULE}.py", 2, kinds, tests) == ("line", ["mutfake_tests/test_target.py::test_limit"])
-    assert cmap.select(f"{MODULE}.py", 12, kinds, tests) == ("line", ["mutfake_tests/test_target.py::test_count"])
-    # No test runs label(): every test that runs a line of the file.
-    assert cmap.select(f"{MODULE}.py", 6, kinds, tests)[0] == "file"
+    assert cmap.select(f"{MODULE}.py", 5, kinds, tests) == ("line", ["mutfake_tests/test_target.py::test_limit"])
+    assert cmap.select(f"{MODULE}.py", 15, kinds, tests) == ("line", ["mutfake_tests/test_target.py::test_count"])
+    # No test runs label() or reads NAME in-process: every test that runs a line of the file or starts a process.
+    everything = ("file", [f"mutfake_tests/test_target.py::{t}" for t in ("test_count", "test_limit", "test_name_in_a_subprocess")])
+    assert cmap.select(f"{MODULE}.py", 9, kinds, tests) == everything
+    assert cmap.select(f"{MODULE}.py", 1, kinds, tests) == everything
 
     tasks = []
-    for mutant in (flip, unreached, endless):
+    for mutant in (flip, unreached, endless, renamed):
         how, selected = cmap.select(mutant.file, mutant.line, kinds, tests)
         tasks.append(mutation.Task(mutant, original, selected, fallback=tests, timeout=3 if mutant is endless else 60,
                                    selection=how))
     outcomes = {task.mutant.key: outcome for task, outcome, _, _ in runner.run(tasks)}
 
-    assert outcomes == {flip.key: "killed", unreached.key: "survived", endless.key: "timeout"}
+    assert outcomes == {flip.key: "killed", unreached.key: "survived", endless.key: "timeout", renamed.key: "killed"}
     assert MODULE not in sys.modules  # the mutants were imported by the children only
     assert (runner.slots[0].root / target.name).read_text() == original  # every copy restored
     assert (runner.slots[1].root / target.name).read_text() == original
