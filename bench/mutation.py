@@ -448,13 +448,13 @@ class Runner:
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, str, int, float]]:
         """(task, outcome, exit code, seconds) as each task finishes: killed, survived, timeout or error (the
-        child died of a signal or the runner failed: counted neither way)."""
-        queue, free = deque(tasks), list(reversed(self.slots))
+        child died of a signal or the runner failed: counted neither way). ``tasks`` is read lazily."""
+        pending, retry, free = iter(tasks), deque(), list(reversed(self.slots))
         running: dict[int, tuple[Slot, Task, float]] = {}
         try:
-            while queue or running:
-                while queue and free:
-                    task, slot = queue.popleft(), free.pop()
+            while True:
+                while free and (task := retry.popleft() if retry else next(pending, None)):
+                    slot = free.pop()
                     if task.mutant:
                         (slot.root / task.mutant.file).write_text(task.mutant.apply(task.original))
                     pid = os.fork()
@@ -463,6 +463,8 @@ class Runner:
                     with contextlib.suppress(OSError):
                         os.setpgid(pid, pid)
                     running[pid] = (slot, task, time.perf_counter())
+                if not running:
+                    break
                 time.sleep(0.01)
                 for pid, (slot, task, started) in list(running.items()):
                     done, status = os.waitpid(pid, os.WNOHANG)
@@ -482,7 +484,7 @@ class Runner:
                         (slot.root / task.mutant.file).write_text(task.original)
                     free.append(slot)
                     if code in (4, 5) and task.fallback:  # the selected node ids are gone: run the mapped tests
-                        queue.appendleft(Task(task.mutant, task.original, task.fallback, timeout=task.fallback_timeout,
+                        retry.append(Task(task.mutant, task.original, task.fallback, timeout=task.fallback_timeout,
                                               selection="mapped", phase=2))
                         continue
                     yield task, outcome, code, elapsed
@@ -527,6 +529,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", action="store_true", help="list survivors by file with their source line")
     parser.add_argument("--baseline", action="store_true",
                         help="the old way: every mapped test file in a fresh interpreter (to check the selection)")
+    parser.add_argument("--budget", type=float, default=0,
+                        help="start no mutant after this many seconds (with --results, the next run goes on)")
     parser.add_argument("--only", action="append", default=[], metavar="KEY",
                         help="run only the mutant with this key (repeatable), e.g. 'config/rules.py:12: return None'")
     parser.add_argument("--list", action="store_true", help="print the curated files, their tests and mutant counts")
@@ -557,8 +561,10 @@ def main(argv: list[str] | None = None) -> int:
                 invalid += 1
                 continue
             plan.append((mutant, original, tests))
+    random.Random(args.seed).shuffle(plan)  # a run cut short by --budget still samples every file evenly
     hashes = {path.relative_to(ROOT).as_posix(): _file_hash(path.read_text()) for path in files}
     records = [r for r in done.values() if r.get("file_hash") and hashes.get(r["file"]) == r["file_hash"]]
+    previous = list(records)
     warm()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the runner's cleanup kills the children's groups
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
@@ -584,9 +590,16 @@ def main(argv: list[str] | None = None) -> int:
                                   selection=how))
         else:
             tasks = [Task(m, o, list(t), timeout=args.timeout, selection="mapped", fresh=True) for m, o, t in plan]
+        def within_budget() -> Iterator[Task]:
+            for number, task in enumerate(tasks):
+                if args.budget and time.perf_counter() - started > args.budget:
+                    print(f"budget of {args.budget:.0f}s spent: {len(tasks) - number} mutants left for the next run")
+                    return
+                yield task
+
         run_started = time.perf_counter()
         with open(args.results, "a") if args.results else contextlib.nullcontext() as sink:
-            for task, outcome, code, seconds in runner.run(tasks):
+            for task, outcome, code, seconds in runner.run(within_budget()):
                 mutant = task.mutant
                 record = {"key": mutant.key, "file": mutant.file, "line": mutant.line,
                           "description": mutant.description, "outcome": outcome, "exit": code,
@@ -598,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
                     sink.flush()
                 shown = "equivalent" if outcome == "survived" and mutant.key in equivalent else outcome
                 print(f"{shown:10} {seconds:6.1f}s {task.selection:6} {len(task.args):4} tests  {mutant.key}", flush=True)
-        ran = len(tasks)
+        ran = len(records) - len(previous)
         run_seconds = time.perf_counter() - run_started
     _report(records, equivalent, files, args.survivors)
     total = time.perf_counter() - started
