@@ -18,9 +18,9 @@ How it is fast enough for every mutant:
   `.mutation/` keyed by a hash of the tracked .py files, so it is rebuilt only after a code change.
 * Test selection: a mutant on line L runs only the tests whose context ran L's statement. Lines that run at
   import time (module and class bodies, decorators, defaults), bodies of cached functions, and lines no test
-  ran in-process use every test that ran any line of the file in-process, plus every mapped test that starts
-  a process (a policy pack server, a docs generator `--check`: what it runs is invisible to the in-process
-  map); a file no test runs in-process
+  ran in-process use every test that ran any line of the file in-process, plus every mapped test of a test
+  module where a test starts a process (a policy pack server, a docs generator `--check`: what it runs is
+  invisible to the in-process map); a file no test runs in-process
   (components/ run in the synth worker subprocesses, whose coverage has no test context) uses its full mapped
   test list. If the selected node ids no longer exist (a mutant renamed a parametrized case), the full mapped
   list runs. Tests that fail on the unmutated code are never selected.
@@ -35,7 +35,8 @@ Limits of the selection (it can only under-report kills, never over-report them)
 line without running it in-process is not selected for it. That is the case for a line inside a function that
 a test only runs in a subprocess (a policy pack server, a synth worker) when other tests run it in-process
 (only the tests that run it in-process are selected; subprocess coverage has no test context); for a
-value computed once and memoized by hand at runtime (a module global filled on first use); and for a test
+value computed once and memoized by hand at runtime (a module global filled on first use) or by a
+session-scoped fixture in another test module (the stacks' synth: only its first user is seen); and for a test
 that installs its own tracer (tests/test_config_rules.py's reachability check), during which coverage sees
 nothing. `--baseline` runs mutants the old way (the full mapped test files in a fresh interpreter) to check.
 
@@ -282,7 +283,9 @@ class CoverageMap:
         in_file = {n for nodes in by_line.values() for n in nodes if mapped(n)}
         if not in_file:
             return "mapped", list(tests)
-        return "file", sorted(in_file | {n for n in self.spawning if mapped(n)})
+        # Every test of a module where one starts a process: a module-scoped fixture starts it in the first only.
+        spawning = {n.partition("::")[0] for n in self.spawning}
+        return "file", sorted(in_file | {n for n in self.durations if n.partition("::")[0] in spawning and mapped(n)})
 
     def timeout(self, selected: list[str], ceiling: float) -> float:
         """Generous: ten times the tests' time under coverage plus a minute, at most ``ceiling``."""
