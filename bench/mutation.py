@@ -38,10 +38,13 @@ a test only runs in a subprocess (a policy pack server, a synth worker) when oth
 value computed once and memoized by hand at runtime (a module global filled on first use) or by a
 session-scoped fixture in another test module (the stacks' synth: only its first user is seen); and for a test
 that installs its own tracer (tests/test_config_rules.py's reachability check), during which coverage sees
-nothing. `--baseline` runs mutants the old way (the full mapped test files in a fresh interpreter) to check.
+nothing. It also misses a test that only reads data a module built at import time (a rule registry) without
+running a line of the file, unless that test's module starts a process. `--confirm` closes all of these;
+`--baseline` runs mutants the old way (the full mapped test files in a fresh interpreter) to compare.
 
 `--results FILE.jsonl` appends one line per mutant; a later run with the same file skips the mutants already
-recorded for the same original file text and counts them.
+recorded for the same original file text and counts them. `--confirm` runs each survivor again with every
+mapped test: no kill is then missed that the full test files would find, for about the old cost per survivor.
 """
 
 from __future__ import annotations
@@ -396,6 +399,7 @@ class Task:
     args: list[str]  # node ids or paths, for pytest
     fallback: list[str] | None = None  # when ``args`` name tests that no longer exist (exit 4 or 5)
     fallback_timeout: float = 900.0
+    confirm: bool = False  # a survivor of the selected tests runs ``fallback`` too
     timeout: float = 900.0
     selection: str = ""
     fresh: bool = False  # run `python -m pytest` in a new interpreter (the old way) instead of pytest.main
@@ -486,9 +490,10 @@ class Runner:
                     if task.mutant:
                         (slot.root / task.mutant.file).write_text(task.original)
                     free.append(slot)
-                    if code in (4, 5) and task.fallback:  # the selected node ids are gone: run the mapped tests
+                    if task.fallback and (code in (4, 5) or task.confirm and outcome == "survived"):
+                        # The selected node ids are gone, or --confirm: run the mapped tests.
                         retry.append(Task(task.mutant, task.original, task.fallback, timeout=task.fallback_timeout,
-                                              selection="mapped", phase=2))
+                                              selection="confirm" if code == 0 else "mapped", phase=2))
                         continue
                     yield task, outcome, code, elapsed
         finally:
@@ -534,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the old way: every mapped test file in a fresh interpreter (to check the selection)")
     parser.add_argument("--budget", type=float, default=0,
                         help="start no mutant after this many seconds (with --results, the next run goes on)")
+    parser.add_argument("--confirm", action="store_true",
+                        help="run a survivor of the selected tests again with every mapped test (the old way's set)")
     parser.add_argument("--only", action="append", default=[], metavar="KEY",
                         help="run only the mutant with this key (repeatable), e.g. 'config/rules.py:12: return None'")
     parser.add_argument("--list", action="store_true", help="print the curated files, their tests and mutant counts")
@@ -590,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
                 how, selected = cmap.select(mutant.file, mutant.line, kinds[mutant.file], tests)
                 tasks.append(Task(mutant, original, selected, fallback=None if how == "mapped" else list(tests),
                                   fallback_timeout=args.timeout, timeout=cmap.timeout(selected, args.timeout),
-                                  selection=how))
+                                  selection=how, confirm=args.confirm))
         else:
             tasks = [Task(m, o, list(t), timeout=args.timeout, selection="mapped", fresh=True) for m, o, t in plan]
         def within_budget() -> Iterator[Task]:

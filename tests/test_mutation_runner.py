@@ -13,6 +13,7 @@ MODULE = "mutfake_target"
 
 
 def _repo(root: Path) -> Path:
+    (root / "mutfake_tests").mkdir()
     (root / "pytest.ini").write_text("[pytest]\naddopts = -n 2 --dist loadfile\n")  # as the project's
     (root / f"{MODULE}.py").write_text(
         "NAME = 'alpha'\n"
@@ -30,8 +31,16 @@ def _repo(root: Path) -> Path:
         "    i = 0\n"
         "    while i != n:\n"
         "        i += 1\n"
-        "    return i\n")
-    (root / "mutfake_tests").mkdir()
+        "    return i\n"
+        "\n"
+        "\n"
+        "TABLE = {'a': 1}\n")
+    (root / "mutfake_tests" / "test_table.py").write_text(  # reads import-time data, runs no line of the file
+        f"from {MODULE} import TABLE\n"
+        "\n"
+        "\n"
+        "def test_table():\n"
+        "    assert TABLE == {'a': 1}\n")
     (root / "mutfake_tests" / "test_target.py").write_text(
         "import subprocess\n"
         "import sys\n"
@@ -62,6 +71,7 @@ def test_forked_runs_kill_survive_and_time_out_and_select_by_coverage(tmp_path):
     unreached = found[f"{MODULE}.py:9: return None"]
     endless = found[f"{MODULE}.py:15: 1 -> 2"]
     renamed = found[f"{MODULE}.py:1: string 'alpha' -> 'XX'"]  # only a subprocess reads it
+    table = found[f"{MODULE}.py:19: 1 -> 2"]  # killed by the full test list only (--confirm)
     tests = ["mutfake_tests"]
 
     runner = mutation.Runner(repo, 2, tmp_path / "work")
@@ -76,13 +86,16 @@ def test_forked_runs_kill_survive_and_time_out_and_select_by_coverage(tmp_path):
     assert cmap.select(f"{MODULE}.py", 1, kinds, tests) == everything
 
     tasks = []
-    for mutant in (flip, unreached, endless, renamed):
+    for mutant in (flip, unreached, endless, renamed, table, table):
         how, selected = cmap.select(mutant.file, mutant.line, kinds, tests)
+        confirm = len(tasks) == 5
         tasks.append(mutation.Task(mutant, original, selected, fallback=tests, timeout=3 if mutant is endless else 60,
-                                   selection=how))
-    outcomes = {task.mutant.key: outcome for task, outcome, _, _ in runner.run(tasks)}
+                                   selection=how, confirm=confirm))
+    outcomes = [(task.mutant.key, task.selection, outcome) for task, outcome, _, _ in runner.run(tasks)]
 
-    assert outcomes == {flip.key: "killed", unreached.key: "survived", endless.key: "timeout", renamed.key: "killed"}
+    assert sorted(outcomes) == sorted([(flip.key, "line", "killed"), (unreached.key, "file", "survived"),
+                                       (endless.key, "line", "timeout"), (renamed.key, "file", "killed"),
+                                       (table.key, "file", "survived"), (table.key, "confirm", "killed")])
     assert MODULE not in sys.modules  # the mutants were imported by the children only
     assert (runner.slots[0].root / target.name).read_text() == original  # every copy restored
     assert (runner.slots[1].root / target.name).read_text() == original
