@@ -600,6 +600,7 @@ def main(argv: list[str] | None = None) -> int:
                                   selection=how, confirm=args.confirm))
         else:
             tasks = [Task(m, o, list(t), timeout=args.timeout, selection="mapped", fresh=True) for m, o, t in plan]
+
         def within_budget() -> Iterator[Task]:
             for number, task in enumerate(tasks):
                 if args.budget and time.perf_counter() - started > args.budget:
