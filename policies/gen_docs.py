@@ -65,14 +65,14 @@ def render_rules() -> str:
     out = []
     for pack in PACKS:
         out += [f"### `{pack_name(pack)}`", "",
-                "| Rule id | Kind | Severity / default level | Controls | Applies to | Knobs | Description | Remediation |",
-                "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+                "| Rule id | Kind | Severity / default level | Controls | Tags | Applies to | Knobs | Description | Remediation |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for rule in rules_of(pack):
             knobs = ", ".join(f"`{k}`" for k in knob_names(rule) if k != "exemptions") or "—"
             kind = rule.kind + (" (production only)" if rule.production_only else "")
             out.append(
                 f"| `{rule.id}` | {kind} | {rule.severity.value} / {rule.enforcement_level.value} | {_controls(rule)} | "
-                f"{_types(rule)} | {knobs} | {_cell(rule.description)} | {_cell(rule.remediation)} |"
+                f"{', '.join(rule.tags) or '—'} | {_types(rule)} | {knobs} | {_cell(rule.description)} | {_cell(rule.remediation)} |"
             )
         out.append("")
     return "\n".join(out).rstrip() + "\n"

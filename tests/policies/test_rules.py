@@ -8,9 +8,10 @@ from crossguard_aws.model import rules_of
 from tests.policies.cases import CASES as BASE_CASES
 from tests.policies.cases import Case
 from tests.policies.cases_added import ADDED
+from tests.policies.cases_edges import EDGES
 from tests.policies.harness import run_rule
 
-CASES = [*BASE_CASES, *ADDED]
+CASES = [*BASE_CASES, *ADDED, *EDGES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}[{c.id}]" for c in CASES])
