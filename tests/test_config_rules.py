@@ -123,6 +123,7 @@ RULE_CASES = [
      "knobs.modelDelivery.environments[1].approval", "no manual approval"),
     ("cidr-too-large", "dev", set_path("accounts.workload.vpcCidrs.us-east-1", "10.0.0.0/12"), "accounts.workload.vpcCidrs",
      "between /16 and /24"),
+    ("region-listed-twice", "prod", set_path("regions.additional", ["us-west-2"]), "regions.additional", "listed twice"),
 ]
 
 
@@ -168,6 +169,20 @@ def test_every_rule_is_triggered_by_a_case():
     missed = sorted(set().union(*map(_rule_sites, modules)) - reached)
     lines = [f"{Path(f).name}:{n}: {Path(f).read_text().splitlines()[n - 1].strip()[:100]}" for f, n in missed]
     assert not lines, "rules no failing config triggers (add a case to RULE_CASES):\n" + "\n".join(lines)
+
+
+def test_every_rule_with_a_fixed_key_has_a_case_that_expects_that_key():
+    """Reaching a rule is not enough (a case for another rule may pass through it): some case must assert it."""
+    expected = {case[3] for case in [*CASES, *RULE_CASES]}
+    keys = {}
+    for module in (config.rules,):
+        path = Path(module.__file__).resolve()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "add" and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                keys.setdefault(node.args[0].value, node.lineno)
+    unasserted = {key: line for key, line in keys.items() if key not in expected}
+    assert unasserted == {}, f"rules whose key no case expects (line in config/rules.py): {unasserted}"
 
 
 def test_a_malformed_instance_type_is_reported_once():
