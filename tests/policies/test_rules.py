@@ -9,9 +9,12 @@ from tests.policies.cases import CASES as BASE_CASES
 from tests.policies.cases import Case
 from tests.policies.cases_added import ADDED
 from tests.policies.cases_edges import EDGES
+from tests.policies.cases_edges_data_stores import EDGES as DATA_STORE_EDGES
+from tests.policies.cases_edges_ml_network import EDGES as ML_NETWORK_EDGES
+from tests.policies.cases_edges_services import EDGES as SERVICE_EDGES
 from tests.policies.harness import run_rule
 
-CASES = [*BASE_CASES, *ADDED, *EDGES]
+CASES = [*BASE_CASES, *ADDED, *EDGES, *DATA_STORE_EDGES, *ML_NETWORK_EDGES, *SERVICE_EDGES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}[{c.id}]" for c in CASES])
