@@ -127,3 +127,90 @@ EDGES: list[Case] = [
     ok("aws-redshiftserverless-workgroup-deny-public-access", "native-private", R("aws-native:redshiftserverless:Workgroup", "wg", {
         "subnetIds": ["subnet-1"]})),
 ]
+
+OS_DOMAIN = "aws:opensearch/domain:Domain"
+ES_DOMAIN = "aws:elasticsearch/domain:Domain"
+NATIVE_DOMAIN = "aws-native:opensearchservice:Domain"
+NATIVE_LB = "aws-native:elasticloadbalancingv2:LoadBalancer"
+NATIVE_LISTENER = "aws-native:elasticloadbalancingv2:Listener"
+TLS13 = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+EDGES += [
+    # ---- OpenSearch: each provider's block names --------------------------------------------------------------
+    bad("aws-opensearch-domain-enforce-kms", "aws-off", R(OS_DOMAIN, "d", {}), "encryptAtRest.enabled is not true"),
+    bad("aws-opensearch-domain-enforce-kms", "elasticsearch-no-key", R(ES_DOMAIN, "d", {"encryptAtRest": {"enabled": True}}),
+        "encryptAtRest.kmsKeyId is not set"),
+    ok("aws-opensearch-domain-enforce-kms", "native-key", R(NATIVE_DOMAIN, "d", {"encryptionAtRestOptions": {"enabled": True, "kmsKeyId": KEY}})),
+    bad("aws-opensearch-domain-enforce-kms", "native-aws-managed", R(NATIVE_DOMAIN, "d", {
+        "encryptionAtRestOptions": {"enabled": True, "kmsKeyId": "alias/aws/es"}}), "encryptionAtRestOptions.kmsKeyId is the AWS-managed key"),
+    bad("aws-opensearch-domain-enforce-kms", "native-with-aws-spelling", R(NATIVE_DOMAIN, "d", {"encryptAtRest": {"enabled": True, "kmsKeyId": KEY}}),
+        "encryptionAtRestOptions.enabled is not true"),
+    ok("aws-opensearch-domain-require-vpc", "native-vpc", R(NATIVE_DOMAIN, "d", {"vpcOptions": {"subnetIds": ["subnet-1"]}})),
+    bad("aws-opensearch-domain-require-vpc", "native-public", R(NATIVE_DOMAIN, "d", {}), "vpcOptions.subnetIds is not set"),
+    bad("aws-opensearch-domain-require-vpc", "empty-subnets", R(OS_DOMAIN, "d", {"vpcOptions": {"subnetIds": []}}), "public endpoint"),
+    bad("aws-opensearch-domain-enforce-tls", "no-endpoint-block", R(OS_DOMAIN, "d", {"nodeToNodeEncryption": {"enabled": True}}),
+        "domainEndpointOptions.enforceHttps is not true; the endpoint accepts plain HTTP"),
+    bad("aws-opensearch-domain-enforce-tls", "native-block-without-enforce", R(NATIVE_DOMAIN, "d", {
+        "domainEndpointOptions": {"tlsSecurityPolicy": "Policy-Min-TLS-1-2-2019-07"}, "nodeToNodeEncryptionOptions": {"enabled": True}}),
+        "domainEndpointOptions.enforceHttps is not true"),
+    ok("aws-opensearch-domain-enforce-tls", "native-https-n2n", R(NATIVE_DOMAIN, "d", {
+        "domainEndpointOptions": {"enforceHttps": True}, "nodeToNodeEncryptionOptions": {"enabled": True}})),
+    ok("aws-opensearch-domain-enforce-tls", "elasticsearch-https-n2n", R(ES_DOMAIN, "d", {
+        "domainEndpointOptions": {"enforceHttps": True}, "nodeToNodeEncryption": {"enabled": True}})),
+    bad("aws-opensearch-domain-enforce-tls", "aws-no-n2n", R(OS_DOMAIN, "d", {"domainEndpointOptions": {"enforceHttps": True}}),
+        "nodeToNodeEncryption.enabled is not true; traffic between nodes is not encrypted"),
+    bad("aws-opensearch-domain-enforce-tls", "native-with-aws-n2n-spelling", R(NATIVE_DOMAIN, "d", {
+        "domainEndpointOptions": {"enforceHttps": True}, "nodeToNodeEncryption": {"enabled": True}}), "nodeToNodeEncryptionOptions.enabled"),
+    # ---- ELB: internal ---------------------------------------------------------------------------------------
+    bad("aws-elb-loadbalancer-require-internal", "native-internet-facing", R(NATIVE_LB, "alb", {"scheme": "internet-facing"}),
+        "scheme is internet-facing"),
+    bad("aws-elb-loadbalancer-require-internal", "native-ignores-internal", R(NATIVE_LB, "alb", {"internal": True}), "scheme is internet-facing"),
+    bad("aws-elb-loadbalancer-require-internal", "explicit-false", R("aws:lb/loadBalancer:LoadBalancer", "alb", {"internal": False}),
+        "internal is not true, so the load balancer is internet-facing"),
+    ok("aws-elb-loadbalancer-require-internal", "alb-internal", R("aws:alb/loadBalancer:LoadBalancer", "alb", {"internal": True})),
+    # ---- ELB: listener TLS -----------------------------------------------------------------------------------
+    ok("aws-elb-listener-require-tls", "https-tls13", R("aws:alb/listener:Listener", "l", {"protocol": "HTTPS", "sslPolicy": TLS13})),
+    ok("aws-elb-listener-require-tls", "lowercase-https", R("aws:lb/listener:Listener", "l", {"protocol": "https", "sslPolicy": TLS13})),
+    ok("aws-elb-listener-require-tls", "native-tls13", R(NATIVE_LISTENER, "l", {"protocol": "HTTPS", "sslPolicy": TLS13})),
+    bad("aws-elb-listener-require-tls", "tls-no-policy", R(NATIVE_LISTENER, "l", {"protocol": "TLS"}),
+        "TLS listener names no ssl_policy; set a TLS 1.3 policy (ELBSecurityPolicy-TLS13-...) explicitly"),
+    bad("aws-elb-listener-require-tls", "tls12-policy", R("aws:lb/listener:Listener", "l", {
+        "protocol": "TLS", "sslPolicy": "ELBSecurityPolicy-TLS-1-2-2017-01"}), "is not a TLS 1.3 policy (ELBSecurityPolicy-TLS13-...)"),
+    ok("aws-elb-listener-require-tls", "native-http-redirect", R(NATIVE_LISTENER, "l", {"protocol": "HTTP", "port": 80,
+       "defaultActions": [{"type": "redirect", "redirectConfig": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]})),
+    bad("aws-elb-listener-require-tls", "native-redirect-aws-spelling", R(NATIVE_LISTENER, "l", {"protocol": "HTTP", "port": 80,
+        "defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTPS"}}]}), "protocol is HTTP"),
+    bad("aws-elb-listener-require-tls", "aws-redirect-native-spelling", R("aws:lb/listener:Listener", "l", {"protocol": "HTTP", "port": 80,
+        "defaultActions": [{"type": "redirect", "redirectConfig": {"protocol": "HTTPS"}}]}), "protocol is HTTP"),
+    ok("aws-elb-listener-require-tls", "redirect-lowercase-https", R("aws:lb/listener:Listener", "l", {"protocol": "http", "port": 80,
+       "defaultActions": {"type": "redirect", "redirect": {"protocol": "https"}}})),
+    bad("aws-elb-listener-require-tls", "redirect-to-http", R("aws:lb/listener:Listener", "l", {"protocol": "HTTP", "port": 80,
+        "defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTP", "port": "8080"}}]}), "protocol is HTTP"),
+    bad("aws-elb-listener-require-tls", "forward-with-redirect-block", R("aws:lb/listener:Listener", "l", {"protocol": "HTTP", "port": 80,
+        "defaultActions": [{"type": "forward", "redirect": {"protocol": "HTTPS"}}]}), "protocol is HTTP"),
+    bad("aws-elb-listener-require-tls", "redirect-and-forward", R("aws:lb/listener:Listener", "l", {"protocol": "HTTP", "port": 80,
+        "defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTPS"}}, {"type": "forward", "targetGroupArn": "arn:tg"}]}),
+        "protocol is HTTP"),
+    bad("aws-elb-listener-require-tls", "http-no-actions", R("aws:lb/listener:Listener", "l", {"protocol": "HTTP", "port": 80}),
+        "protocol is HTTP; traffic to the load balancer is not encrypted"),
+    bad("aws-elb-listener-require-tls", "protocol-unset", R("aws:lb/listener:Listener", "l", {"port": 80}), "protocol is unset"),
+    # ---- ELB: access logs ------------------------------------------------------------------------------------
+    ok("aws-elb-loadbalancer-enable-access-logs", "gateway", R("aws:lb/loadBalancer:LoadBalancer", "gwlb", {"loadBalancerType": "gateway"})),
+    ok("aws-elb-loadbalancer-enable-access-logs", "native-gateway", R(NATIVE_LB, "gwlb", {"type": "gateway"})),
+    bad("aws-elb-loadbalancer-enable-access-logs", "native-type-is-not-aws-spelling", R(NATIVE_LB, "nlb", {"loadBalancerType": "gateway"}),
+        "access logs are not enabled"),
+    bad("aws-elb-loadbalancer-enable-access-logs", "aws-type-is-not-native-spelling", R("aws:lb/loadBalancer:LoadBalancer", "nlb", {"type": "gateway"}),
+        "access logs are not enabled"),
+    bad("aws-elb-loadbalancer-enable-access-logs", "enabled-without-bucket", R("aws:lb/loadBalancer:LoadBalancer", "alb", {
+        "accessLogs": {"enabled": True}}), "access logs are not enabled"),
+    ok("aws-elb-loadbalancer-enable-access-logs", "alb-enabled", R("aws:alb/loadBalancer:LoadBalancer", "alb", {
+        "accessLogs": {"bucket": "lb-logs", "enabled": True}})),
+    ok("aws-elb-loadbalancer-enable-access-logs", "native-upper-true", R(NATIVE_LB, "alb", {
+        "loadBalancerAttributes": [{"key": "access_logs.s3.enabled", "value": "TRUE"}]})),
+    bad("aws-elb-loadbalancer-enable-access-logs", "native-false", R(NATIVE_LB, "alb", {
+        "loadBalancerAttributes": [{"key": "access_logs.s3.enabled", "value": "false"}, {"key": "access_logs.s3.bucket", "value": "b"}]}),
+        "access logs are not enabled"),
+    bad("aws-elb-loadbalancer-enable-access-logs", "native-none", R(NATIVE_LB, "alb", {}), "access logs are not enabled"),
+    bad("aws-elb-loadbalancer-enable-access-logs", "native-aws-spelling", R(NATIVE_LB, "alb", {"accessLogs": {"bucket": "b", "enabled": True}}),
+        "access logs are not enabled"),
+]
