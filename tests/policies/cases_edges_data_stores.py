@@ -214,3 +214,117 @@ EDGES += [
     bad("aws-elb-loadbalancer-enable-access-logs", "native-aws-spelling", R(NATIVE_LB, "alb", {"accessLogs": {"bucket": "b", "enabled": True}}),
         "access logs are not enabled"),
 ]
+
+EKS = "aws:eks/cluster:Cluster"
+NATIVE_EKS = "aws-native:eks:Cluster"
+EKS_KEY = {"provider": {"keyArn": KEY}, "resources": ["secrets"]}
+EKS_LOGS = ["api", "audit", "authenticator"]
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+NATIVE_NODE_GROUP = "aws-native:eks:Nodegroup"
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+NATIVE_TASK = "aws-native:ecs:TaskDefinition"
+AWSLOGS = {"logDriver": "awslogs", "options": {"awslogs-group": "/aws/ecs/models", "awslogs-region": "us-east-1"}}
+
+
+def eks(type_: str = EKS, **props: object) -> R:
+    vpc = "resourcesVpcConfig" if type_ == NATIVE_EKS else "vpcConfig"
+    base = {vpc: {"subnetIds": ["s"], "endpointPrivateAccess": True, "endpointPublicAccess": False}, "encryptionConfig": [EKS_KEY]}
+    return R(type_, "eks", {**base, **props})
+
+
+def lt(resource_name: str, tokens: str, native: bool = False, **props: object) -> R:
+    if native:
+        return R("aws-native:ec2:LaunchTemplate", resource_name, {"launchTemplateData": {"metadataOptions": {"httpTokens": tokens}}, **props})
+    return R("aws:ec2/launchTemplate:LaunchTemplate", resource_name, {"metadataOptions": {"httpTokens": tokens}, **props})
+
+
+def ng(ref: dict[str, object], type_: str = NODE_GROUP, name: str = "cpu") -> R:
+    return R(type_, name, {"clusterName": "eks", "launchTemplate": ref})
+
+
+def ecs_task(containers: list[dict[str, object]], native: bool = False, mode: str = "awsvpc") -> R:
+    if native:
+        return R(NATIVE_TASK, "task", {"networkMode": mode, "containerDefinitions": containers})
+    return R(TASK, "task", {"networkMode": mode, "containerDefinitions": json.dumps(containers)})
+
+
+def ctr(name: str | None = "model", **props: object) -> dict[str, object]:
+    base: dict[str, object] = {"image": "m:1", "readonlyRootFilesystem": True, "logConfiguration": AWSLOGS, **props}
+    return {"name": name, **base} if name else base
+
+
+EDGES += [
+    # ---- EKS endpoint ------------------------------------------------------------------------------------------
+    bad("aws-eks-cluster-deny-public-endpoint", "native-unset", R(NATIVE_EKS, "eks", {}), "endpointPublicAccess is unset, AWS's default is true"),
+    bad("aws-eks-cluster-deny-public-endpoint", "native-aws-spelling", R(NATIVE_EKS, "eks", {
+        "vpcConfig": {"endpointPublicAccess": False, "endpointPrivateAccess": True}}), "the API server endpoint is public"),
+    bad("aws-eks-cluster-deny-public-endpoint", "aws-native-spelling", R(EKS, "eks", {
+        "resourcesVpcConfig": {"endpointPublicAccess": False, "endpointPrivateAccess": True}}), "the API server endpoint is public"),
+    bad("aws-eks-cluster-deny-public-endpoint", "native-public", eks(NATIVE_EKS, resourcesVpcConfig={"endpointPublicAccess": True}),
+        "the API server endpoint is public (endpointPublicAccess is true)"),
+    ok("aws-eks-cluster-deny-public-endpoint", "private-access-unset", eks(vpcConfig={"subnetIds": ["s"], "endpointPublicAccess": False})),
+    bad("aws-eks-cluster-deny-public-endpoint", "native-no-private", eks(NATIVE_EKS, resourcesVpcConfig={
+        "endpointPublicAccess": False, "endpointPrivateAccess": False}), "nodes in the VPC cannot reach the API server privately"),
+    # ---- EKS secrets encryption -----------------------------------------------------------------------------------
+    ok("aws-eks-cluster-enforce-secrets-encryption", "second-config", eks(encryptionConfig=[
+        {"provider": {"keyArn": KEY}, "resources": ["configmaps"]}, EKS_KEY])),
+    bad("aws-eks-cluster-enforce-secrets-encryption", "other-resources", eks(NATIVE_EKS, encryptionConfig=[
+        {"provider": {"keyArn": KEY}, "resources": ["configmaps"]}]), "no encryptionConfig for 'secrets' with provider.keyArn"),
+    bad("aws-eks-cluster-enforce-secrets-encryption", "resources-unset", eks(encryptionConfig={"provider": {"keyArn": KEY}}),
+        "not envelope-encrypted"),
+    ok("aws-eks-cluster-enforce-secrets-encryption", "single-block", eks(encryptionConfig=EKS_KEY)),
+    # ---- EKS control-plane logs ---------------------------------------------------------------------------------
+    bad("aws-eks-cluster-require-control-plane-logs", "native-two", eks(NATIVE_EKS, logging={"clusterLogging": {
+        "enabledTypes": [{"type": "audit"}, {"type": "api"}]}}), "control-plane log types authenticator are not enabled"),
+    bad("aws-eks-cluster-require-control-plane-logs", "native-aws-spelling", eks(NATIVE_EKS, enabledClusterLogTypes=EKS_LOGS),
+        "log types api, audit, authenticator are not enabled"),
+    bad("aws-eks-cluster-require-control-plane-logs", "aws-native-spelling", eks(logging={"clusterLogging": {
+        "enabledTypes": [{"type": t} for t in EKS_LOGS]}}), "log types api, audit, authenticator are not enabled"),
+    bad("aws-eks-cluster-require-control-plane-logs", "no-api", eks(enabledClusterLogTypes=["authenticator", "audit", "scheduler"]),
+        "log types api are not enabled"),
+    ok("aws-eks-cluster-require-control-plane-logs", "any-order", eks(enabledClusterLogTypes=["authenticator", "scheduler", "audit", "api"])),
+    # ---- EKS node groups: templates joined by known id or name ----------------------------------------------------
+    bad("aws-eks-nodegroup-require-imdsv2", "known-id", [lt("nodes", "optional", id="lt-0abc"), ng({"id": "lt-0abc", "version": "1"})],
+        "launch template 'nodes' has metadata http_tokens 'optional'; IMDSv1 stays reachable"),
+    bad("aws-eks-nodegroup-require-imdsv2", "known-name", [lt("nodes", "optional", name="gpu-nodes"), ng({"name": "gpu-nodes", "version": "1"})],
+        "http_tokens 'optional'"),
+    bad("aws-eks-nodegroup-require-imdsv2", "native-known-name", [
+        lt("nodes", "optional", native=True, launchTemplateName="gpu-nodes"), ng({"name": "gpu-nodes"}, NATIVE_NODE_GROUP)],
+        "http_tokens 'optional'"),
+    ok("aws-eks-nodegroup-require-imdsv2", "native-known-id-required", [
+        lt("nodes", "required", native=True, id="lt-0abc"), ng({"id": "lt-0abc"}, NATIVE_NODE_GROUP)]),
+    bad("aws-eks-nodegroup-require-imdsv2", "native-template-aws-spelling", [
+        R("aws-native:ec2:LaunchTemplate", "nodes", {"metadataOptions": {"httpTokens": "required"}, "id": "lt-0abc"}),
+        ng({"id": "lt-0abc"}, NATIVE_NODE_GROUP)], "http_tokens None"),
+    ok("aws-eks-nodegroup-require-imdsv2", "template-elsewhere", [lt("other", "optional", id="lt-other"), ng({"id": "lt-0abc"})]),
+    # ---- ECS containers ---------------------------------------------------------------------------------------------
+    bad("aws-ecs-taskdefinition-deny-privileged", "unnamed", ecs_task([ctr(), ctr(None, privileged=True)]), "container '1' is privileged"),
+    ok("aws-ecs-taskdefinition-deny-privileged", "native-unprivileged", ecs_task([ctr(privileged=False), ctr("sidecar")], native=True)),
+    bad("aws-ecs-taskdefinition-require-readonly-rootfs", "native-writable", ecs_task([ctr(readonlyRootFilesystem=False)], native=True),
+        "container 'model' has a writable root filesystem"),
+    ok("aws-ecs-taskdefinition-require-readonly-rootfs", "aws-readonly", ecs_task([ctr(), ctr("sidecar")])),
+    ok("aws-ecs-taskdefinition-require-awsvpc", "native-awsvpc", ecs_task([ctr()], native=True)),
+    bad("aws-ecs-taskdefinition-require-awsvpc", "native-bridge", ecs_task([ctr()], native=True, mode="bridge"),
+        "networkMode is 'bridge'; tasks share the host's network"),
+    # ---- ECS logs: groups of either provider, matched by name ------------------------------------------------------
+    bad("aws-ecs-taskdefinition-require-encrypted-logs", "native-plain-group", [
+        R("aws-native:logs:LogGroup", "ecs-logs", {"logGroupName": "/aws/ecs/models", "retentionInDays": 365}), ecs_task([ctr()], native=True)],
+        "container 'model' logs to 'ecs-logs', which is not KMS-encrypted"),
+    ok("aws-ecs-taskdefinition-require-encrypted-logs", "native-kms-group", [
+        R("aws-native:logs:LogGroup", "ecs-logs", {"logGroupName": "/aws/ecs/models", "kmsKeyId": KEY}), ecs_task([ctr()])]),
+    ok("aws-ecs-taskdefinition-require-encrypted-logs", "aws-group-native-spelling", [
+        R("aws:cloudwatch/logGroup:LogGroup", "ecs-logs", {"logGroupName": "/aws/ecs/models"}), ecs_task([ctr()])]),
+    ok("aws-ecs-taskdefinition-require-encrypted-logs", "other-driver", [
+        R("aws:cloudwatch/logGroup:LogGroup", "ecs-logs", {"name": "/aws/ecs/models"}),
+        ecs_task([ctr(logConfiguration={**AWSLOGS, "logDriver": "awsfirelens"})])]),
+    ok("aws-ecs-taskdefinition-require-encrypted-logs", "other-group", [
+        R("aws:cloudwatch/logGroup:LogGroup", "ecs-logs", {"name": "/aws/ecs/other"}), ecs_task([ctr()])]),
+    bad("aws-ecs-taskdefinition-require-encrypted-logs", "second-container-no-logs", [ecs_task([ctr(), ctr("sidecar", logConfiguration=None)])],
+        "container 'sidecar' has no logConfiguration"),
+    # ---- ECS services -------------------------------------------------------------------------------------------
+    ok("aws-ecs-service-deny-public-ip", "no-network-configuration", R("aws:ecs/service:Service", "svc", {"launchType": "EC2"})),
+    ok("aws-ecs-service-deny-public-ip", "native-unset", R("aws-native:ecs:Service", "svc", {
+        "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["s"]}}})),
+    bad("aws-ecs-service-deny-public-ip", "aws-public", R("aws:ecs/service:Service", "svc", {
+        "networkConfiguration": {"subnets": ["s"], "assignPublicIp": True}}), "assignPublicIp is true."),
+]
