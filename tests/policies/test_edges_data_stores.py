@@ -1,13 +1,14 @@
-"""Published metadata of the data stores rules (S3, ELB, ECS, EKS, RDS, Redshift, OpenSearch, ElastiCache,
-Secrets Manager, SNS/SQS): the tags each policy is served with (service, pack, the rule's own tags, its controls),
-which Pulumi Cloud filters on and the README lists. Expected values are written out."""
+"""Data stores rules (S3, ELB, ECS, EKS, RDS, Redshift, OpenSearch, ElastiCache, Secrets Manager, SNS/SQS) beyond
+what a pass/violate case can say: the tags each policy is published with (service, pack, the rule's own tags, its
+controls; Pulumi Cloud filters on them and the README lists them), and values unknown in a preview. Expected values
+are written out."""
 
 from __future__ import annotations
 
 import pytest
 from pulumi.runtime.proto import analyzer_pb2 as pb
 
-from tests.policies.harness import Analyzer
+from tests.policies.harness import UNKNOWN, Analyzer, R, run_rule
 
 PUBLISHED_TAGS: dict[str, list[str]] = {
     "aws-ecs-service-deny-public-ip": ["ecs", "network", "ecs", "public-access", "fsbp:ECS.2"],
@@ -72,3 +73,12 @@ def infos() -> dict[str, pb.PolicyInfo]:
 @pytest.mark.parametrize("rule_id", sorted(PUBLISHED_TAGS))
 def test_policy_is_published_with_its_tags(infos: dict[str, pb.PolicyInfo], rule_id: str) -> None:
     assert list(infos[rule_id].tags) == PUBLISHED_TAGS[rule_id]
+
+
+@pytest.mark.parametrize("rule_id", ["aws-ecs-taskdefinition-deny-privileged", "aws-ecs-taskdefinition-require-readonly-rootfs"])
+@pytest.mark.parametrize("type_", ["aws:ecs/taskDefinition:TaskDefinition", "aws-native:ecs:TaskDefinition"])
+def test_unknown_container_definitions_are_not_judged(rule_id: str, type_: str) -> None:
+    result = run_rule(rule_id, R(type_, "task", {"networkMode": "awsvpc", "containerDefinitions": UNKNOWN}))
+    assert result.violations(rule_id) == []
+    [note] = result.not_judged(rule_id)
+    assert "TaskDefinition 'task' (.containerDefinitions)" in note.message
