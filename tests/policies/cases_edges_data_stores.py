@@ -328,3 +328,138 @@ EDGES += [
     bad("aws-ecs-service-deny-public-ip", "aws-public", R("aws:ecs/service:Service", "svc", {
         "networkConfiguration": {"subnets": ["s"], "assignPublicIp": True}}), "assignPublicIp is true."),
 ]
+
+S3B = "aws:s3/bucket:Bucket"
+S3B_V2 = "aws:s3/bucketV2:BucketV2"
+S3_NATIVE = "aws-native:s3:Bucket"
+SSE_V1 = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+SSE_V2 = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+ACCOUNT_PAB = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
+FOUR_FLAGS = {"blockPublicAcls": True, "blockPublicPolicy": True, "ignorePublicAcls": True, "restrictPublicBuckets": True}
+KMS_DEFAULT = {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY}
+NAMED = R(S3B, "named", {"bucket": "acme-named", "id": "acme-named"})
+
+
+def tls_doc(condition: dict[str, object], effect: str = "Deny") -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": effect, "Principal": "*", "Action": "s3:*",
+                                                               "Resource": "arn:aws:s3:::acme-named/*", "Condition": condition}]})
+
+
+EDGES += [
+    # ---- S3 default encryption: each spelling of the block ---------------------------------------------------------
+    ok("aws-s3-bucket-enforce-kms", "dsse", R(SSE_V2, "enc", {"rules": [{"applyServerSideEncryptionByDefault": {
+        "sseAlgorithm": "aws:kms:dsse", "kmsMasterKeyId": KEY}}]})),
+    ok("aws-s3-bucket-enforce-kms", "singular-rule", R(SSE_V1, "enc", {"rule": {"applyServerSideEncryptionByDefault": KMS_DEFAULT}})),
+    bad("aws-s3-bucket-enforce-kms", "rule-without-default", R(SSE_V1, "enc", {"rules": [{"bucketKeyEnabled": True}]}),
+        "rules[0].applyServerSideEncryptionByDefault is missing; set sseAlgorithm 'aws:kms'"),
+    bad("aws-s3-bucket-enforce-kms", "second-rule-aes", R(SSE_V1, "enc", {"rules": [
+        {"applyServerSideEncryptionByDefault": KMS_DEFAULT}, {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]}),
+        "rules[1].applyServerSideEncryptionByDefault.sseAlgorithm is 'AES256'; use 'aws:kms'"),
+    bad("aws-s3-bucket-enforce-kms", "native-aes", R(S3_NATIVE, "b", {"bucketEncryption": {"serverSideEncryptionConfiguration": [
+        {"serverSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]}}),
+        "bucketEncryption.serverSideEncryptionConfiguration[0].serverSideEncryptionByDefault.sseAlgorithm is 'AES256'"),
+    bad("aws-s3-bucket-enforce-kms", "native-aws-managed", R(S3_NATIVE, "b", {"bucketEncryption": {"serverSideEncryptionConfiguration": [
+        {"serverSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "alias/aws/s3"}}]}}),
+        "serverSideEncryptionByDefault.kmsMasterKeyId is the AWS-managed key"),
+    bad("aws-s3-bucket-enforce-kms", "inline-bucket-aes", R(S3B, "b", {"serverSideEncryptionConfiguration": {
+        "rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}}}),
+        "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.sseAlgorithm is 'AES256'"),
+    # ---- S3 encryption configuration per bucket -----------------------------------------------------------------
+    ok("aws-s3-bucket-require-encryption-config", "native-inline", R(S3_NATIVE, "b", {"bucketEncryption": {
+        "serverSideEncryptionConfiguration": [{"serverSideEncryptionByDefault": KMS_DEFAULT}]}})),
+    bad("aws-s3-bucket-require-encryption-config", "native-none", R(S3_NATIVE, "b", {}), "has no server-side encryption configuration"),
+    ok("aws-s3-bucket-require-encryption-config", "inline-kms", R(S3B, "b", {"serverSideEncryptionConfiguration": {
+        "rule": {"applyServerSideEncryptionByDefault": KMS_DEFAULT}}})),
+    ok("aws-s3-bucket-require-encryption-config", "one-good-config-of-two", [NAMED,
+        R(SSE_V1, "aes", {"bucket": "acme-named", "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]}),
+        R(SSE_V2, "kms", {"bucket": "acme-named", "rules": [{"applyServerSideEncryptionByDefault": KMS_DEFAULT}]})]),
+    bad("aws-s3-bucket-require-encryption-config", "v2-config-missing-default", [NAMED,
+        R(SSE_V2, "enc", {"bucket": "acme-named", "rules": [{"bucketKeyEnabled": True}]})],
+        "BucketServerSideEncryptionConfigurationV2 'enc': rules[0].applyServerSideEncryptionByDefault is missing."),
+    bad("aws-s3-bucket-require-encryption-config", "config-of-another-bucket", [NAMED,
+        R(SSE_V1, "enc", {"bucket": "acme-other", "rules": [{"applyServerSideEncryptionByDefault": KMS_DEFAULT}]})],
+        "has no server-side encryption configuration"),
+    # ---- S3 public access blocks ----------------------------------------------------------------------------------
+    bad("aws-s3-publicaccessblock-enforce-all-flags", "unset-flags", R(PAB, "pab", {"bucket": "b", "blockPublicAcls": True}),
+        "blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets not true; all four flags must be true"),
+    bad("aws-s3-publicaccessblock-enforce-all-flags", "ignore-off", R(PAB, "pab", {"bucket": "b", **FOUR_FLAGS, "ignorePublicAcls": False}),
+        "ignorePublicAcls not true"),
+    ok("aws-s3-publicaccessblock-enforce-all-flags", "account-all-four", R(ACCOUNT_PAB, "acct", FOUR_FLAGS)),
+    ok("aws-s3-bucket-require-public-access-block", "native-inline", R(S3_NATIVE, "b", {"publicAccessBlockConfiguration": FOUR_FLAGS})),
+    bad("aws-s3-bucket-require-public-access-block", "native-inline-partial", R(S3_NATIVE, "b", {
+        "publicAccessBlockConfiguration": {**FOUR_FLAGS, "blockPublicAcls": False}}), "has no public access block"),
+    ok("aws-s3-bucket-require-public-access-block", "native-partial-but-account-block", [
+        R(S3_NATIVE, "b", {"publicAccessBlockConfiguration": {**FOUR_FLAGS, "blockPublicAcls": False}}), R(ACCOUNT_PAB, "acct", FOUR_FLAGS)]),
+    ok("aws-s3-bucket-require-public-access-block", "known-name", [NAMED, R(PAB, "pab", {"bucket": "acme-named", **FOUR_FLAGS})]),
+    ok("aws-s3-bucket-require-public-access-block", "one-full-block-of-two", [NAMED,
+        R(PAB, "partial", {"bucket": "acme-named", **FOUR_FLAGS, "ignorePublicAcls": False}), R(ACCOUNT_PAB, "acct", FOUR_FLAGS)]),
+    bad("aws-s3-bucket-require-public-access-block", "partial-account-block", [NAMED, R(ACCOUNT_PAB, "acct", {
+        **FOUR_FLAGS, "restrictPublicBuckets": False})], "its public access block (AccountPublicAccessBlock 'acct') leaves restrictPublicBuckets off"),
+    # ---- S3 TLS-only policies ---------------------------------------------------------------------------------------
+    ok("aws-s3-bucket-require-tls-policy", "known-name-lowercase-key", [NAMED, R("aws:s3/bucketPolicy:BucketPolicy", "pol", {
+        "bucket": "acme-named", "policy": tls_doc({"Bool": {"aws:securetransport": ["false"]}})})]),
+    ok("aws-s3-bucket-require-tls-policy", "boolean-false", [NAMED, R("aws:s3/bucketPolicy:BucketPolicy", "pol", {
+        "bucket": "acme-named", "policy": tls_doc({"Bool": {"aws:SecureTransport": False}})})]),
+    ok("aws-s3-bucket-require-tls-policy", "native-policy-document", [R(S3_NATIVE, "b", {"bucketName": "acme-native"}),
+        R("aws-native:s3:BucketPolicy", "pol", {"bucket": "acme-native", "policyDocument": json.loads(tls_doc({"Bool": {"aws:SecureTransport": "false"}}))})]),
+    ok("aws-s3-bucket-require-tls-policy", "inline-on-bucket", R(S3B, "b", {"policy": tls_doc({"Bool": {"aws:SecureTransport": "false"}})})),
+    ok("aws-s3-bucket-require-tls-policy", "inline-on-bucket-v2", R(S3B_V2, "b", {"policy": tls_doc({"Bool": {"aws:SecureTransport": "false"}})})),
+    bad("aws-s3-bucket-require-tls-policy", "allow-not-deny", R(S3B, "b", {"policy": tls_doc({"Bool": {"aws:SecureTransport": "false"}}, "Allow")}),
+        "its bucket policy has no Deny statement on aws:SecureTransport = false"),
+    bad("aws-s3-bucket-require-tls-policy", "false-or-true", R(S3B, "b", {"policy": tls_doc({"Bool": {"aws:SecureTransport": ["false", "true"]}})}),
+        "no Deny statement on aws:SecureTransport"),
+    ok("aws-s3-bucket-require-tls-policy", "second-operator", R(S3B, "b", {"policy": tls_doc({
+        "StringEquals": {"aws:PrincipalOrgID": "o-abc123"}, "Bool": {"aws:SecureTransport": "false"}})})),
+    ok("aws-s3-bucket-require-tls-policy", "second-document", [R(S3B, "b", {"bucket": "acme-named", "id": "acme-named", "policy": tls_doc(
+        {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}})}),
+        R("aws:s3/bucketPolicy:BucketPolicy", "pol", {"bucket": "acme-named", "policy": tls_doc({"Bool": {"aws:SecureTransport": "false"}})})]),
+    bad("aws-s3-bucket-require-tls-policy", "native-no-policy", R(S3_NATIVE, "b", {"policy": tls_doc({"Bool": {"aws:SecureTransport": "false"}})}),
+        "has no bucket policy; add one that denies requests with aws:SecureTransport = false"),
+    # ---- S3 versioning -----------------------------------------------------------------------------------------------
+    ok("aws-s3-bucket-enable-versioning", "inline-enabled", R(S3B, "b", {"versioning": {"enabled": True}})),
+    bad("aws-s3-bucket-enable-versioning", "inline-disabled", R(S3B, "b", {"versioning": {"enabled": False}}),
+        "versioning is not enabled; add a BucketVersioning with status 'Enabled'"),
+    ok("aws-s3-bucket-enable-versioning", "inline-v2-plural", R(S3B_V2, "b", {"versionings": [{"enabled": True}]})),
+    bad("aws-s3-bucket-enable-versioning", "native-suspended", R(S3_NATIVE, "b", {"versioningConfiguration": {"status": "Suspended"}}),
+        "versioning is not enabled"),
+    bad("aws-s3-bucket-enable-versioning", "native-aws-spelling", R(S3_NATIVE, "b", {"versioning": {"enabled": True}}), "versioning is not enabled"),
+    ok("aws-s3-bucket-enable-versioning", "known-name-v2", [NAMED, R("aws:s3/bucketVersioningV2:BucketVersioningV2", "ver", {
+        "bucket": "acme-named", "versioningConfiguration": {"status": "Enabled"}})]),
+    # ---- S3 access logging -----------------------------------------------------------------------------------------
+    ok("aws-s3-bucket-enable-access-logging", "native-inline", R(S3_NATIVE, "b", {"loggingConfiguration": {"destinationBucketName": "acme-logs"}})),
+    bad("aws-s3-bucket-enable-access-logging", "native-none", R(S3_NATIVE, "b", {}), "server access logging is not configured"),
+    ok("aws-s3-bucket-enable-access-logging", "inline-v2-plural", R(S3B_V2, "b", {"loggings": [{"targetBucket": "acme-logs"}]})),
+    ok("aws-s3-bucket-enable-access-logging", "known-name-v2", [NAMED, R("aws:s3/bucketLoggingV2:BucketLoggingV2", "log", {
+        "bucket": "acme-named", "targetBucket": "acme-logs"})]),
+    ok("aws-s3-bucket-enable-access-logging", "target-of-v2-logging", [NAMED, R("aws:s3/bucketLoggingV2:BucketLoggingV2", "log", {
+        "bucket": "acme-other", "targetBucket": "acme-named"})]),
+    ok("aws-s3-bucket-enable-access-logging", "target-of-inline-sender", [NAMED, R(S3B, "sender", {"logging": {"targetBucket": "acme-named"}})]),
+    ok("aws-s3-bucket-enable-access-logging", "target-of-inline-v2-sender", [NAMED, R(S3B_V2, "sender", {"loggings": [{"targetBucket": "acme-named"}]})]),
+    bad("aws-s3-bucket-enable-access-logging", "sender-to-another-target", [NAMED, R(S3B, "sender", {"logging": {"targetBucket": "acme-other"}})],
+        "server access logging is not configured; add a BucketLogging with a target bucket"),
+    ok("aws-s3-bucket-enable-access-logging", "target-of-native-sender", [R(S3_NATIVE, "logs", {"bucketName": "acme-logs"}), R(S3_NATIVE, "sender", {
+        "bucketName": "acme-sender", "loggingConfiguration": {"destinationBucketName": "acme-logs"}})]),
+    # ---- S3 ACLs and bucket policies ----------------------------------------------------------------------------------
+    bad("aws-s3-bucket-deny-public-acl", "native-public-read-write", R(S3_NATIVE, "b", {"accessControl": "PublicReadWrite"}),
+        "canned ACL 'PublicReadWrite' makes the bucket readable by everyone"),
+    bad("aws-s3-bucket-deny-public-acl", "native-authenticated", R(S3_NATIVE, "b", {"accessControl": "AuthenticatedRead"}), "'AuthenticatedRead'"),
+    ok("aws-s3-bucket-deny-public-acl", "native-private", R(S3_NATIVE, "b", {"accessControl": "Private"})),
+    ok("aws-s3-bucket-deny-public-acl", "native-ignores-acl", R(S3_NATIVE, "b", {"acl": "public-read"})),
+    bad("aws-s3-bucket-deny-public-acl", "authenticated-read", R(S3B_V2, "b", {"acl": "authenticated-read"}), "'authenticated-read'"),
+    bad("aws-s3-bucket-deny-public-acl", "public-read-write", R("aws:s3/bucketAclV2:BucketAclV2", "acl", {"bucket": "b", "acl": "public-read-write"}),
+        "'public-read-write'"),
+    ok("aws-s3-bucket-deny-public-acl", "bucket-owner-full-control", R("aws:s3/bucketAcl:BucketAcl", "acl", {"bucket": "b", "acl": "bucket-owner-full-control"})),
+    bad("aws-s3-bucket-deny-public-acl", "inline-grant-authenticated-users", R(S3B, "b", {"grants": [
+        {"type": "CanonicalUser", "id": "owner", "permissions": ["FULL_CONTROL"]},
+        {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", "permissions": ["READ"]}]}),
+        "grant #1 gives ['READ'] to AuthenticatedUsers"),
+    ok("aws-s3-bucket-deny-public-acl", "log-delivery-grant", R(S3B, "b", {"grants": [
+        {"type": "Group", "uri": "http://acs.amazonaws.com/groups/s3/LogDelivery", "permissions": ["WRITE"]}]})),
+    bad("aws-s3-bucket-deny-public-acl", "acl-v2-grant", R("aws:s3/bucketAclV2:BucketAclV2", "acl", {"bucket": "b", "accessControlPolicy": {
+        "owner": {"id": "o"}, "grants": [{"permission": "WRITE", "grantee": {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers"}}]}}),
+        "grant #0 gives WRITE to AllUsers"),
+    bad("aws-s3-bucketpolicy-deny-public", "native-policy", R("aws-native:s3:BucketPolicy", "p", {"bucket": "site", "policyDocument": json.loads(
+        public_policy())}), "allows Principal '*'"),
+    bad("aws-s3-bucketpolicy-deny-public", "inline-on-bucket-v2", R(S3B_V2, "b", {"policy": public_policy()}), "allows Principal '*'"),
+]
