@@ -339,6 +339,8 @@ ACCOUNT_PAB = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 FOUR_FLAGS = {"blockPublicAcls": True, "blockPublicPolicy": True, "ignorePublicAcls": True, "restrictPublicBuckets": True}
 KMS_DEFAULT = {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY}
 NAMED = R(S3B, "named", {"bucket": "acme-named", "id": "acme-named"})
+# A name fixed in the program: known at preview, while the id is not yet.
+NAME_ONLY = R(S3B, "named", {"bucket": "acme-named"})
 
 
 def tls_doc(condition: dict[str, object], effect: str = "Deny") -> str:
@@ -462,4 +464,16 @@ EDGES += [
     bad("aws-s3-bucketpolicy-deny-public", "native-policy", R("aws-native:s3:BucketPolicy", "p", {"bucket": "site", "policyDocument": json.loads(
         public_policy())}), "allows Principal '*'"),
     bad("aws-s3-bucketpolicy-deny-public", "inline-on-bucket-v2", R(S3B_V2, "b", {"policy": public_policy()}), "allows Principal '*'"),
+    # ---- S3 companions that name the bucket by the literal name the program gave it (id unknown at preview) ----
+    ok("aws-s3-bucket-require-encryption-config", "literal-name", [NAME_ONLY,
+        R(SSE_V2, "enc", {"bucket": "acme-named", "rules": [{"applyServerSideEncryptionByDefault": KMS_DEFAULT}]})]),
+    ok("aws-s3-bucket-require-public-access-block", "literal-name", [NAME_ONLY, R(PAB, "pab", {"bucket": "acme-named", **FOUR_FLAGS})]),
+    ok("aws-s3-bucket-require-tls-policy", "literal-name", [NAME_ONLY, R("aws:s3/bucketPolicy:BucketPolicy", "pol", {
+        "bucket": "acme-named", "policy": tls_doc({"Bool": {"aws:SecureTransport": "false"}})})]),
+    ok("aws-s3-bucket-enable-versioning", "literal-name", [NAME_ONLY, R("aws:s3/bucketVersioning:BucketVersioning", "ver", {
+        "bucket": "acme-named", "versioningConfiguration": {"status": "Enabled"}})]),
+    ok("aws-s3-bucket-enable-access-logging", "literal-name-target", [NAME_ONLY, R(S3B, "sender", {"logging": {"targetBucket": "acme-named"}})]),
+    ok("aws-s3-bucket-enforce-kms", "literal-name-log-target-sse-s3", [NAME_ONLY,
+        R("aws:s3/bucketLogging:BucketLogging", "log", {"bucket": "acme-sender", "targetBucket": "acme-named"}),
+        R(SSE_V1, "enc", {"bucket": "acme-named", "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]})]),
 ]
