@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from tests.policies.cases import KEY, Case, bad, ok, public_policy
-from tests.policies.harness import R
+from tests.policies.harness import UNKNOWN, R
 
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:333333333333:secret:db-AbCdEf"
 NATIVE_SECRET = R("aws-native:secretsmanager:Secret", "s", {"kmsKeyId": KEY})
@@ -476,4 +476,8 @@ EDGES += [
     ok("aws-s3-bucket-enforce-kms", "literal-name-log-target-sse-s3", [NAME_ONLY,
         R("aws:s3/bucketLogging:BucketLogging", "log", {"bucket": "acme-sender", "targetBucket": "acme-named"}),
         R(SSE_V1, "enc", {"bucket": "acme-named", "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]})]),
+    # ---- a native bucket's encryption block the provider computes (unknown, fed by nothing) counts as absent ----
+    bad("aws-s3-bucket-require-encryption-config", "native-computed-encryption", R(S3_NATIVE, "b", {"bucketEncryption": UNKNOWN}),
+        "has no server-side encryption configuration"),
+    ok("aws-s3-bucket-enforce-kms", "native-computed-encryption", R(S3_NATIVE, "b", {"bucketEncryption": UNKNOWN})),
 ]
