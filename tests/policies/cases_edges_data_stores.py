@@ -480,4 +480,10 @@ EDGES += [
     bad("aws-s3-bucket-require-encryption-config", "native-computed-encryption", R(S3_NATIVE, "b", {"bucketEncryption": UNKNOWN}),
         "has no server-side encryption configuration"),
     ok("aws-s3-bucket-enforce-kms", "native-computed-encryption", R(S3_NATIVE, "b", {"bucketEncryption": UNKNOWN})),
+    # ---- the account-level block's accountId: computed (unknown) or empty means the provider's account -------------
+    ok("aws-s3-bucket-require-public-access-block", "account-id-computed", [NAMED, R(ACCOUNT_PAB, "acct", {**FOUR_FLAGS, "accountId": UNKNOWN})]),
+    ok("aws-s3-bucket-require-public-access-block", "account-id-empty", [NAMED, R(ACCOUNT_PAB, "acct", {**FOUR_FLAGS, "accountId": ""})]),
+    # only aws-native buckets carry an inline publicAccessBlockConfiguration
+    bad("aws-s3-bucket-require-public-access-block", "classic-inline-not-read", R(S3B, "b", {"publicAccessBlockConfiguration": FOUR_FLAGS}),
+        "has no public access block; add a BucketPublicAccessBlock with all four flags true"),
 ]
