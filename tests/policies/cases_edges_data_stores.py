@@ -486,4 +486,6 @@ EDGES += [
     # only aws-native buckets carry an inline publicAccessBlockConfiguration
     bad("aws-s3-bucket-require-public-access-block", "classic-inline-not-read", R(S3B, "b", {"publicAccessBlockConfiguration": FOUR_FLAGS}),
         "has no public access block; add a BucketPublicAccessBlock with all four flags true"),
+    bad("aws-elb-listener-require-tls", "alb-listener-http", R("aws:alb/listener:Listener", "l", {"protocol": "HTTP", "port": 8080,
+        "defaultActions": [{"type": "forward", "targetGroupArn": "arn:tg"}]}), "protocol is HTTP"),
 ]
