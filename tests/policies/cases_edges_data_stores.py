@@ -488,4 +488,6 @@ EDGES += [
         "has no public access block; add a BucketPublicAccessBlock with all four flags true"),
     bad("aws-elb-listener-require-tls", "alb-listener-http", R("aws:alb/listener:Listener", "l", {"protocol": "HTTP", "port": 8080,
         "defaultActions": [{"type": "forward", "targetGroupArn": "arn:tg"}]}), "protocol is HTTP"),
+    bad("aws-elb-loadbalancer-enable-access-logs", "bucket-without-enabled", R("aws:lb/loadBalancer:LoadBalancer", "alb", {
+        "accessLogs": {"bucket": "lb-logs", "prefix": "alb"}}), "access logs are not enabled"),
 ]
