@@ -490,4 +490,6 @@ EDGES += [
         "defaultActions": [{"type": "forward", "targetGroupArn": "arn:tg"}]}), "protocol is HTTP"),
     bad("aws-elb-loadbalancer-enable-access-logs", "bucket-without-enabled", R("aws:lb/loadBalancer:LoadBalancer", "alb", {
         "accessLogs": {"bucket": "lb-logs", "prefix": "alb"}}), "access logs are not enabled"),
+    bad("aws-s3-bucket-enforce-kms", "singular-rule-aes", R(SSE_V1, "enc", {"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}}),
+        "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm is 'AES256'"),
 ]
