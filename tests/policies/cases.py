@@ -94,7 +94,7 @@ CASES: list[Case] = [
         R(SSE_CONFIG_V2, "enc",
           {"rules": [{"applyServerSideEncryptionByDefault": sse("alias/aws/s3")}]}), "AWS-managed key 'alias/aws/s3'"),
     bad("aws-s3-bucket-enforce-kms", "inline-bucket-v2-no-key",
-        R("aws:s3/bucketV2:BucketV2", "b", {"serverSideEncryptionConfiguration": {"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}}}),
+        R("aws:s3/bucketV2:BucketV2", "b", {"serverSideEncryptionConfigurations": [{"rules": [{"applyServerSideEncryptionByDefaults": [{"sseAlgorithm": "aws:kms"}]}]}]}),
         "kmsMasterKeyId is not set"),
     ok("aws-s3-bucket-enforce-kms", "native-bucket-kms", R("aws-native:s3:Bucket", "b", {"bucketEncryption": {
         "serverSideEncryptionConfiguration": [{"serverSideEncryptionByDefault": sse()}]}})),

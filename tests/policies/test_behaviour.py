@@ -132,7 +132,7 @@ def test_enforcement_level_from_policy_config(config: dict | None, expected: lis
 
 
 def test_high_severity_rules_default_to_mandatory() -> None:
-    result = run_rule("aws-s3-bucket-enforce-kms", R("aws:s3/bucketV2:BucketV2", "b", {
+    result = run_rule("aws-s3-bucket-enforce-kms", R("aws:s3/bucket:Bucket", "b", {
         "serverSideEncryptionConfiguration": {"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}}}))
     assert [d.level for d in result.violations("aws-s3-bucket-enforce-kms")] == ["mandatory"]
 

@@ -85,20 +85,16 @@ def test_unknown_container_definitions_are_not_judged(rule_id: str, type_: str) 
 
 
 # pulumi_aws's BucketV2 nests its inline default encryption as serverSideEncryptionConfigurations[].rules[]
-# .applyServerSideEncryptionByDefaults[] (plural at every level); the rules read ...Configurations.rule
-# .applyServerSideEncryptionByDefault, so they see no block: AES256 passes aws-s3-bucket-enforce-kms, and a
-# customer-managed key is reported as "no configuration" by aws-s3-bucket-require-encryption-config.
+# .applyServerSideEncryptionByDefaults[] (plural at every level, unlike Bucket's singular blocks).
 V2_INLINE = "serverSideEncryptionConfigurations"
 
 
-@pytest.mark.xfail(strict=True, reason="BucketV2's plural inline encryption blocks are not read (reported, not fixed here)")
 def test_bucket_v2_inline_sse_s3_is_a_violation() -> None:
     bucket = R("aws:s3/bucketV2:BucketV2", "b", {V2_INLINE: [{"rules": [{"applyServerSideEncryptionByDefaults": [{"sseAlgorithm": "AES256"}]}]}]})
     [violation] = run_rule("aws-s3-bucket-enforce-kms", [bucket]).violations("aws-s3-bucket-enforce-kms")
     assert "sseAlgorithm is 'AES256'" in violation.message
 
 
-@pytest.mark.xfail(strict=True, reason="BucketV2's plural inline encryption blocks are not read (reported, not fixed here)")
 def test_bucket_v2_inline_kms_counts_as_encryption_config() -> None:
     bucket = R("aws:s3/bucketV2:BucketV2", "b", {V2_INLINE: [{"rules": [{"applyServerSideEncryptionByDefaults": [
         {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "arn:aws:kms:us-east-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}]}]}]})

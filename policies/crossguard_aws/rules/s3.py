@@ -48,8 +48,11 @@ def sse_defaults(res: Res, outputs: bool = False) -> list[tuple[str, Any]]:
     ``outputs``: ``res`` carries outputs (stack rules), where a block the provider computes is not declared."""
     get = res.declared if outputs else res.get
     if res.type in CLASSIC_BUCKETS:
-        block = inline(res, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault", outputs)
-        return [("serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault", block)] if block is not None else []
+        # The deprecated BucketV2 nests it as lists at every level (rules[], applyServerSideEncryptionByDefaults[]).
+        path = ("serverSideEncryptionConfigurations.rules.applyServerSideEncryptionByDefaults" if res.type == "aws:s3/bucketV2:BucketV2"
+                else "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault")
+        block = get(path)
+        return [(path, block)] if block is not None else []
     if res.type == NATIVE_BUCKET:
         rules = items(get("bucketEncryption.serverSideEncryptionConfiguration"))
         return [(f"bucketEncryption.serverSideEncryptionConfiguration[{i}].serverSideEncryptionByDefault",
