@@ -4,6 +4,15 @@ names are written out, never taken from the rules."""
 
 from __future__ import annotations
 
-from tests.policies.cases import Case
+from tests.policies.cases import Case, bad, ok
+from tests.policies.harness import R
 
-EDGES: list[Case] = []
+LOG_GROUP_ARN = "arn:aws:logs:us-east-1:333333333333:log-group:api"
+
+EDGES: list[Case] = [
+    # ---- API Gateway access logs: the aws-native REST stage names its block accessLogSetting (singular) -----------
+    ok("aws-apigateway-stage-enable-access-logs", "native-rest", R("aws-native:apigateway:Stage", "s", {
+        "stageName": "v1", "accessLogSetting": {"destinationArn": LOG_GROUP_ARN, "format": "$context.requestId"}})),
+    bad("aws-apigateway-stage-enable-access-logs", "native-rest-none", R("aws-native:apigateway:Stage", "s", {"stageName": "v1"}),
+        "accessLogSetting.destinationArn is not set"),
+]
