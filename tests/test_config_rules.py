@@ -124,6 +124,12 @@ RULE_CASES = [
     ("cidr-too-large", "dev", set_path("accounts.workload.vpcCidrs.us-east-1", "10.0.0.0/12"), "accounts.workload.vpcCidrs",
      "between /16 and /24"),
     ("region-listed-twice", "prod", set_path("regions.additional", ["us-west-2"]), "regions.additional", "listed twice"),
+    ("additional-workload-reuses-security-account", "dev", set_path("accounts.additionalWorkloads", [
+        {"id": "111111111111", "name": "mlextra", "vpcCidrs": {"us-east-1": "10.40.0.0/16"}}]),
+     "accounts.additionalWorkloads[0].id", "also accounts.security"),
+    ("additional-workload-without-region-cidr", "dev", set_path("accounts.additionalWorkloads", [
+        {"id": "555555555555", "name": "mlextra", "vpcCidrs": {}}]),
+     "accounts.additionalWorkloads[0].vpcCidrs.us-east-1", "no VPC CIDR"),
 ]
 
 
