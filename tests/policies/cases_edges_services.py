@@ -7,6 +7,8 @@ from __future__ import annotations
 from tests.policies.cases import KEY, PROD_ENV, Case, bad, ok
 from tests.policies.harness import R, provider
 
+TRAIL = "aws:cloudtrail/trail:Trail"
+NATIVE_TRAIL = "aws-native:cloudtrail:Trail"
 LOG_GROUP_ARN = "arn:aws:logs:us-east-1:333333333333:log-group:api"
 
 EDGES: list[Case] = [
@@ -27,4 +29,21 @@ EDGES: list[Case] = [
         provider=provider("default_1_30_0", package="aws-native"))], "uses the default aws-native provider"),
     ok("aws-stack-resource-deny-default-provider", "other-package-default", [R("random:index/randomPet:RandomPet", "pet",
         provider=provider("default_4_16_0", package="random"))]),
+    # ---- CloudTrail: aws-native's log group property; organization-trail defaults ------------------------------------
+    ok("aws-cloudtrail-trail-require-cloudwatch-delivery", "native-on", R(NATIVE_TRAIL, "ct", {
+        "cloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:1:log-group:trail:*", "cloudWatchLogsRoleArn": "arn:aws:iam::1:role/ct"})),
+    bad("aws-cloudtrail-trail-require-cloudwatch-delivery", "aws-with-native-name", R(TRAIL, "ct", {
+        "cloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:1:log-group:trail:*", "cloudWatchLogsRoleArn": "arn:aws:iam::1:role/ct"}),
+        "cloudWatchLogsGroupArn not set"),
+    ok("aws-cloudtrail-trail-organization-require-hardening", "global-events-by-default", R(TRAIL, "org", {
+        "isOrganizationTrail": True, "isMultiRegionTrail": True, "enableLogFileValidation": True, "kmsKeyId": KEY})),
+    bad("aws-cloudtrail-trail-organization-require-hardening", "no-global-events", R(TRAIL, "org", {
+        "isOrganizationTrail": True, "isMultiRegionTrail": True, "includeGlobalServiceEvents": False, "enableLogFileValidation": True,
+        "kmsKeyId": KEY}), "organization trail: includeGlobalServiceEvents is not true"),
+    bad("aws-cloudtrail-trail-organization-require-hardening", "native-defaults", R(NATIVE_TRAIL, "org", {
+        "isOrganizationTrail": True, "isLogging": True, "s3BucketName": "trail"}), "organization trail: isMultiRegionTrail is not true"),
+    bad("aws-cloudtrail-trail-organization-require-hardening", "native-defaults-validation", R(NATIVE_TRAIL, "org", {
+        "isOrganizationTrail": True, "isLogging": True, "s3BucketName": "trail"}), "organization trail: enableLogFileValidation is not true"),
+    bad("aws-cloudtrail-trail-organization-require-hardening", "no-key", R(TRAIL, "org", {
+        "isOrganizationTrail": True, "isMultiRegionTrail": True, "enableLogFileValidation": True}), "organization trail: kmsKeyId is not set"),
 ]
