@@ -4,9 +4,13 @@ names are written out, never taken from the rules."""
 
 from __future__ import annotations
 
+import json
+
 from tests.policies.cases import KEY, PROD_ENV, Case, bad, ok
 from tests.policies.harness import R, provider
 
+KMS_OPEN = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]})
 TRAIL = "aws:cloudtrail/trail:Trail"
 NATIVE_TRAIL = "aws-native:cloudtrail:Trail"
 LOG_GROUP_ARN = "arn:aws:logs:us-east-1:333333333333:log-group:api"
@@ -46,4 +50,35 @@ EDGES: list[Case] = [
         "isOrganizationTrail": True, "isLogging": True, "s3BucketName": "trail"}), "organization trail: enableLogFileValidation is not true"),
     bad("aws-cloudtrail-trail-organization-require-hardening", "no-key", R(TRAIL, "org", {
         "isOrganizationTrail": True, "isMultiRegionTrail": True, "enableLogFileValidation": True}), "organization trail: kmsKeyId is not set"),
+    # ---- KMS: each key type and provider spelling ---------------------------------------------------------------------
+    ok("aws-kms-key-enable-rotation", "rsa-encrypt-cannot-rotate", R("aws:kms/key:Key", "k", {"customerMasterKeySpec": "RSA_2048"})),
+    ok("aws-kms-key-enable-rotation", "native-rsa-cannot-rotate", R("aws-native:kms:Key", "k", {"keySpec": "RSA_2048"})),
+    bad("aws-kms-key-enable-rotation", "native-symmetric-spec-named-as-terraform", R("aws-native:kms:Key", "k", {
+        "customerMasterKeySpec": "RSA_2048"}), "enableKeyRotation is not true"),
+    ok("aws-kms-key-enable-rotation", "mac-usage-not-judged", R("aws:kms/key:Key", "k", {"keyUsage": "GENERATE_VERIFY_MAC"})),
+    bad("aws-kms-key-enable-rotation", "aws-off", R("aws:kms/key:Key", "k", {"enableKeyRotation": False}), "enableKeyRotation is not true"),
+    ok("aws-kms-key-enable-rotation", "native-on", R("aws-native:kms:Key", "k", {"enableKeyRotation": True})),
+    bad("aws-kms-key-enforce-deletion-window", "dev-five", R("aws:kms/key:Key", "k", {"deletionWindowInDays": 5}),
+        "deletion window is 5 days; this stack requires at least 7"),
+    bad("aws-kms-key-enforce-deletion-window", "replica-prod-seven", R("aws:kms/replicaKey:ReplicaKey", "k", {
+        "primaryKeyArn": KEY, "deletionWindowInDays": 7}), "deletion window is 7 days; production requires at least 30", env=PROD_ENV),
+    bad("aws-kms-key-enforce-deletion-window", "native-replica-prod-seven", R("aws-native:kms:ReplicaKey", "k", {
+        "primaryKeyId": KEY, "keyPolicy": {}, "pendingWindowInDays": 7}), "deletion window is 7 days", env=PROD_ENV),
+    bad("aws-kms-key-enforce-deletion-window", "native-window-named-as-terraform", R("aws-native:kms:Key", "k", {
+        "deletionWindowInDays": 30, "pendingWindowInDays": 7}), "deletion window is 7 days", env=PROD_ENV),
+    bad("aws-kms-key-enforce-deletion-window", "aws-default-below-configured", R("aws:kms/key:Key", "k", {}),
+        "deletion window is 30 days; production requires at least 31", config={"minDeletionWindowDaysProduction": 31}, env=PROD_ENV),
+    bad("aws-kms-key-deny-lockout-bypass", "replica", R("aws:kms/replicaKey:ReplicaKey", "k", {
+        "primaryKeyArn": KEY, "bypassPolicyLockoutSafetyCheck": True}), "bypassPolicyLockoutSafetyCheck is true"),
+    bad("aws-kms-key-deny-lockout-bypass", "native", R("aws-native:kms:Key", "k", {"bypassPolicyLockoutSafetyCheck": True}),
+        "bypassPolicyLockoutSafetyCheck is true"),
+    bad("aws-kms-key-deny-lockout-bypass", "native-replica", R("aws-native:kms:ReplicaKey", "k", {
+        "primaryKeyId": KEY, "bypassPolicyLockoutSafetyCheck": True}), "bypassPolicyLockoutSafetyCheck is true"),
+    bad("aws-kms-keypolicy-deny-public", "replica-open", R("aws:kms/replicaKey:ReplicaKey", "k", {"primaryKeyArn": KEY, "policy": KMS_OPEN}),
+        "allows Principal '*'"),
+    bad("aws-kms-keypolicy-deny-public", "native-open", R("aws-native:kms:Key", "k", {"keyPolicy": json.loads(KMS_OPEN)}),
+        "allows Principal '*'"),
+    bad("aws-kms-keypolicy-deny-public", "native-replica-open", R("aws-native:kms:ReplicaKey", "k", {
+        "primaryKeyId": KEY, "keyPolicy": json.loads(KMS_OPEN)}), "allows Principal '*'"),
+    ok("aws-kms-keypolicy-deny-public", "native-default-policy", R("aws-native:kms:Key", "k", {"enableKeyRotation": True})),
 ]
