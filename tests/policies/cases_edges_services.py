@@ -11,6 +11,21 @@ from tests.policies.harness import R, provider
 
 KMS_OPEN = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]})
+SCP = "aws:organizations/policy:Policy"
+NATIVE_SCP = "aws-native:organizations:Policy"
+
+
+def scp_of_length(n: int) -> str:
+    """A compact SCP document of exactly ``n`` characters (padded in a condition value)."""
+    def doc(pad: str) -> str:
+        return json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "DenyOutsideTeam", "Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:PrincipalTag/team": pad}}}]}, separators=(",", ":"))
+    text = doc("x" * (n - len(doc(""))))
+    assert len(text) == n
+    return text
+
+
 TRAIL = "aws:cloudtrail/trail:Trail"
 NATIVE_TRAIL = "aws-native:cloudtrail:Trail"
 LOG_GROUP_ARN = "arn:aws:logs:us-east-1:333333333333:log-group:api"
@@ -81,4 +96,17 @@ EDGES: list[Case] = [
     bad("aws-kms-keypolicy-deny-public", "native-replica-open", R("aws-native:kms:ReplicaKey", "k", {
         "primaryKeyId": KEY, "keyPolicy": json.loads(KMS_OPEN)}), "allows Principal '*'"),
     ok("aws-kms-keypolicy-deny-public", "native-default-policy", R("aws-native:kms:Key", "k", {"enableKeyRotation": True})),
+    # ---- Organizations: the SCP size limit at its boundary, as JSON text and as an aws-native object -----------------
+    ok("aws-organizations-scp-enforce-size-limit", "text-at-limit", R(SCP, "scp", {"content": scp_of_length(5120)})),
+    bad("aws-organizations-scp-enforce-size-limit", "text-over-limit", R(SCP, "scp", {"content": scp_of_length(5121)}),
+        "content is 5121 characters; AWS accepts at most 5120"),
+    ok("aws-organizations-scp-enforce-size-limit", "native-at-limit", R(NATIVE_SCP, "scp", {
+        "type": "SERVICE_CONTROL_POLICY", "name": "x", "content": json.loads(scp_of_length(5120))})),
+    bad("aws-organizations-scp-enforce-size-limit", "native-over-limit", R(NATIVE_SCP, "scp", {
+        "type": "SERVICE_CONTROL_POLICY", "name": "x", "content": json.loads(scp_of_length(5121))}), "content is 5121 characters"),
+    ok("aws-organizations-scp-deny-unconditional-lockout", "deny-all-actions-on-one-resource", R(SCP, "scp", {"content": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Sid": "KeepTrail", "Effect": "Deny", "Action": "*",
+                                                 "Resource": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org"}]})})),
+    ok("aws-organizations-scp-deny-unconditional-lockout", "allow-everything-is-no-deny", R(SCP, "scp", {"content": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Sid": "FullAccess", "Effect": "Allow", "Action": "*", "Resource": "*"}]})})),
 ]
