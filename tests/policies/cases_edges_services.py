@@ -109,4 +109,15 @@ EDGES: list[Case] = [
                                                  "Resource": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org"}]})})),
     ok("aws-organizations-scp-deny-unconditional-lockout", "allow-everything-is-no-deny", R(SCP, "scp", {"content": json.dumps({
         "Version": "2012-10-17", "Statement": [{"Sid": "FullAccess", "Effect": "Allow", "Action": "*", "Resource": "*"}]})})),
+    # ---- Tagging: AWS's length limits at their boundaries, an empty key, the reserved prefix in any case -------------
+    ok("aws-tagging-resource-enforce-length-limits", "at-limits", R("aws:s3/bucket:Bucket", "b", {"tags": {"k" * 128: "v" * 256}})),
+    ok("aws-tagging-resource-enforce-length-limits", "one-character-key", R("aws:s3/bucket:Bucket", "b", {"tags": {"k": "v"}})),
+    bad("aws-tagging-resource-enforce-length-limits", "key-over-limit", R("aws:s3/bucket:Bucket", "b", {"tags": {"k" * 129: "v"}}),
+        "is 129 characters; the limit is 128"),
+    bad("aws-tagging-resource-enforce-length-limits", "empty-key", R("aws:s3/bucket:Bucket", "b", {"tags": {"": "v"}}),
+        "is 0 characters; the limit is 128"),
+    bad("aws-tagging-resource-enforce-length-limits", "value-over-limit", R("aws:s3/bucket:Bucket", "b", {"tags": {"note": "v" * 257}}),
+        "tag 'note' value is 257 characters; the limit is 256"),
+    bad("aws-tagging-resource-enforce-length-limits", "reserved-prefix-upper-case", R("aws:s3/bucket:Bucket", "b", {
+        "tags": {"AWS:owner": "me"}}), "tag key 'AWS:owner' uses the reserved 'aws:' prefix"),
 ]
