@@ -36,6 +36,14 @@ EDGES: list[Case] = [
         "stageName": "v1", "accessLogSetting": {"destinationArn": LOG_GROUP_ARN, "format": "$context.requestId"}})),
     bad("aws-apigateway-stage-enable-access-logs", "native-rest-none", R("aws-native:apigateway:Stage", "s", {"stageName": "v1"}),
         "accessLogSetting.destinationArn is not set"),
+    # ---- API Gateway v2: the aws-native API and route ---------------------------------------------------------------
+    bad("aws-apigatewayv2-api-deny-quick-create", "native-quick-create", R("aws-native:apigatewayv2:Api", "qc", {
+        "protocolType": "HTTP", "target": "arn:aws:lambda:us-east-1:333333333333:function:fn"}), "quick-create HTTP API"),
+    ok("aws-apigatewayv2-api-deny-quick-create", "native-explicit-routes", R("aws-native:apigatewayv2:Api", "http", {"protocolType": "HTTP"})),
+    bad("aws-apigatewayv2-route-require-authorization", "native-open-route", R("aws-native:apigatewayv2:Route", "r", {
+        "apiId": "a1b2c3", "routeKey": "GET /items"}), "route 'GET /items' has authorization type NONE"),
+    ok("aws-apigatewayv2-route-require-authorization", "native-jwt-route", R("aws-native:apigatewayv2:Route", "r", {
+        "apiId": "a1b2c3", "routeKey": "GET /items", "authorizationType": "JWT", "authorizerId": "auth1"})),
     # ---- Backup vault lock: only an aws-native vault can carry its own lockConfiguration ----------------------------
     ok("aws-backup-vault-require-lock", "native-lock-configuration", R("aws-native:backup:BackupVault", "v", {
         "backupVaultName": "v", "encryptionKeyArn": KEY, "lockConfiguration": {"minRetentionDays": 7}}), env=PROD_ENV),
@@ -89,6 +97,7 @@ EDGES: list[Case] = [
         "bypassPolicyLockoutSafetyCheck is true"),
     bad("aws-kms-key-deny-lockout-bypass", "native-replica", R("aws-native:kms:ReplicaKey", "k", {
         "primaryKeyId": KEY, "bypassPolicyLockoutSafetyCheck": True}), "bypassPolicyLockoutSafetyCheck is true"),
+    bad("aws-kms-keypolicy-deny-public", "key-open", R("aws:kms/key:Key", "k", {"policy": KMS_OPEN}), "allows Principal '*'"),
     bad("aws-kms-keypolicy-deny-public", "replica-open", R("aws:kms/replicaKey:ReplicaKey", "k", {"primaryKeyArn": KEY, "policy": KMS_OPEN}),
         "allows Principal '*'"),
     bad("aws-kms-keypolicy-deny-public", "native-open", R("aws-native:kms:Key", "k", {"keyPolicy": json.loads(KMS_OPEN)}),

@@ -27,3 +27,10 @@ def test_an_unknown_tag_value_has_no_length_to_judge() -> None:
     rule = "aws-tagging-resource-enforce-length-limits"
     result = run_rule(rule, R("aws:s3/bucket:Bucket", "b", {"tags": {**TAGS, "note": UNKNOWN}}))
     assert result.of(rule) == []
+
+
+def test_an_http_api_with_a_target_unknown_in_preview_is_a_quick_create() -> None:
+    rule = "aws-apigatewayv2-api-deny-quick-create"
+    result = run_rule(rule, R("aws:apigatewayv2/api:Api", "qc", {"protocolType": "HTTP", "target": UNKNOWN}))
+    assert [v.message for v in result.violations(rule)] != []
+    assert "quick-create HTTP API" in result.violations(rule)[0].message
