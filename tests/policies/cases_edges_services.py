@@ -56,6 +56,36 @@ EDGES: list[Case] = [
         provider=provider("default_1_30_0", package="aws-native"))], "uses the default aws-native provider"),
     ok("aws-stack-resource-deny-default-provider", "other-package-default", [R("random:index/randomPet:RandomPet", "pet",
         provider=provider("default_4_16_0", package="random"))]),
+    # ---- CodeBuild / CodePipeline: secondary artifacts, aws-native shapes and names -----------------------------------
+    bad("aws-codebuild-project-enforce-kms", "secondary-artifact-disabled", R("aws:codebuild/project:Project", "cb", {
+        "encryptionKey": KEY, "artifacts": {"type": "NO_ARTIFACTS"},
+        "secondaryArtifacts": [{"type": "S3", "artifactIdentifier": "out", "encryptionDisabled": True}]}), "artifact #1 sets encryptionDisabled"),
+    ok("aws-codebuild-project-enforce-kms", "native-key", R("aws-native:codebuild:Project", "cb", {
+        "encryptionKey": KEY, "artifacts": {"type": "S3", "location": "b"}, "secondaryArtifacts": [{"type": "S3", "location": "b2"}]})),
+    bad("aws-codebuild-project-enforce-kms", "native-no-key", R("aws-native:codebuild:Project", "cb", {
+        "artifacts": {"type": "NO_ARTIFACTS"}}), "encryptionKey is not set"),
+    ok("aws-codepipeline-pipeline-enforce-kms", "native-store-key", R("aws-native:codepipeline:Pipeline", "cp", {
+        "artifactStore": {"location": "b", "type": "S3", "encryptionKey": {"id": KEY, "type": "KMS"}}})),
+    bad("aws-codepipeline-pipeline-enforce-kms", "native-store-default-key", R("aws-native:codepipeline:Pipeline", "cp", {
+        "artifactStore": {"location": "b", "type": "S3"}}), "artifact store #0 encryptionKey.id is not set"),
+    bad("aws-codepipeline-pipeline-enforce-kms", "native-regional-store-default-key", R("aws-native:codepipeline:Pipeline", "cp", {
+        "artifactStores": [{"region": "us-east-1", "artifactStore": {"location": "b", "type": "S3", "encryptionKey": {"id": KEY, "type": "KMS"}}},
+                           {"region": "us-west-2", "artifactStore": {"location": "b2", "type": "S3"}}]}),
+        "artifact store #1 encryptionKey.id is not set"),
+    ok("aws-codepipeline-pipeline-enforce-kms", "native-regional-stores-key", R("aws-native:codepipeline:Pipeline", "cp", {
+        "artifactStores": [{"region": "us-east-1", "artifactStore": {"location": "b", "type": "S3", "encryptionKey": {"id": KEY, "type": "KMS"}}}]})),
+    ok("aws-codebuild-project-deny-privileged-mode", "native-image-build", R("aws-native:codebuild:Project", "cb", {
+        "environment": {"privilegedMode": True}, "source": {"type": "NO_SOURCE", "buildSpec": "phases:\n  build:\n    commands:\n      - podman build ."}})),
+    bad("aws-codebuild-project-deny-privileged-mode", "aws-buildspec-named-as-native", R("aws:codebuild/project:Project", "cb", {
+        "environment": {"privilegedMode": True}, "source": {"type": "NO_SOURCE", "buildSpec": "phases:\n  build:\n    commands:\n      - docker build ."}}),
+        "builds no container image"),
+    ok("aws-codebuild-project-deny-privileged-mode", "buildx", R("aws:codebuild/project:Project", "cb", {
+        "environment": {"privilegedMode": True}, "source": {"type": "NO_SOURCE", "buildspec": "phases:\n  build:\n    commands:\n      - docker  buildx build ."}})),
+    ok("aws-codebuild-project-deny-privileged-mode", "buildah", R("aws:codebuild/project:Project", "cb", {
+        "environment": {"privilegedMode": True}, "source": {"type": "NO_SOURCE", "buildspec": "phases:\n  build:\n    commands:\n      - buildah bud -t app ."}})),
+    bad("aws-codebuild-project-deny-privileged-mode", "no-buildspec", R("aws:codebuild/project:Project", "cb", {
+        "environment": {"privilegedMode": True}, "source": {"type": "CODECOMMIT", "location": "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/r"}}),
+        "builds no container image"),
     # ---- CloudTrail: aws-native's log group property; organization-trail defaults ------------------------------------
     ok("aws-cloudtrail-trail-require-cloudwatch-delivery", "native-on", R(NATIVE_TRAIL, "ct", {
         "cloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:1:log-group:trail:*", "cloudWatchLogsRoleArn": "arn:aws:iam::1:role/ct"})),

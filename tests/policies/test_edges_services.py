@@ -34,3 +34,12 @@ def test_an_http_api_with_a_target_unknown_in_preview_is_a_quick_create() -> Non
     result = run_rule(rule, R("aws:apigatewayv2/api:Api", "qc", {"protocolType": "HTTP", "target": UNKNOWN}))
     assert [v.message for v in result.violations(rule)] != []
     assert "quick-create HTTP API" in result.violations(rule)[0].message
+
+
+def test_a_privileged_project_whose_buildspec_is_unknown_is_not_judged() -> None:
+    rule = "aws-codebuild-project-deny-privileged-mode"
+    result = run_rule(rule, R("aws:codebuild/project:Project", "cb", {
+        "environment": {"privilegedMode": True}, "source": {"type": "NO_SOURCE", "buildspec": UNKNOWN}}))
+    assert result.violations(rule) == []
+    assert len(result.not_judged(rule)) == 1
+    assert "source.buildspec" in result.not_judged(rule)[0].message
