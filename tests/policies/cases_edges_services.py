@@ -11,6 +11,8 @@ from tests.policies.harness import R, provider
 
 KMS_OPEN = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]})
+OPEN_PULL = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Sid": "Pull", "Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]})
 SCP = "aws:organizations/policy:Policy"
 NATIVE_SCP = "aws-native:organizations:Policy"
 
@@ -86,6 +88,24 @@ EDGES: list[Case] = [
     bad("aws-codebuild-project-deny-privileged-mode", "no-buildspec", R("aws:codebuild/project:Project", "cb", {
         "environment": {"privilegedMode": True}, "source": {"type": "CODECOMMIT", "location": "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/r"}}),
         "builds no container image"),
+    # ---- ECR: the aws-native repository's names ------------------------------------------------------------------------
+    ok("aws-ecr-repository-enforce-kms", "native-kms", R("aws-native:ecr:Repository", "r", {
+        "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": KEY}})),
+    bad("aws-ecr-repository-enforce-kms", "native-kms-without-key", R("aws-native:ecr:Repository", "r", {
+        "encryptionConfiguration": {"encryptionType": "KMS"}}), "encryptionConfiguration.kmsKey is not set"),
+    bad("aws-ecr-repository-enforce-kms", "aws-block-named-as-native", R("aws:ecr/repository:Repository", "r", {
+        "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": KEY}}), "encryptionConfigurations.encryptionType is 'AES256'"),
+    ok("aws-ecr-repository-enable-scan-on-push", "native-on", R("aws-native:ecr:Repository", "r", {"imageScanningConfiguration": {"scanOnPush": True}})),
+    bad("aws-ecr-repository-enable-scan-on-push", "native-off", R("aws-native:ecr:Repository", "r", {
+        "imageScanningConfiguration": {"scanOnPush": False}}), "imageScanningConfiguration.scanOnPush is not true"),
+    ok("aws-ecr-repository-enforce-immutable-tags", "immutable-with-exclusion", R("aws:ecr/repository:Repository", "r", {
+        "imageTagMutability": "IMMUTABLE_WITH_EXCLUSION", "imageTagMutabilityExclusionFilters": [{"filter": "latest*", "filterType": "WILDCARD"}]})),
+    ok("aws-ecr-repository-enforce-immutable-tags", "native-immutable", R("aws-native:ecr:Repository", "r", {"imageTagMutability": "IMMUTABLE"})),
+    bad("aws-ecr-repository-enforce-immutable-tags", "native-mutable", R("aws-native:ecr:Repository", "r", {"imageTagMutability": "MUTABLE"}),
+        "imageTagMutability is 'MUTABLE'"),
+    bad("aws-ecr-repositorypolicy-deny-public", "native-open", R("aws-native:ecr:Repository", "r", {
+        "repositoryPolicyText": json.loads(OPEN_PULL)}), "allows Principal '*'"),
+    ok("aws-ecr-repositorypolicy-deny-public", "native-no-policy", R("aws-native:ecr:Repository", "r", {"imageTagMutability": "IMMUTABLE"})),
     # ---- CloudTrail: aws-native's log group property; organization-trail defaults ------------------------------------
     ok("aws-cloudtrail-trail-require-cloudwatch-delivery", "native-on", R(NATIVE_TRAIL, "ct", {
         "cloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:1:log-group:trail:*", "cloudWatchLogsRoleArn": "arn:aws:iam::1:role/ct"})),
