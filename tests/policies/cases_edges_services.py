@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from tests.policies.cases import KEY, PROD_ENV, Case, bad, ok
-from tests.policies.harness import R, provider
+from tests.policies.harness import UNKNOWN, R, provider
 
 KMS_OPEN = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]})
@@ -106,6 +106,27 @@ EDGES: list[Case] = [
     bad("aws-ecr-repositorypolicy-deny-public", "native-open", R("aws-native:ecr:Repository", "r", {
         "repositoryPolicyText": json.loads(OPEN_PULL)}), "allows Principal '*'"),
     ok("aws-ecr-repositorypolicy-deny-public", "native-no-policy", R("aws-native:ecr:Repository", "r", {"imageTagMutability": "IMMUTABLE"})),
+    # ---- Lambda: aws-native functions, permissions and URLs; each narrowing condition ---------------------------------
+    ok("aws-lambda-function-enforce-kms", "native-key", R("aws-native:lambda:Function", "fn", {
+        "environment": {"variables": {"A": "1"}}, "kmsKeyArn": KEY})),
+    bad("aws-lambda-function-enforce-kms", "native-variables-no-key", R("aws-native:lambda:Function", "fn", {
+        "environment": {"variables": {"A": "1"}}}), "kmsKeyArn is not set"),
+    ok("aws-lambda-function-require-vpc", "aws-vpc", R("aws:lambda/function:Function", "fn", {
+        "vpcConfig": {"subnetIds": ["subnet-1"], "securityGroupIds": ["sg-1"]}})),
+    bad("aws-lambda-function-require-vpc", "native-no-vpc", R("aws-native:lambda:Function", "fn", {"role": "r"}), "vpcConfig.subnetIds is not set"),
+    ok("aws-lambda-permission-deny-public", "star-with-source-arn", R("aws:lambda/permission:Permission", "p", {
+        "action": "lambda:InvokeFunction", "function": "fn", "principal": "*", "sourceArn": "arn:aws:s3:::uploads"})),
+    ok("aws-lambda-permission-deny-public", "star-with-source-account", R("aws:lambda/permission:Permission", "p", {
+        "action": "lambda:InvokeFunction", "function": "fn", "principal": "*", "sourceAccount": "333333333333"})),
+    ok("aws-lambda-permission-deny-public", "star-with-source-arn-unknown", R("aws:lambda/permission:Permission", "p", {
+        "action": "lambda:InvokeFunction", "function": "fn", "principal": "*", "sourceArn": UNKNOWN})),
+    bad("aws-lambda-permission-deny-public", "native-star", R("aws-native:lambda:Permission", "p", {
+        "action": "lambda:InvokeFunction", "functionName": "fn", "principal": "*"}), "anyone can invoke"),
+    ok("aws-lambda-permission-deny-public", "native-star-with-org", R("aws-native:lambda:Permission", "p", {
+        "action": "lambda:InvokeFunction", "functionName": "fn", "principal": "*", "principalOrgId": "o-abc123"})),
+    bad("aws-lambda-functionurl-require-iam-auth", "aws-none", R("aws:lambda/functionUrl:FunctionUrl", "u", {
+        "functionName": "fn", "authorizationType": "NONE"}), "authorization type is 'NONE'"),
+    ok("aws-lambda-functionurl-require-iam-auth", "native-iam", R("aws-native:lambda:Url", "u", {"targetFunctionArn": "fn", "authType": "AWS_IAM"})),
     # ---- CloudTrail: aws-native's log group property; organization-trail defaults ------------------------------------
     ok("aws-cloudtrail-trail-require-cloudwatch-delivery", "native-on", R(NATIVE_TRAIL, "ct", {
         "cloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:1:log-group:trail:*", "cloudWatchLogsRoleArn": "arn:aws:iam::1:role/ct"})),
