@@ -13,6 +13,14 @@ KMS_OPEN = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]})
 OPEN_PULL = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Sid": "Pull", "Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]})
+NATIVE_ACL = R("aws-native:wafv2:WebAcl", "acl", {"scope": "REGIONAL", "defaultAction": {"block": {}}})
+
+
+def waf_rule(action: dict) -> dict:
+    return {"name": "r", "priority": 1, "action": action, "statement": {"ipSetReferenceStatement": {"arn": "arn:ip"}},
+            "visibilityConfig": {"cloudwatchMetricsEnabled": True, "metricName": "r", "sampledRequestsEnabled": True}}
+
+
 SCP = "aws:organizations/policy:Policy"
 NATIVE_SCP = "aws-native:organizations:Policy"
 
@@ -127,6 +135,39 @@ EDGES: list[Case] = [
     bad("aws-lambda-functionurl-require-iam-auth", "aws-none", R("aws:lambda/functionUrl:FunctionUrl", "u", {
         "functionName": "fn", "authorizationType": "NONE"}), "authorization type is 'NONE'"),
     ok("aws-lambda-functionurl-require-iam-auth", "native-iam", R("aws-native:lambda:Url", "u", {"targetFunctionArn": "fn", "authType": "AWS_IAM"})),
+    # ---- CloudWatch Logs: aws-native log groups, retention 0 (never expires) and the minimum's boundary ---------------
+    ok("aws-cloudwatch-loggroup-enforce-kms", "native-key", R("aws-native:logs:LogGroup", "lg", {"kmsKeyId": KEY})),
+    ok("aws-cloudwatch-loggroup-enforce-retention", "zero-never-expires", R("aws:cloudwatch/logGroup:LogGroup", "lg", {"retentionInDays": 0})),
+    bad("aws-cloudwatch-loggroup-enforce-retention", "one-day", R("aws:cloudwatch/logGroup:LogGroup", "lg", {"retentionInDays": 1}),
+        "retentionInDays is 1; keep logs at least 90 days"),
+    ok("aws-cloudwatch-loggroup-enforce-retention", "at-minimum", R("aws:cloudwatch/logGroup:LogGroup", "lg", {"retentionInDays": 90})),
+    bad("aws-cloudwatch-loggroup-enforce-retention", "native-month", R("aws-native:logs:LogGroup", "lg", {"retentionInDays": 30}),
+        "retentionInDays is 30"),
+    # ---- WAFv2: every acting action, rules and ruleJson together, aws-native ACLs and logging ------------------------
+    ok("aws-wafv2-webacl-require-blocking-rules", "captcha-rule", R("aws:wafv2/webAcl:WebAcl", "acl", {
+        "defaultAction": {"allow": {}}, "rules": [waf_rule({"captcha": {}})]})),
+    ok("aws-wafv2-webacl-require-blocking-rules", "challenge-rule", R("aws:wafv2/webAcl:WebAcl", "acl", {
+        "defaultAction": {"allow": {}}, "rules": [waf_rule({"challenge": {}})]})),
+    bad("aws-wafv2-webacl-require-blocking-rules", "count-action-rule", R("aws:wafv2/webAcl:WebAcl", "acl", {
+        "defaultAction": {"allow": {}}, "rules": [waf_rule({"count": {}})]}), "no rule blocks"),
+    ok("aws-wafv2-webacl-require-blocking-rules", "count-rule-and-rule-json-captcha", R("aws:wafv2/webAcl:WebAcl", "acl", {
+        "defaultAction": {"allow": {}}, "rules": [waf_rule({"count": {}})], "ruleJson": json.dumps([{
+            "Name": "bots", "Priority": 2, "Action": {"Captcha": {}}, "Statement": {"IPSetReferenceStatement": {"ARN": "arn:ip"}}}])})),
+    bad("aws-wafv2-webacl-require-blocking-rules", "rule-json-count-only", R("aws:wafv2/webAcl:WebAcl", "acl", {
+        "defaultAction": {"allow": {}}, "ruleJson": json.dumps([{
+            "Name": "common", "Priority": 1, "OverrideAction": {"Count": {}},
+            "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}}}])}), "no rule blocks"),
+    ok("aws-wafv2-webacl-require-blocking-rules", "rule-json-managed-group-own-actions", R("aws:wafv2/webAcl:WebAcl", "acl", {
+        "defaultAction": {"allow": {}}, "ruleJson": json.dumps([{
+            "Name": "common", "Priority": 1, "OverrideAction": {"None": {}},
+            "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}}}])})),
+    bad("aws-wafv2-webacl-require-blocking-rules", "rule-json-empty", R("aws:wafv2/webAcl:WebAcl", "acl", {
+        "defaultAction": {"allow": {}}, "ruleJson": "[]"}), "has no rules"),
+    ok("aws-wafv2-webacl-require-blocking-rules", "native-default-block", R("aws-native:wafv2:WebAcl", "acl", {
+        "scope": "REGIONAL", "defaultAction": {"block": {}}, "visibilityConfig": {}})),
+    ok("aws-wafv2-webacl-enable-logging", "native-logged", [NATIVE_ACL, R("aws-native:wafv2:LoggingConfiguration", "log", {
+        "resourceArn": UNKNOWN, "logDestinationConfigs": [UNKNOWN]}, property_dependencies={"resourceArn": [NATIVE_ACL]})]),
+    bad("aws-wafv2-webacl-enable-logging", "native-unlogged", [NATIVE_ACL], "has no logging configuration"),
     # ---- CloudTrail: aws-native's log group property; organization-trail defaults ------------------------------------
     ok("aws-cloudtrail-trail-require-cloudwatch-delivery", "native-on", R(NATIVE_TRAIL, "ct", {
         "cloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:1:log-group:trail:*", "cloudWatchLogsRoleArn": "arn:aws:iam::1:role/ct"})),

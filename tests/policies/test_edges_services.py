@@ -43,3 +43,11 @@ def test_a_privileged_project_whose_buildspec_is_unknown_is_not_judged() -> None
     assert result.violations(rule) == []
     assert len(result.not_judged(rule)) == 1
     assert "source.buildspec" in result.not_judged(rule)[0].message
+
+
+def test_a_web_acl_whose_rule_json_is_unknown_is_not_judged() -> None:
+    rule = "aws-wafv2-webacl-require-blocking-rules"
+    result = run_rule(rule, R("aws:wafv2/webAcl:WebAcl", "acl", {"defaultAction": {"allow": {}}, "ruleJson": UNKNOWN}))
+    assert result.violations(rule) == []
+    assert len(result.not_judged(rule)) == 1
+    assert "ruleJson" in result.not_judged(rule)[0].message
