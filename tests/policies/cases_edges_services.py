@@ -38,6 +38,9 @@ def scp_of_length(n: int) -> str:
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 NATIVE_TRAIL = "aws-native:cloudtrail:Trail"
+STAGE_ARN = "arn:aws:apigateway:us-east-1::/restapis/a1b2c3/stages/v1"
+NATIVE_STAGE = R("aws-native:apigateway:Stage", "v1", {"stageName": "v1", "restApiId": UNKNOWN, "deploymentId": UNKNOWN})
+ACL_ARN = "arn:aws:wafv2:us-east-1:333333333333:regional/webacl/api/1234"
 LOG_GROUP_ARN = "arn:aws:logs:us-east-1:333333333333:log-group:api"
 
 EDGES: list[Case] = [
@@ -46,6 +49,33 @@ EDGES: list[Case] = [
         "stageName": "v1", "accessLogSetting": {"destinationArn": LOG_GROUP_ARN, "format": "$context.requestId"}})),
     bad("aws-apigateway-stage-enable-access-logs", "native-rest-none", R("aws-native:apigateway:Stage", "s", {"stageName": "v1"}),
         "accessLogSetting.destinationArn is not set"),
+    ok("aws-apigateway-stage-enable-access-logs", "http-stage", R("aws:apigatewayv2/stage:Stage", "s", {
+        "apiId": UNKNOWN, "name": "$default", "accessLogSettings": {"destinationArn": LOG_GROUP_ARN, "format": "$context.requestId"}})),
+    bad("aws-apigateway-stage-enable-access-logs", "http-stage-none", R("aws:apigatewayv2/stage:Stage", "s", {"apiId": UNKNOWN, "name": "$default"}),
+        "accessLogSettings.destinationArn is not set"),
+    ok("aws-apigateway-stage-enable-access-logs", "native-http-stage", R("aws-native:apigatewayv2:Stage", "s", {
+        "apiId": UNKNOWN, "stageName": "$default", "accessLogSettings": {"destinationArn": LOG_GROUP_ARN, "format": "$context.requestId"}})),
+    # ---- API Gateway REST: aws-native stages and methods, joins on known ARNs, lower-case OPTIONS ----------------------
+    ok("aws-apigateway-stage-require-waf", "native-associated", [NATIVE_STAGE, R("aws-native:wafv2:WebAclAssociation", "waf", {
+        "resourceArn": UNKNOWN, "webAclArn": UNKNOWN}, property_dependencies={"resourceArn": [NATIVE_STAGE]})]),
+    bad("aws-apigateway-stage-require-waf", "native-bare", [NATIVE_STAGE], "has no WAFv2 web ACL association"),
+    ok("aws-apigateway-stage-require-waf", "associated-by-known-arn", [
+        R("aws:apigateway/stage:Stage", "v1", {"stageName": "v1", "arn": STAGE_ARN}),
+        R("aws:wafv2/webAclAssociation:WebAclAssociation", "waf", {"resourceArn": STAGE_ARN, "webAclArn": "arn:aws:wafv2:acl"})]),
+    bad("aws-apigateway-stage-require-waf", "association-of-another-stage", [
+        R("aws:apigateway/stage:Stage", "v1", {"stageName": "v1", "arn": STAGE_ARN}),
+        R("aws:wafv2/webAclAssociation:WebAclAssociation", "waf", {"resourceArn": STAGE_ARN + "-other", "webAclArn": "arn:aws:wafv2:acl"})],
+        "has no WAFv2 web ACL association"),
+    ok("aws-apigateway-method-require-authorization", "native-iam", R("aws-native:apigateway:Method", "m", {
+        "httpMethod": "GET", "authorizationType": "AWS_IAM"})),
+    bad("aws-apigateway-method-require-authorization", "aws-open", R("aws:apigateway/method:Method", "m", {
+        "httpMethod": "GET", "authorization": "NONE"}), "authorization is NONE and no API key either"),
+    bad("aws-apigateway-method-require-authorization", "aws-unset", R("aws:apigateway/method:Method", "m", {"httpMethod": "GET"}),
+        "authorization is NONE and no API key either"),
+    bad("aws-apigateway-method-require-authorization", "native-api-key-alone", R("aws-native:apigateway:Method", "m", {
+        "httpMethod": "GET", "authorizationType": "NONE", "apiKeyRequired": True}), "an API key alone is not authorization"),
+    ok("aws-apigateway-method-require-authorization", "cors-preflight-lower-case", R("aws:apigateway/method:Method", "m", {
+        "httpMethod": "options", "authorization": "NONE"})),
     # ---- API Gateway v2: the aws-native API and route ---------------------------------------------------------------
     bad("aws-apigatewayv2-api-deny-quick-create", "native-quick-create", R("aws-native:apigatewayv2:Api", "qc", {
         "protocolType": "HTTP", "target": "arn:aws:lambda:us-east-1:333333333333:function:fn"}), "quick-create HTTP API"),
@@ -59,6 +89,19 @@ EDGES: list[Case] = [
         "backupVaultName": "v", "encryptionKeyArn": KEY, "lockConfiguration": {"minRetentionDays": 7}}), env=PROD_ENV),
     bad("aws-backup-vault-require-lock", "native-unlocked-prod", R("aws-native:backup:BackupVault", "v", {
         "backupVaultName": "v", "encryptionKeyArn": KEY}), "has no vault lock", env=PROD_ENV),
+    ok("aws-backup-vault-require-lock", "lock-names-the-vault", [R("aws:backup/vault:Vault", "v", {"name": "vault-a", "kmsKeyArn": KEY}),
+        R("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "lock", {"backupVaultName": "vault-a", "minRetentionDays": 7})],
+        env=PROD_ENV),
+    ok("aws-backup-vault-require-lock", "lock-names-the-vault-id", [R("aws:backup/vault:Vault", "v", {"id": "vault-b", "kmsKeyArn": KEY}),
+        R("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "lock", {"backupVaultName": "vault-b", "minRetentionDays": 7})],
+        env=PROD_ENV),
+    ok("aws-backup-vault-require-lock", "lock-names-the-native-vault", [R("aws-native:backup:BackupVault", "v", {
+        "backupVaultName": "vault-c", "encryptionKeyArn": KEY}),
+        R("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "lock", {"backupVaultName": "vault-c", "minRetentionDays": 7})],
+        env=PROD_ENV),
+    bad("aws-backup-vault-require-lock", "lock-names-another-vault", [R("aws:backup/vault:Vault", "v", {"name": "vault-a", "kmsKeyArn": KEY}),
+        R("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "lock", {"backupVaultName": "vault-z", "minRetentionDays": 7})],
+        "has no vault lock", env=PROD_ENV),
     # ---- Default providers: aws-native and awsx resources count as AWS resources too ---------------------------------
     bad("aws-stack-resource-deny-default-provider", "awsx-default", [R("awsx:ec2:Vpc", "net", {"cidrBlock": "10.1.0.0/16"},
         provider=provider("default_2_21_0", package="awsx"))], "uses the default awsx provider"),
@@ -168,6 +211,10 @@ EDGES: list[Case] = [
     ok("aws-wafv2-webacl-enable-logging", "native-logged", [NATIVE_ACL, R("aws-native:wafv2:LoggingConfiguration", "log", {
         "resourceArn": UNKNOWN, "logDestinationConfigs": [UNKNOWN]}, property_dependencies={"resourceArn": [NATIVE_ACL]})]),
     bad("aws-wafv2-webacl-enable-logging", "native-unlogged", [NATIVE_ACL], "has no logging configuration"),
+    ok("aws-wafv2-webacl-enable-logging", "logged-by-known-arn", [
+        R("aws:wafv2/webAcl:WebAcl", "acl", {"scope": "REGIONAL", "defaultAction": {"block": {}}, "arn": ACL_ARN}),
+        R("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "log", {
+            "resourceArn": ACL_ARN, "logDestinationConfigs": ["arn:aws:logs:us-east-1:333333333333:log-group:aws-waf-logs-api"]})]),
     # ---- CloudTrail: aws-native's log group property; organization-trail defaults ------------------------------------
     ok("aws-cloudtrail-trail-require-cloudwatch-delivery", "native-on", R(NATIVE_TRAIL, "ct", {
         "cloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:1:log-group:trail:*", "cloudWatchLogsRoleArn": "arn:aws:iam::1:role/ct"})),
