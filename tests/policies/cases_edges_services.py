@@ -272,6 +272,12 @@ EDGES: list[Case] = [
         "type": "SERVICE_CONTROL_POLICY", "name": "x", "content": json.loads(scp_of_length(5120))})),
     bad("aws-organizations-scp-enforce-size-limit", "native-over-limit", R(NATIVE_SCP, "scp", {
         "type": "SERVICE_CONTROL_POLICY", "name": "x", "content": json.loads(scp_of_length(5121))}), "content is 5121 characters"),
+    ok("aws-organizations-scp-deny-allow-statement", "resource-control-policy-is-not-an-scp", R(SCP, "rcp", {
+        "type": "RESOURCE_CONTROL_POLICY", "content": json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "RCPFullAWSAccess", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})})),
+    ok("aws-organizations-scp-deny-unconditional-lockout", "native-resource-control-policy-is-not-an-scp", R(NATIVE_SCP, "rcp", {
+        "type": "RESOURCE_CONTROL_POLICY", "name": "x", "content": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Stop", "Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]}})),
     ok("aws-organizations-scp-deny-unconditional-lockout", "deny-all-actions-on-one-resource", R(SCP, "scp", {"content": json.dumps({
         "Version": "2012-10-17", "Statement": [{"Sid": "KeepTrail", "Effect": "Deny", "Action": "*",
                                                  "Resource": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org"}]})})),

@@ -84,3 +84,12 @@ def test_a_configured_stateful_list_replaces_the_default(stack_env) -> None:
     result = run_rule(rule, [R("aws:s3/bucket:Bucket", "b"), R("aws:sns/topic:Topic", "t")], {"statefulTypes": ["aws:sns/topic:Topic"]})
     assert [v.message.split("\n")[-1] for v in result.violations(rule)] == [
         "Topic 't': is stateful but not protected in production (stack config environment='prod'); set protect=True."]
+
+
+@pytest.mark.parametrize("rule", ["aws-organizations-scp-deny-allow-statement", "aws-organizations-scp-enforce-size-limit",
+                                  "aws-organizations-scp-deny-unconditional-lockout"])
+@pytest.mark.parametrize("props", [{"content": UNKNOWN}, {"type": UNKNOWN, "content": '{"Statement": []}'}], ids=["content", "type"])
+def test_an_scp_unknown_in_preview_is_reported_not_judged(rule: str, props: dict) -> None:
+    result = run_rule(rule, R("aws:organizations/policy:Policy", "scp", props))
+    assert result.violations(rule) == []
+    assert len(result.not_judged(rule)) == 1
