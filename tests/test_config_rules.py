@@ -17,7 +17,8 @@ import pytest
 
 import config.rules
 import config.schema
-from tests.test_config import CASES, delete_path, problems, set_path
+from config import validate
+from tests.test_config import CASES, delete_path, problems, raw, set_path
 
 
 def each(*mutations: Callable[[dict], None]) -> Callable[[dict], None]:
@@ -197,3 +198,15 @@ def test_a_malformed_instance_type_is_reported_once():
     # A well-formed type the platform does not allow is reported, once, by the allow-list rule.
     found = problems("dev", set_path("knobs.trainingInstanceType", "ml.x99.large"))
     assert len([p for p in found if p.key == "knobs.trainingInstanceType"]) == 1
+
+
+@pytest.mark.parametrize("hours", [1, 2, 3, 4, 6, 8, 12, 24])
+def test_model_monitor_may_run_every_divisor_of_the_day(hours):
+    data = raw("dev")
+    set_path("knobs.modelMonitoring.intervalHours", hours)(data)
+    validate(data, "dev", "aiplatform")
+
+
+def test_a_bad_monitor_interval_names_every_allowed_one():
+    found = problems("dev", set_path("knobs.modelMonitoring.intervalHours", 7))
+    assert [p.fix for p in found if p.key == "knobs.modelMonitoring.intervalHours"] == ["use one of 1, 2, 3, 4, 6, 8, 12, 24"]
