@@ -204,6 +204,8 @@ EDGES: list[Case] = [
         "defaultAction": {"allow": {}}, "ruleJson": json.dumps([{
             "Name": "common", "Priority": 1, "OverrideAction": {"None": {}},
             "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}}}])})),
+    bad("aws-wafv2-webacl-require-blocking-rules", "rule-json-not-json", R("aws:wafv2/webAcl:WebAcl", "acl", {
+        "defaultAction": {"allow": {}}, "ruleJson": "Block everything"}), "default action allows and no rule blocks"),
     bad("aws-wafv2-webacl-require-blocking-rules", "rule-json-empty", R("aws:wafv2/webAcl:WebAcl", "acl", {
         "defaultAction": {"allow": {}}, "ruleJson": "[]"}), "has no rules"),
     ok("aws-wafv2-webacl-require-blocking-rules", "native-default-block", R("aws-native:wafv2:WebAcl", "acl", {
