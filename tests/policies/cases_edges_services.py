@@ -73,7 +73,11 @@ EDGES: list[Case] = [
     bad("aws-apigateway-method-require-authorization", "aws-unset", R("aws:apigateway/method:Method", "m", {"httpMethod": "GET"}),
         "authorization is NONE and no API key either"),
     bad("aws-apigateway-method-require-authorization", "native-api-key-alone", R("aws-native:apigateway:Method", "m", {
-        "httpMethod": "GET", "authorizationType": "NONE", "apiKeyRequired": True}), "an API key alone is not authorization"),
+        "httpMethod": "GET", "authorizationType": "NONE", "apiKeyRequired": True}),
+        "authorization is NONE: an API key alone is not authorization (keys are for usage plans)"),
+    # (the rule's description also says "an API key alone is not authorization": the fragment must reach the message)
+    bad("aws-apigateway-method-require-authorization", "aws-api-key-alone", R("aws:apigateway/method:Method", "m", {
+        "httpMethod": "POST", "authorization": "NONE", "apiKeyRequired": True}), "authorization is NONE: an API key alone"),
     ok("aws-apigateway-method-require-authorization", "cors-preflight-lower-case", R("aws:apigateway/method:Method", "m", {
         "httpMethod": "options", "authorization": "NONE"})),
     # ---- API Gateway v2: the aws-native API and route ---------------------------------------------------------------
