@@ -121,7 +121,7 @@ RULE_CASES = [
      "knobs.modelDelivery.environments[0].accountId", "not one of accounts.members"),
     ("delivery-last-stage-unapproved", "shared", set_path("knobs.modelDelivery.environments", [
         {"name": "dev", "accountId": "333333333333"}, {"name": "prod", "accountId": "444444444444"}]),
-     "knobs.modelDelivery.environments[1].approval", "no manual approval"),
+     "knobs.modelDelivery.environments[1].approval", "the last deploy stage ('prod') has no manual approval"),
     ("cidr-too-large", "dev", set_path("accounts.workload.vpcCidrs.us-east-1", "10.0.0.0/12"), "accounts.workload.vpcCidrs",
      "between /16 and /24"),
     ("region-listed-twice", "prod", set_path("regions.additional", ["us-west-2"]), "regions.additional", "listed twice"),
@@ -272,3 +272,13 @@ def test_an_instance_type_outside_the_allow_list_names_the_list_to_extend(knob, 
     found = problems("dev", set_path(f"knobs.{knob}", "ml.x99.large"))
     [fix] = [p.fix for p in found if p.key == f"knobs.{knob}"]
     assert f"add it to {allow_list} in config/instance_types.py" in fix
+
+
+@pytest.mark.parametrize("provider,repository,fix", [
+    ("github", "ml-models", "use 'owner/name' for GitHub"),
+    ("codecommit", "acme/ml-models", "use up to 100 letters, digits, '.', '_' or '-'"),
+])
+def test_a_malformed_repository_fix_fits_the_source_provider(provider, repository, fix):
+    found = problems("shared", each(set_path("knobs.modelDelivery.sourceProvider", provider),
+                                    set_path("knobs.modelDelivery.repository", repository)))
+    assert [p.fix for p in found if p.key == "knobs.modelDelivery.repository"] == [fix]
