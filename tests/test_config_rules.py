@@ -17,7 +17,8 @@ import pytest
 
 import config.rules
 import config.schema
-from tests.test_config import CASES, delete_path, problems, set_path
+from config import validate
+from tests.test_config import CASES, delete_path, problems, raw, set_path
 
 
 def each(*mutations: Callable[[dict], None]) -> Callable[[dict], None]:
@@ -120,10 +121,36 @@ RULE_CASES = [
      "knobs.modelDelivery.environments[0].accountId", "not one of accounts.members"),
     ("delivery-last-stage-unapproved", "shared", set_path("knobs.modelDelivery.environments", [
         {"name": "dev", "accountId": "333333333333"}, {"name": "prod", "accountId": "444444444444"}]),
-     "knobs.modelDelivery.environments[1].approval", "no manual approval"),
+     "knobs.modelDelivery.environments[1].approval", "the last deploy stage ('prod') has no manual approval"),
     ("cidr-too-large", "dev", set_path("accounts.workload.vpcCidrs.us-east-1", "10.0.0.0/12"), "accounts.workload.vpcCidrs",
      "between /16 and /24"),
     ("region-listed-twice", "prod", set_path("regions.additional", ["us-west-2"]), "regions.additional", "listed twice"),
+    ("additional-workload-reuses-security-account", "dev", set_path("accounts.additionalWorkloads", [
+        {"id": "111111111111", "name": "mlextra", "vpcCidrs": {"us-east-1": "10.40.0.0/16"}}]),
+     "accounts.additionalWorkloads[0].id", "also accounts.security"),
+    ("additional-workload-without-region-cidr", "dev", set_path("accounts.additionalWorkloads", [
+        {"id": "555555555555", "name": "mlextra", "vpcCidrs": {}}]),
+     "accounts.additionalWorkloads[0].vpcCidrs.us-east-1", "no VPC CIDR"),
+    ("shared-services-reuses-security-account", "dev", set_path("accounts.sharedServices.id", "111111111111"),
+     "accounts.sharedServices.id", "also accounts.security"),
+    ("shared-services-without-primary-cidr", "shared", delete_path("accounts.sharedServices.vpcCidrs.us-east-1"),
+     "accounts.sharedServices.vpcCidrs.us-east-1", "no VPC CIDR"),
+    ("flow-log-retention-invalid", "dev", set_path("network.flowLogRetentionDays", 100), "network.flowLogRetentionDays",
+     "does not accept a retention of 100 days"),
+    ("glacier-same-day-as-ia", "dev", each(set_path("knobs.lakeIaTransitionDays", 90), set_path("knobs.lakeGlacierTransitionDays", 90)),
+     "knobs.lakeGlacierTransitionDays", "after the Infrequent Access"),
+    ("inference-type-malformed", "dev", set_path("knobs.inferenceInstanceType", "m5.large"), "knobs.inferenceInstanceType",
+     "not a SageMaker instance type"),
+    ("training-type-not-allowed", "dev", set_path("knobs.trainingInstanceType", "ml.x99.large"), "knobs.trainingInstanceType",
+     "not an instance type the platform allows"),
+    ("processing-type-not-allowed", "dev", set_path("knobs.processingInstanceType", "ml.x99.large"), "knobs.processingInstanceType",
+     "not an instance type the platform allows"),
+    ("variant-type-not-allowed", "dev", set_path("knobs.endpoint.variants", [
+        {"name": "primary", "minInstances": 1, "maxInstances": 1, "instanceType": "ml.x99.large"}]),
+     "knobs.endpoint.variants[0].instanceType", "not an instance type the platform allows"),
+    ("delivery-codecommit-repository-malformed", "shared", each(set_path("knobs.modelDelivery.sourceProvider", "codecommit"),
+                                                                set_path("knobs.modelDelivery.repository", "acme/ml-models")),
+     "knobs.modelDelivery.repository", "not a codecommit repository name"),
 ]
 
 
@@ -191,3 +218,67 @@ def test_a_malformed_instance_type_is_reported_once():
     # A well-formed type the platform does not allow is reported, once, by the allow-list rule.
     found = problems("dev", set_path("knobs.trainingInstanceType", "ml.x99.large"))
     assert len([p for p in found if p.key == "knobs.trainingInstanceType"]) == 1
+
+
+@pytest.mark.parametrize("hours", [1, 2, 3, 4, 6, 8, 12, 24])
+def test_model_monitor_may_run_every_divisor_of_the_day(hours):
+    data = raw("dev")
+    set_path("knobs.modelMonitoring.intervalHours", hours)(data)
+    validate(data, "dev", "aiplatform")
+
+
+def test_a_bad_monitor_interval_names_every_allowed_one():
+    found = problems("dev", set_path("knobs.modelMonitoring.intervalHours", 7))
+    assert [p.fix for p in found if p.key == "knobs.modelMonitoring.intervalHours"] == ["use one of 1, 2, 3, 4, 6, 8, 12, 24"]
+
+
+# Configs at the edge of a rule that are valid: each would fail if the rule's bound or pattern were off by one.
+VALID_EDGES = [
+    ("one-drift-feature", "dev", set_path("knobs.modelMonitoring.features", ["_c0"])),
+    ("ten-drift-features", "dev", set_path("knobs.modelMonitoring.features", [f"_c{i}" for i in range(10)])),
+    ("operator-role-and-session", "dev", set_path("operatorPrincipals", [
+        "arn:aws:iam::333333333333:role/Operator", "arn:aws:sts::333333333333:assumed-role/Operator/alice"])),
+    ("vault-lock-equal-to-retention", "prod", each(set_path("knobs.backupRetentionDays", 90), set_path("knobs.backupMaxRetentionDays", 90))),
+    ("burst-equal-to-rate", "dev", set_path("knobs.api.burstLimit", 20)),
+    ("model-package-in-shared-registry", "dev",
+     set_path("knobs.endpoint.modelPackageArn", "arn:aws:sagemaker:us-east-1:222222222222:model-package/acme-ml-models/1")),
+    ("codecommit-repository", "shared", each(set_path("knobs.modelDelivery.sourceProvider", "codecommit"),
+                                             set_path("knobs.modelDelivery.repository", "ml-models"))),
+    ("variant-min-equals-max", "dev", set_path("knobs.endpoint.variants", [{"name": "primary", "minInstances": 2, "maxInstances": 2}])),
+]
+
+
+@pytest.mark.parametrize("stack,mutate", [c[1:] for c in VALID_EDGES], ids=[c[0] for c in VALID_EDGES])
+def test_configs_at_a_rules_edge_are_valid(stack, mutate):
+    data = raw(stack)
+    mutate(data)
+    validate(data, stack, "aiplatform")
+
+
+def test_a_missing_tag_with_allowed_values_is_reported_once_as_missing():
+    found = problems("dev", delete_path("tags.data-classification"))
+    assert [p.message for p in found if p.key == "tags.data-classification"] == ["mandatory tag is missing"]
+
+
+def test_a_malformed_inference_type_is_reported_once():
+    found = problems("dev", set_path("knobs.inferenceInstanceType", "m5.large"))
+    assert [p.message for p in found if p.key == "knobs.inferenceInstanceType"] == ["'m5.large' is not a SageMaker instance type"]
+
+
+@pytest.mark.parametrize("knob,allow_list", [("trainingInstanceType", "TRAINING_INSTANCE_TYPES"),
+                                             ("processingInstanceType", "TRAINING_INSTANCE_TYPES"),
+                                             ("inferenceInstanceType", "INFERENCE_INSTANCE_TYPES")])
+def test_an_instance_type_outside_the_allow_list_names_the_list_to_extend(knob, allow_list):
+    found = problems("dev", set_path(f"knobs.{knob}", "ml.x99.large"))
+    [fix] = [p.fix for p in found if p.key == f"knobs.{knob}"]
+    assert f"add it to {allow_list} in config/instance_types.py" in fix
+
+
+@pytest.mark.parametrize("provider,repository,fix", [
+    ("github", "ml-models", "use 'owner/name' for GitHub"),
+    ("codecommit", "acme/ml-models", "use up to 100 letters, digits, '.', '_' or '-'"),
+])
+def test_a_malformed_repository_fix_fits_the_source_provider(provider, repository, fix):
+    found = problems("shared", each(set_path("knobs.modelDelivery.sourceProvider", provider),
+                                    set_path("knobs.modelDelivery.repository", repository)))
+    assert [p.fix for p in found if p.key == "knobs.modelDelivery.repository"] == [fix]
