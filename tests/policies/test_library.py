@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from crossguard_aws import checks, packs, sdk, tags
 from crossguard_aws.model import Rule, cdk_nag, checkov, cis, fsbp
-from crossguard_aws.resources import Provider, Res
+from crossguard_aws.resources import Provider, Res, Stack
+from crossguard_aws.values import Unknown
 from pulumi.runtime.proto import analyzer_pb2 as pb
 from pulumi_policy import Severity
 
 from tests.policies.harness import Analyzer, R
 
+UNKNOWN_PLAIN = Unknown("04da6b54-80e4-46f7-96ec-b56ff0331ba9", ("bucket",))
 PUBLIC = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
 
 
@@ -112,3 +116,104 @@ def test_serve_installs_the_fast_sdk_path_before_starting_the_pack(monkeypatch) 
     finally:
         if not was:
             sdk.uninstall()
+
+
+# ---- resources: providers and resource views --------------------------------------------------------------
+@pytest.mark.parametrize("props, account", [
+    ({"allowedAccountIds": ["333333333333", "444444444444"]}, "333333333333"),
+    ({"allowedAccountIds": [123456789012]}, "123456789012"),
+    ({"allowedAccountIds": [True], "assumeRoles": [{"roleArn": "arn:aws:iam::555555555555:role/deploy"}]}, "555555555555"),
+    ({"allowedAccountIds": [], "assumeRole": {"roleArn": "arn:aws:iam::666666666666:role/deploy"}}, "666666666666"),
+    ({"assumeRoles": [{"sessionName": "s"}, {"roleArn": "arn:aws:iam::777777777777:role/deploy"}]}, "777777777777"),
+    ({"assumeRole": {"roleArn": "arn:aws:iam::role/deploy"}}, None),
+    ({"assumeRole": {"roleArn": "arn:aws:iam:::role/deploy"}}, None),
+    ({"assumeRole": "arn:aws:iam::888888888888:role/deploy"}, None),
+    ({}, None),
+])
+def test_provider_account(props: dict, account: str | None) -> None:
+    assert Provider("pulumi:providers:aws", "urn:p", "p", props).account == account
+
+
+@pytest.mark.parametrize("name, default", [
+    ("default", True), ("default_7_51_0", True), ("defaults", False), ("workload-default", False), ("workload", False)])
+def test_default_providers_are_named_by_the_engine(name: str, default: bool) -> None:
+    assert Provider("pulumi:providers:aws-native", "urn:p", name, {}).is_default is default
+    assert Provider("pulumi:providers:aws-native", "urn:p", name, {}).package == "aws-native"
+
+
+def test_provider_from_policy_decodes_json_encoded_inputs() -> None:
+    policy_provider = SimpleNamespace(resource_type="pulumi:providers:aws", urn="urn:p", name="p",
+                                      props={"defaultTags": '{"tags": {"owner": "ml"}}', "allowedAccountIds": '["333333333333"]',
+                                             "region": "us-east-1"})
+    assert Provider.from_policy(policy_provider) == Provider(
+        "pulumi:providers:aws", "urn:p", "p",
+        {"defaultTags": {"tags": {"owner": "ml"}}, "allowedAccountIds": ["333333333333"], "region": "us-east-1"})
+    assert Provider.from_policy(SimpleNamespace(resource_type="t", urn="u", name="n", props=["x"])).props == {}
+    assert Provider.from_policy(None) is None
+
+
+def test_res_get_declared_package_and_label() -> None:
+    unknown = Unknown("04da6b54-80e4-46f7-96ec-b56ff0331ba9", ("kmsKeyId",))
+    res = Res("aws-native:s3:Bucket", "urn:b", "logs", {"a": {"b": "x"}, "kmsKeyId": unknown, "fed": unknown, "zero": 0},
+              property_dependencies={"fed": ["urn:k"]})
+    assert res.get("a.b") == "x" and res.get("a.c", "dflt") == "dflt" and res.get("zero", 5) == 0
+    assert res.declared("kmsKeyId", "absent") == "absent"
+    assert res.declared("fed", "absent") is unknown
+    assert res.declared("a.b") == "x"
+    assert res.package == "aws-native" and res.label == "Bucket 'logs'"
+
+
+def test_depends_on_through_plain_or_property_dependencies() -> None:
+    res = Res("aws:ec2/subnet:Subnet", "urn:s", "s", {}, dependencies=["urn:plain"],
+              property_dependencies={"vpcId": ["urn:vpc"], "tags": []})
+    assert res.depends_on("urn:plain") and res.depends_on("urn:vpc")
+    assert not res.depends_on("urn:other")
+    assert res.depends_on("urn:vpc", "vpcId") and res.depends_on("urn:vpc", "tags", "vpcId")
+    assert not res.depends_on("urn:plain", "vpcId") and not res.depends_on("urn:vpc", "tags")
+
+
+def test_res_from_args_and_from_policy_resource() -> None:
+    opts = SimpleNamespace(protect=1, parent="urn:parent")
+    args = SimpleNamespace(resource_type="aws:s3/bucket:Bucket", urn="urn:b", name="b", props={"bucket": "x"}, provider=None, opts=opts)
+    assert Res.from_args(args) == Res("aws:s3/bucket:Bucket", "urn:b", "b", {"bucket": "x"}, None, True, "urn:parent")
+    args.props = ["not", "a", "dict"]
+    assert Res.from_args(args).props == {}
+
+    dep = SimpleNamespace(urn="urn:dep")
+    policy_resource = SimpleNamespace(resource_type="aws:s3/bucket:Bucket", urn="urn:b", name="b", props={}, provider=None,
+                                      opts=SimpleNamespace(protect=False, parent="urn:opts-parent"), parent=None,
+                                      dependencies=[dep], property_dependencies={"bucket": [dep]})
+    assert Res.from_policy_resource(policy_resource) == Res(
+        "aws:s3/bucket:Bucket", "urn:b", "b", {}, None, False, "urn:opts-parent", ["urn:dep"], {"bucket": ["urn:dep"]})
+    policy_resource.opts.parent = ""
+    assert Res.from_policy_resource(policy_resource).parent is None
+    policy_resource.parent = SimpleNamespace(urn="urn:linked-parent")
+    assert Res.from_policy_resource(policy_resource).parent == "urn:linked-parent"
+
+
+def test_stack_joins() -> None:
+    bucket = Res("aws:s3/bucket:Bucket", "urn:b", "b", {"bucket": "logs", "arn": "arn:aws:s3:::logs"})
+    by_dep = Res("aws:s3/bucketPolicy:BucketPolicy", "urn:p1", "p1", {"bucket": UNKNOWN_PLAIN}, property_dependencies={"bucket": ["urn:b"]})
+    by_value = Res("aws:s3/bucketPolicy:BucketPolicy", "urn:p2", "p2", {"bucket": "logs"}, parent="urn:b")
+    by_nested = Res("aws:s3/bucketPolicy:BucketPolicy", "urn:p3", "p3", {"target": {"arn": "arn:aws:s3:::logs"}})
+    unrelated = Res("aws:s3/bucketPolicy:BucketPolicy", "urn:p4", "p4", {"bucket": "other"}, dependencies=["urn:b"])
+    other_type = Res("aws:s3/bucketAcl:BucketAcl", "urn:a", "a", {"bucket": "logs"})
+    stack = Stack([bucket, by_dep, by_value, by_nested, unrelated, other_type])
+    assert stack.by_urn["urn:p2"] is by_value
+    assert stack.of_types(["aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketAcl:BucketAcl"]) == [by_dep, by_value, by_nested, unrelated, other_type]
+    policy = "aws:s3/bucketPolicy:BucketPolicy"
+    assert stack.attached(bucket, [policy], "bucket", match_values=["bucket"]) == [by_dep, by_value]
+    assert stack.attached(bucket, [policy], "bucket") == [by_dep]
+    assert stack.attached(bucket, [policy], "target.arn", match_values=["id", "arn"]) == [by_nested]
+    assert stack.attached(bucket, [policy, "aws:s3/bucket:Bucket"]) == [by_dep, unrelated]
+    assert stack.children_of("urn:b") == [by_value]
+
+
+def test_stack_attached_skips_the_target_lists_each_resource_once_and_compares_strings_only() -> None:
+    queue = Res("aws:sqs/queue:Queue", "urn:q", "q", {"name": "jobs", "id": 7})
+    twin = Res("aws:sqs/queue:Queue", "urn:q2", "q2", {"name": "jobs"})
+    both = Res("aws:sqs/queuePolicy:QueuePolicy", "urn:qp", "qp", {"queueUrl": "jobs"}, property_dependencies={"queueUrl": ["urn:q"]})
+    numeric = Res("aws:sqs/queuePolicy:QueuePolicy", "urn:qp2", "qp2", {"queueUrl": 7})
+    stack = Stack([queue, twin, both, numeric])
+    assert stack.attached(queue, ["aws:sqs/queue:Queue"], "name", match_values=["name"]) == [twin]
+    assert stack.attached(queue, ["aws:sqs/queuePolicy:QueuePolicy"], "queueUrl", match_values=["name", "id"]) == [both]
