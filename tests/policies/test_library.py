@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from crossguard_aws import checks, packs, sdk, tags
+from crossguard_aws import checks, knobs, packs, sdk, tags
 from crossguard_aws.model import Rule, cdk_nag, checkov, cis, fsbp
 from crossguard_aws.resources import Provider, Res, Stack
 from crossguard_aws.values import Unknown
@@ -217,3 +217,51 @@ def test_stack_attached_skips_the_target_lists_each_resource_once_and_compares_s
     stack = Stack([queue, twin, both, numeric])
     assert stack.attached(queue, ["aws:sqs/queue:Queue"], "name", match_values=["name"]) == [twin]
     assert stack.attached(queue, ["aws:sqs/queuePolicy:QueuePolicy"], "queueUrl", match_values=["name", "id"]) == [both]
+
+
+# ---- knobs: policy config parsing ---------------------------------------------------------------------------
+def test_knob_defaults_when_unset() -> None:
+    assert knobs.parse(("minRetentionDays", "production", "allowedPublicIngressPorts", "productionStacks"), None) == {
+        "minRetentionDays": 90, "production": None, "allowedPublicIngressPorts": [],
+        "productionStacks": ["prod", "prod-*", "*-prod", "production"]}
+
+
+def test_knob_values_are_typed() -> None:
+    parsed = knobs.parse(("minRetentionDays", "production", "allowedPublicIngressPorts", "requiredTags", "allowedTagValues"), {
+        "minRetentionDays": 30.0, "production": False, "allowedPublicIngressPorts": [443.0, 80],
+        "requiredTags": ["owner"], "allowedTagValues": {"environment": ["dev"]}, "notAKnobOfTheRule": 1})
+    assert parsed == {"minRetentionDays": 30, "production": False, "allowedPublicIngressPorts": [443, 80],
+                      "requiredTags": ["owner"], "allowedTagValues": {"environment": ["dev"]}}
+    assert type(parsed["minRetentionDays"]) is int and [type(p) for p in parsed["allowedPublicIngressPorts"]] == [int, int]
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"minRetentionDays": 30.5}, "policy config 'minRetentionDays' must be a whole number, got 30.5"),
+    ({"minRetentionDays": True}, "policy config 'minRetentionDays' must be a whole number, got True"),
+    ({"minRetentionDays": "30"}, "policy config 'minRetentionDays' must be a whole number, got '30'"),
+    ({"minRetentionDays": 0}, "policy config 'minRetentionDays' must be at least 1, got 0"),
+    ({"minDeletionWindowDays": 6}, "policy config 'minDeletionWindowDays' must be at least 7, got 6"),
+    ({"production": "true"}, "policy config 'production' must be true or false, got 'true'"),
+    ({"production": 1}, "policy config 'production' must be true or false, got 1"),
+    ({"requiredTags": "owner"}, "policy config 'requiredTags' must be a list, got 'owner'"),
+    ({"requiredTags": ["owner", 3]}, "policy config 'requiredTags[1]' must be a string, got 3"),
+    ({"allowedPublicIngressPorts": [443, "80"]}, "policy config 'allowedPublicIngressPorts[1]' must be a whole number, got '80'"),
+    ({"allowedPublicIngressPorts": [False]}, "policy config 'allowedPublicIngressPorts[0]' must be a whole number, got False"),
+    ({"allowedTagValues": ["dev"]}, "policy config 'allowedTagValues' must be an object of tag key -> list of allowed values, got ['dev']"),
+    ({"allowedTagValues": {"environment": "dev"}}, "policy config 'allowedTagValues.environment' must be a list, got 'dev'"),
+    ({"allowedTagValues": {"environment": ["dev", 1]}}, "policy config 'allowedTagValues.environment' must be a string, got 1"),
+])
+def test_bad_knob_values_name_the_key(config: dict, message: str) -> None:
+    with pytest.raises(knobs.ConfigError) as raised:
+        knobs.parse(("minRetentionDays", "minDeletionWindowDays", "production", "requiredTags", "allowedPublicIngressPorts",
+                     "allowedTagValues"), config)
+    assert str(raised.value) == message
+
+
+def test_knob_json_schema() -> None:
+    assert knobs.schema_properties(("minRetentionDays", "production")) == {
+        "minRetentionDays": {"type": "integer", "minimum": 1, "default": 90,
+                             "description": "Minimum CloudWatch log retention in days (0/unset means never expire, which passes)."},
+        "production": {"type": "boolean", "description": "Force production (true) or non-production (false); unset: decided "
+                       "from stack config and stack name."},
+    }
