@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from crossguard_aws import checks, knobs, packs, sdk, tags
+from crossguard_aws import checks, knobs, packs, sdk, tags, values
+from crossguard_aws.context import Exemption, RuleContext, StackEnv, is_production, parse_exemptions
 from crossguard_aws.model import Rule, cdk_nag, checkov, cis, fsbp
 from crossguard_aws.resources import Provider, Res, Stack
-from crossguard_aws.values import Unknown
+from crossguard_aws.values import Unknown, is_unknown
 from pulumi.runtime.proto import analyzer_pb2 as pb
 from pulumi_policy import Severity
+from pulumi_policy.proxy import (
+    UNKNOWN_ARCHIVE_VALUE,
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_ASSET_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
+    UnknownValueError,
+    unknown_checking_proxy,
+)
 
 from tests.policies.harness import Analyzer, R
 
@@ -265,3 +278,166 @@ def test_knob_json_schema() -> None:
         "production": {"type": "boolean", "description": "Force production (true) or non-production (false); unset: decided "
                        "from stack config and stack name."},
     }
+
+
+# ---- values: plain views of property bags ---------------------------------------------------------------------
+def _raises_unknown(call) -> list[str]:
+    with pytest.raises(UnknownValueError) as raised:
+        call()
+    return raised.value.props
+
+
+def test_unknown_values_raise_when_judged() -> None:
+    unknown = Unknown(UNKNOWN_STRING_VALUE, ("rules", 0, "cidr"))
+    assert unknown.dotted == ".rules.0.cidr" and repr(unknown) == "<unknown .rules.0.cidr>"
+    assert _raises_unknown(lambda: bool(unknown)) == ["rules", "0", "cidr"]
+    assert _raises_unknown(lambda: unknown == "x") == ["rules", "0", "cidr"]
+    assert _raises_unknown(lambda: f"{unknown}") == ["rules", "0", "cidr"]
+    assert is_unknown(unknown) and not is_unknown(UNKNOWN_STRING_VALUE)
+    assert {unknown: 1}[unknown] == 1  # hashable by identity
+
+
+@pytest.mark.parametrize("value, expected", [
+    (True, True), ("true", True), ("TRUE", True), ("True", True),
+    (False, False), ("false", False), (1, False), ("yes", False), (None, False), ("", False)])
+def test_truthy(value: object, expected: bool) -> None:
+    assert values.truthy(value) is expected
+
+
+def test_truthy_of_an_unknown_raises() -> None:
+    assert _raises_unknown(lambda: values.truthy(Unknown(UNKNOWN_BOOLEAN_VALUE, ("enabled",)))) == ["enabled"]
+
+
+def test_to_plain_turns_every_sentinel_into_an_unknown_with_its_path() -> None:
+    proxied = unknown_checking_proxy({"a": {"b": [UNKNOWN_STRING_VALUE, "x"]}, "n": UNKNOWN_NUMBER_VALUE, "o": UNKNOWN_OBJECT_VALUE,
+                                      "l": UNKNOWN_ARRAY_VALUE, "bytes": b"xy", "i": 3})
+    plain = values.to_plain(proxied)
+    assert type(plain) is dict and type(plain["a"]["b"]) is list
+    assert [plain["a"]["b"][0].dotted, plain["n"].dotted, plain["o"].dotted, plain["l"].dotted] == [".a.b.0", ".n", ".o", ".l"]
+    assert (plain["a"]["b"][1], plain["bytes"], plain["i"]) == ("x", b"xy", 3)
+    assert plain["n"].sentinel == UNKNOWN_NUMBER_VALUE
+    assert values.to_plain(("t", UNKNOWN_ASSET_VALUE, UNKNOWN_ARCHIVE_VALUE))[2].dotted == ".2"
+    assert values.to_plain(unknown_checking_proxy(["a", ["b"]])) == ["a", ["b"]]
+
+
+def test_dig() -> None:
+    unknown = Unknown(UNKNOWN_STRING_VALUE, ("a",))
+    props = {"a": {"b": {"c": 1}}, "blocks": [{"x": "first"}, {"x": "second"}], "empty": [], "u": unknown, "lu": [unknown],
+             "s": "str"}
+    assert values.dig(props, "a.b.c") == 1
+    assert values.dig(props, "a.b") == {"c": 1}
+    assert values.dig(props, "a.z.c") is None
+    assert values.dig(props, "blocks.x") == "first"
+    assert values.dig(props, "empty.x") is None
+    assert values.dig(props, "u.x.y") is unknown
+    assert values.dig(props, "lu.x") is unknown
+    assert values.dig(props, "s.x") is None
+    assert values.dig(None, "a") is None
+
+
+def test_items_and_maybe_json_and_walk() -> None:
+    assert values.items(None) == [] and values.items([1, 2]) == [1, 2] and values.items({"a": 1}) == [{"a": 1}]
+    assert _raises_unknown(lambda: values.items(Unknown(UNKNOWN_ARRAY_VALUE, ("rules",)))) == ["rules"]
+    assert values.maybe_json('{"a": 1}') == {"a": 1} and values.maybe_json("[1]") == [1]
+    assert values.maybe_json("{not json") == "{not json" and values.maybe_json("plain") == "plain" and values.maybe_json(5) == 5
+    assert values.maybe_json(" [1]") == " [1]" and values.maybe_json("") == ""
+    assert list(values.walk({"a": [1, {"b": 2}]})) == [
+        ((), {"a": [1, {"b": 2}]}), (("a",), [1, {"b": 2}]), (("a", 0), 1), (("a", 1), {"b": 2}), (("a", 1, "b"), 2)]
+
+
+# ---- context: the stack, production, exemptions ------------------------------------------------------------
+def test_stack_env_from_environ() -> None:
+    env = StackEnv.from_environ({"PULUMI_PROJECT": "acme-app", "PULUMI_STACK": "org/acme-app/prod-eu", "PULUMI_DRY_RUN": "true",
+                                 "PULUMI_CONFIG": '{"acme-app:environment": "prod"}'})
+    assert env == StackEnv("acme-app", "org/acme-app/prod-eu", True, {"acme-app:environment": "prod"})
+    assert env.stack_name == "prod-eu"
+    assert StackEnv.from_environ({"PULUMI_DRY_RUN": "false", "PULUMI_CONFIG": "{bad"}) == StackEnv("", "", False, {})
+    assert StackEnv.from_environ({"PULUMI_DRY_RUN": "TRUE", "PULUMI_CONFIG": "[1]"}) == StackEnv("", "", False, {})
+    assert StackEnv.from_environ({}).config == {}
+
+
+@pytest.mark.parametrize("project, config, environment", [
+    ("acme-app", {"acme-app:environment": "prod", "other:environment": "dev"}, "prod"),
+    ("acme-app", {"z:environment": "dev", "b:environment": "prod"}, "prod"),
+    ("", {"acme-app:environment": "dev"}, "dev"),
+    ("acme-app", {"acme-app:environments": "prod", "acme-app:region": "x"}, None),
+    ("acme-app", {"acme-app:environment": 3}, "3"),
+])
+def test_stack_environment(project: str, config: dict, environment: str | None) -> None:
+    assert StackEnv(project, "s", False, config).environment() == environment
+
+
+PROD_KNOBS = {"production": None, "productionEnvironments": ["prod", "production"],
+              "productionStacks": ["prod", "prod-*", "*-prod", "production"]}
+
+
+@pytest.mark.parametrize("knob_values, stack, config, production, reason", [
+    ({"production": True}, "dev", {}, True, "policy config production=true"),
+    ({"production": False}, "prod", {"acme-app:environment": "prod"}, False, "policy config production=false"),
+    ({}, "dev", {"acme-app:environment": "production"}, True, "stack config environment='production'"),
+    ({}, "prod", {"acme-app:environment": "staging"}, False, "stack config environment='staging'"),
+    ({}, "org/acme-app/prod-eu", {}, True, "stack name 'prod-eu'"),
+    ({}, "eu-prod", {}, True, "stack name 'eu-prod'"),
+    ({}, "production", {}, True, "stack name 'production'"),
+    ({}, "prod", {}, True, "stack name 'prod'"),
+    ({}, "products", {}, False, "stack name 'products'"),
+    ({}, "", {}, False, "no stack name"),
+    ({"productionStacks": ["*"]}, "", {}, False, "no stack name"),
+    ({"productionStacks": ["live"]}, "live", {}, True, "stack name 'live'"),
+])
+def test_is_production(knob_values: dict, stack: str, config: dict, production: bool, reason: str) -> None:
+    env = StackEnv("acme-app", stack, False, config)
+    assert is_production({**PROD_KNOBS, **knob_values}, env) == (production, reason)
+    ctx = RuleContext({**PROD_KNOBS, **knob_values}, env)
+    assert (ctx.production, ctx.production_reason) == (production, reason)
+
+
+def test_exemptions() -> None:
+    by_urn, by_name = parse_exemptions([
+        {"urn": "urn:pulumi:dev::acme-app::aws:s3/bucket:Bucket::logs-*", "reason": "  migrating  ", "expires": "2026-03-31"},
+        {"name": "legacy-?", "reason": "r", "expires": "2026-01-01"}])
+    assert by_urn == Exemption(0, "migrating", dt.date(2026, 3, 31), "urn:pulumi:dev::acme-app::aws:s3/bucket:Bucket::logs-*", None)
+    assert by_urn.matches("urn:pulumi:dev::acme-app::aws:s3/bucket:Bucket::logs-eu", "other-name")
+    assert not by_urn.matches("urn:pulumi:dev::acme-app::aws:s3/bucket:Bucket::data", "logs-eu")
+    assert by_name.matches("urn:x", "legacy-1") and not by_name.matches("urn:x", "legacy-10")
+    assert not Exemption(0, "r", dt.date(2026, 1, 1)).matches("urn:x", "x")
+    assert by_name.index == 1 and by_name.target == "name 'legacy-?'"
+    assert by_urn.target == "urn 'urn:pulumi:dev::acme-app::aws:s3/bucket:Bucket::logs-*'"
+    assert not by_name.expired(dt.date(2026, 1, 1)) and by_name.expired(dt.date(2026, 1, 2))
+    assert parse_exemptions(None) == []
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("logs", "policy config 'exemptions[0]' must be an object with urn or name, reason and expires"),
+    ({"reason": "r", "expires": "2026-01-01"}, "policy config 'exemptions[0]' needs exactly one of 'urn' or 'name' to say which resource it exempts"),
+    ({"urn": "u", "name": "n", "reason": "r", "expires": "2026-01-01"}, "policy config 'exemptions[0]' needs exactly one of 'urn' or 'name' to say which resource it exempts"),
+    ({"name": "n", "reason": "  ", "expires": "2026-01-01"}, "policy config 'exemptions[0].reason' is required: say why the resource is exempt"),
+    ({"name": "n", "reason": 5, "expires": "2026-01-01"}, "policy config 'exemptions[0].reason' is required: say why the resource is exempt"),
+    ({"name": "n", "reason": "r"}, "policy config 'exemptions[0].expires' must be a date YYYY-MM-DD, got None"),
+])
+def test_bad_exemptions(entry: object, message: str) -> None:
+    with pytest.raises(knobs.ConfigError) as raised:
+        parse_exemptions([entry])
+    assert str(raised.value) == message
+
+
+def test_rule_context_known_and_aspects() -> None:
+    ctx = RuleContext({"minRetentionDays": 90}, StackEnv("p", "dev", True, {}))
+    assert ctx["minRetentionDays"] == 90
+    assert ctx.known("a", 1, None)
+    assert not ctx.known("a", Unknown(UNKNOWN_STRING_VALUE, ("x", "y")), Unknown(UNKNOWN_STRING_VALUE, ("z",)))
+    assert ctx.unknowns == [".x.y", ".z"]
+
+    def judged():
+        yield "first"
+
+    def meets_unknown():
+        yield "before the unknown"
+        Unknown(UNKNOWN_STRING_VALUE, ("w",))._judge()
+
+    def raises_without_props():
+        raise UnknownValueError(UNKNOWN_STRING_VALUE, [])
+        yield "never"
+
+    assert list(ctx.aspects(meets_unknown, raises_without_props, judged)) == ["before the unknown", "first"]
+    assert ctx.unknowns == [".x.y", ".z", ".w", "(a value)"]
