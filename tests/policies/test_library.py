@@ -6,7 +6,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from crossguard_aws import checks, knobs, packs, sdk, tags, values
+from crossguard_aws import checks, knobs, packs, runtime, sdk, tags, values
 from crossguard_aws.context import Exemption, RuleContext, StackEnv, is_production, parse_exemptions
 from crossguard_aws.model import Rule, cdk_nag, checkov, cis, fsbp
 from crossguard_aws.resources import Provider, Res, Stack
@@ -25,7 +25,7 @@ from pulumi_policy.proxy import (
     unknown_checking_proxy,
 )
 
-from tests.policies.harness import Analyzer, R
+from tests.policies.harness import Analyzer, R, run_rule
 
 UNKNOWN_PLAIN = Unknown("04da6b54-80e4-46f7-96ec-b56ff0331ba9", ("bucket",))
 PUBLIC = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
@@ -441,3 +441,42 @@ def test_rule_context_known_and_aspects() -> None:
 
     assert list(ctx.aspects(meets_unknown, raises_without_props, judged)) == ["before the unknown", "first"]
     assert ctx.unknowns == [".x.y", ".z", ".w", "(a value)"]
+
+
+# ---- runtime: config errors, knobs of a rule --------------------------------------------------------------
+BAD_EXPIRY = {"exemptions": [{"name": "vpc", "reason": "r", "expires": "soon"}]}
+
+
+def test_bad_config_of_a_stack_rule_is_one_stack_level_violation_and_nothing_is_judged() -> None:
+    result = run_rule("aws-ec2-vpc-require-flow-logs", [R("aws:ec2/vpc:Vpc", "vpc", {})], BAD_EXPIRY)
+    assert [(d.message, d.urn) for d in result.of("aws-ec2-vpc-require-flow-logs")] == [(
+        "Every VPC (including awsx:ec2:Vpc components) must have a flow log.\n"
+        "invalid policy config for aws-ec2-vpc-require-flow-logs: policy config 'exemptions[0].expires' must be a date "
+        "YYYY-MM-DD, got 'soon'. Fix it in the policy pack config file (--policy-pack-config) under "
+        "\"aws-ec2-vpc-require-flow-logs\".", "")]
+
+
+def test_bad_config_of_a_resource_rule_is_reported_on_the_resource() -> None:
+    result = run_rule("aws-sns-topic-enforce-kms", R("aws:sns/topic:Topic", "t", {}), BAD_EXPIRY)
+    assert [(d.message, d.urn) for d in result.of("aws-sns-topic-enforce-kms")] == [(
+        "SNS topics must be encrypted with a customer-managed KMS key.\n"
+        "invalid policy config for aws-sns-topic-enforce-kms: policy config 'exemptions[0].expires' must be a date "
+        "YYYY-MM-DD, got 'soon'. Fix it in the policy pack config file (--policy-pack-config) under "
+        "\"aws-sns-topic-enforce-kms\".", "urn:pulumi:dev::acme-app::aws:sns/topic:Topic::t")]
+
+
+def _knob_rule(pack: str, tags: tuple = (), knob_list: tuple = (), production_only: bool = False) -> Rule:
+    return Rule(id="aws-s3-bucket-enforce-library-test", pack=pack, kind="resource", description="d", remediation="r",
+                severity=Severity.LOW, check=lambda res, ctx: iter(()), types=None, tags=tags, knobs=knob_list,
+                production_only=production_only)
+
+
+@pytest.mark.parametrize("rule, names", [
+    (_knob_rule("network"), ("exemptions",)),
+    (_knob_rule("encryption"), ("exemptions", "awsManagedKeys")),
+    (_knob_rule("data-protection", tags=("kms",)), ("exemptions", "awsManagedKeys")),
+    (_knob_rule("operations", knob_list=("statefulTypes", "production"), production_only=True),
+     ("exemptions", "statefulTypes", "production", "productionEnvironments", "productionStacks")),
+])
+def test_knob_names_of_a_rule(rule: Rule, names: tuple) -> None:
+    assert runtime.knob_names(rule) == names
