@@ -480,3 +480,100 @@ def _knob_rule(pack: str, tags: tuple = (), knob_list: tuple = (), production_on
 ])
 def test_knob_names_of_a_rule(rule: Rule, names: tuple) -> None:
     assert runtime.knob_names(rule) == names
+
+
+# ---- checks: KMS key references and statements ------------------------------------------------------------------
+@pytest.mark.parametrize("value, problem", [
+    (None, "kmsKeyId is not set, so AWS-owned or AWS-managed keys are used; set it to a customer-managed KMS key ARN."),
+    ("", "kmsKeyId is not set, so AWS-owned or AWS-managed keys are used; set it to a customer-managed KMS key ARN."),
+    (5, "kmsKeyId must be a KMS key ARN, id or alias, got 5."),
+    ("alias/aws/s3", "kmsKeyId is the AWS-managed key 'alias/aws/s3'; use a customer-managed KMS key so key policy and rotation are yours."),
+    ("arn:aws:kms:us-east-1:111122223333:alias/aws/sns",
+     "kmsKeyId is the AWS-managed key 'arn:aws:kms:us-east-1:111122223333:alias/aws/sns'; use a customer-managed KMS key so "
+     "key policy and rotation are yours."),
+    ("alias/aws-platform/data", None),
+    ("alias/team/aws/data", None),
+    ("alias/myalias/aws/data", None),
+    ("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", None),
+    (Unknown(UNKNOWN_STRING_VALUE, ("kmsKeyId",)), None),
+])
+def test_key_problem(value: object, problem: str | None) -> None:
+    assert checks.key_problem(value, "kmsKeyId") == problem
+
+
+def test_key_problem_with_configured_aws_managed_keys() -> None:
+    managed = "arn:aws:kms:us-east-1:111122223333:key/0000aaaa-12ab-34cd-56ef-1234567890ab"
+    token = checks.AWS_MANAGED_KEYS.set(frozenset({managed}))
+    try:
+        assert checks.key_problem(managed, "k") == (
+            f"k is the AWS-managed key {managed!r}; use a customer-managed KMS key so key policy and rotation are yours.")
+        assert checks.key_problem("alias/mine", "k") is None
+    finally:
+        checks.AWS_MANAGED_KEYS.reset(token)
+
+
+def test_statements_of_a_document() -> None:
+    st = {"Effect": "Allow", "Action": "s3:*"}
+    assert checks.statements('{"Statement": [{"Effect": "Allow", "Action": "s3:*"}, "junk"]}') == [st]
+    assert checks.statements({"statement": st}) == [st]
+    assert checks.statements({"Statement": st, "statement": [{"Effect": "Deny"}]}) == [st]
+    assert checks.statements({"Version": "2012-10-17"}) == []
+    assert checks.statements("not a document") == [] and checks.statements(None) == [] and checks.statements([st]) == []
+    assert _raises_unknown(lambda: checks.statements(Unknown(UNKNOWN_STRING_VALUE, ("policy",)))) == ["policy"]
+    assert _raises_unknown(lambda: checks.statements({"Statement": Unknown(UNKNOWN_ARRAY_VALUE, ("policy", "Statement"))})) == [
+        "policy", "Statement"]
+
+
+def test_as_list_and_field() -> None:
+    assert checks.as_list(None) == [] and checks.as_list("a") == ["a"] and checks.as_list(["a"]) == ["a"]
+    assert checks.field({"Action": "a", "action": "b"}, "Action") == "a"
+    assert checks.field({"action": "b"}, "Action") == "b"
+    assert checks.field({}, "Action") is None
+
+
+@pytest.mark.parametrize("principal, public", [
+    ("*", True), ({"AWS": "*"}, True), ({"aws": ["arn:aws:iam::111122223333:root", "*"]}, True),
+    ({"AWS": "arn:aws:iam::111122223333:root"}, False), ({"Service": "*"}, False), ({"AWS": ["a"]}, False),
+    ("arn:aws:iam::111122223333:root", False), (None, False),
+])
+def test_public_principals(principal: object, public: bool) -> None:
+    statement = {"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject"}
+    assert list(checks.public_allow_statements({"Statement": [statement]})) == ([statement] if public else [])
+
+
+def test_public_policy_problems() -> None:
+    assert list(checks.public_policy_problems(None)) == []
+    document = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:*"},
+                              {"Effect": "Deny", "Principal": "*", "Action": "sqs:*"},
+                              {"Sid": "Scoped", "Effect": "Allow", "Principal": "*", "Action": "sqs:*",
+                               "Condition": {"StringEquals": "not-a-map", "ArnEquals": {"aws:SourceArn": "arn"}}}]}
+    assert list(checks.public_policy_problems(document)) == ["statement '(no Sid)' allows Principal '*' without a scoping condition."]
+
+
+# ---- tags: provider default tags ---------------------------------------------------------------------------
+@pytest.mark.parametrize("provider_props, expected", [
+    ({"defaultTags": '{"tags": {"owner": "ml"}}'}, {"owner": "ml"}),
+    ({"defaultTags": {"tags": [{"key": "owner", "value": "ml"}]}}, {"owner": "ml"}),
+    ({"defaultTags": {"tags": None}}, {}),
+    ({"defaultTags": ["x"]}, {}),
+    ({}, {}),
+])
+def test_provider_default_tags(provider_props: dict, expected: dict) -> None:
+    res = Res("aws:sqs/queue:Queue", "urn:q", "q", {}, Provider("pulumi:providers:aws", "urn:p", "p", provider_props))
+    assert tags.provider_default_tags(res) == expected
+    assert tags.provider_default_tags(Res("aws:sqs/queue:Queue", "urn:q", "q", {})) == {}
+
+
+def test_unknown_tag_bags_are_returned_as_unknown_parts() -> None:
+    unknown_bag = Unknown(UNKNOWN_OBJECT_VALUE, ("tags",))
+    unknown_item = Unknown(UNKNOWN_OBJECT_VALUE, ("tags", 1))
+    unknown_key = Unknown(UNKNOWN_STRING_VALUE, ("tags", 0, "key"))
+    unknown_defaults = Unknown(UNKNOWN_OBJECT_VALUE, ("defaultTags",))
+    assert tags.effective_tags(_res(unknown_bag)) == ({}, [unknown_bag])
+    assert tags.effective_tags(_res([{"key": "a", "value": "1"}, unknown_item])) == ({}, [unknown_item])
+    assert tags.effective_tags(_res([{"key": unknown_key, "value": "1"}])) == ({}, [unknown_key])
+    assert tags.effective_tags(_res([{"value": "no key"}, "junk", {"Key": "a"}])) == ({"a": None}, [])
+    provider = Provider("pulumi:providers:aws", "urn:p", "p", {"defaultTags": unknown_defaults})
+    assert tags.effective_tags(Res("aws:sqs/queue:Queue", "urn:q", "q", {"tags": {"a": "1"}}, provider)) == ({"a": "1"}, [unknown_defaults])
+    with pytest.raises(ValueError, match="tags has an unexpected shape int"):
+        tags.effective_tags(_res(5))
