@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import os
 from types import SimpleNamespace
 
+import pulumi
+import pulumi.runtime.config
 import pytest
 from crossguard_aws import checks, knobs, packs, runtime, sdk, tags, values
 from crossguard_aws.context import Exemption, RuleContext, StackEnv, is_production, parse_exemptions
@@ -13,6 +17,7 @@ from crossguard_aws.resources import Provider, Res, Stack
 from crossguard_aws.values import Unknown, is_unknown
 from pulumi.runtime.proto import analyzer_pb2 as pb
 from pulumi_policy import Severity
+from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import (
     UNKNOWN_ARCHIVE_VALUE,
     UNKNOWN_ARRAY_VALUE,
@@ -577,3 +582,75 @@ def test_unknown_tag_bags_are_returned_as_unknown_parts() -> None:
     assert tags.effective_tags(Res("aws:sqs/queue:Queue", "urn:q", "q", {"tags": {"a": "1"}}, provider)) == ({"a": "1"}, [unknown_defaults])
     with pytest.raises(ValueError, match="tags has an unexpected shape int"):
         tags.effective_tags(_res(5))
+
+
+# ---- sdk: per-request and per-environment work ------------------------------------------------------------
+def test_per_request_builds_once_per_request_object_and_kind() -> None:
+    built = []
+
+    def build(value):
+        return lambda: built.append(value) or value
+
+    first, second = object(), object()
+    assert sdk._per_request("library-test", first, build("a")) == "a"
+    assert sdk._per_request("library-test", first, build("b")) == "a"
+    assert sdk._per_request("library-test-other", first, build("c")) == "c"
+    assert sdk._per_request("library-test", second, build("d")) == "d"
+    assert sdk._per_request("library-test", first, build("e")) == "e"
+    assert built == ["a", "c", "d", "e"]
+
+
+@pytest.mark.parametrize("variable, value", [
+    ("PULUMI_CONFIG", '{"acme-app:environment": "prod"}'), ("PULUMI_PROJECT", "other-app"), ("PULUMI_STACK", "prod"),
+    ("PULUMI_DRY_RUN", "false"), ("PULUMI_ORGANIZATION", "acme"),
+])
+def test_runtime_settings_are_configured_again_only_when_the_environment_changes(monkeypatch, variable: str, value: str) -> None:
+    calls = []
+    monkeypatch.setitem(sdk._ORIGINAL, "_configure_runtime_settings", lambda servicer: calls.append(os.environ.get(variable)))
+    monkeypatch.delenv("PULUMI_ORGANIZATION", raising=False)
+
+    def run() -> None:
+        sdk._CONFIGURED.set(None)
+        sdk._configure_once(None)
+        sdk._configure_once(None)
+        monkeypatch.setenv(variable, value)
+        sdk._configure_once(None)
+        sdk._configure_once(None)
+
+    contextvars.copy_context().run(run)
+    assert len(calls) == 2 and calls[1] == value
+
+
+def test_the_configured_runtime_settings_are_the_stock_ones(monkeypatch) -> None:
+    monkeypatch.setenv("PULUMI_STACK", "prod-eu")
+    monkeypatch.setenv("PULUMI_CONFIG", '{"acme-app:region": "eu-west-1"}')
+
+    def run() -> tuple[str, str | None]:
+        pulumi.runtime.config.CONFIG.set({})
+        sdk._CONFIGURED.set(None)
+        sdk._configure_once(None)
+        return pulumi.get_stack(), pulumi.runtime.get_config("acme-app:region")
+
+    assert contextvars.copy_context().run(run) == ("prod-eu", "eu-west-1")
+
+
+def test_install_patches_the_servicer_and_uninstall_restores_it(monkeypatch) -> None:
+    monkeypatch.delenv("CROSSGUARD_PLAIN_SDK", raising=False)
+    servicer = _PolicyAnalyzerServicer
+    stock = (servicer.Analyze, servicer.AnalyzeStack, servicer._configure_runtime_settings)
+    was = sdk.installed()
+    sdk.uninstall()
+    try:
+        assert not sdk.installed()
+        assert (servicer.Analyze, servicer.AnalyzeStack, servicer._configure_runtime_settings) == stock
+        monkeypatch.setenv("CROSSGUARD_PLAIN_SDK", "1")
+        assert sdk.install() is False and not sdk.installed()
+        monkeypatch.setenv("CROSSGUARD_PLAIN_SDK", "0")
+        assert sdk.install() is True and sdk.installed()
+        assert (servicer.Analyze, servicer.AnalyzeStack, servicer._configure_runtime_settings) == (
+            sdk.analyze, sdk.analyze_stack, sdk._configure_once)
+        sdk.uninstall()
+        assert (servicer.Analyze, servicer.AnalyzeStack, servicer._configure_runtime_settings) == stock
+    finally:
+        if was:
+            sdk.install()
