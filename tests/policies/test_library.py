@@ -10,13 +10,13 @@ from types import SimpleNamespace
 import pulumi
 import pulumi.runtime.config
 import pytest
-from crossguard_aws import checks, knobs, packs, runtime, sdk, tags, values
+from crossguard_aws import checks, instance_storage, knobs, packs, runtime, sdk, tags, values
 from crossguard_aws.context import Exemption, RuleContext, StackEnv, is_production, parse_exemptions
 from crossguard_aws.model import Rule, cdk_nag, checkov, cis, fsbp
 from crossguard_aws.resources import Provider, Res, Stack
 from crossguard_aws.values import Unknown, is_unknown
 from pulumi.runtime.proto import analyzer_pb2 as pb
-from pulumi_policy import Severity
+from pulumi_policy import EnforcementLevel, Severity
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import (
     UNKNOWN_ARCHIVE_VALUE,
@@ -654,3 +654,96 @@ def test_install_patches_the_servicer_and_uninstall_restores_it(monkeypatch) -> 
     finally:
         if was:
             sdk.install()
+
+
+# ---- model: rules, areas and default enforcement -----------------------------------------------------------
+def _model_rule(pack: str = "network", tags: tuple = (), severity: Severity = Severity.LOW, enforcement=None,
+                rule_id: str = "aws-ec2-subnet-deny-library-test", controls: tuple = ()) -> Rule:
+    return Rule(id=rule_id, pack=pack, kind="resource", description="d", remediation="r", severity=severity,
+                check=lambda res, ctx: iter(()), types=("aws:ec2/subnet:Subnet",), tags=tags, enforcement=enforcement,
+                controls=controls)
+
+
+@pytest.mark.parametrize("rule_id", ["aws-s3-bucket-enforce-kms", "aws-ec2-vpc-require-flow-logs-2", "aws-iam-policy-deny-admin-wildcard"])
+def test_valid_rule_ids(rule_id: str) -> None:
+    assert _model_rule(rule_id=rule_id).id == rule_id
+
+
+@pytest.mark.parametrize("rule_id", ["s3-bucket-enforce-kms", "aws-s3-bucket-enforce", "aws-S3-bucket-enforce-kms",
+                                     "aws-s3-bucket-enforce2-kms", "aws-s3_x-bucket-enforce-kms", "aws-s3-bucket-enforce-kms_x",
+                                     "xaws-s3-bucket-enforce-kms"])
+def test_invalid_rule_ids(rule_id: str) -> None:
+    with pytest.raises(ValueError, match=f"rule id '{rule_id}' must look like aws-<service>-<resource>-<verb>-<what>"):
+        _model_rule(rule_id=rule_id)
+
+
+def test_a_rule_names_a_known_pack() -> None:
+    with pytest.raises(ValueError, match="rule aws-ec2-subnet-deny-library-test: unknown pack 'compliance'"):
+        _model_rule(pack="compliance")
+    assert [_model_rule(pack=p).pack for p in ("encryption", "tagging", "network", "data-protection", "operations")] == [
+        "encryption", "tagging", "network", "data-protection", "operations"]
+
+
+@pytest.mark.parametrize("pack, tags, area", [
+    ("encryption", ("kms",), "KMS encryption"), ("encryption", ("at-rest",), None), ("data-protection", ("kms",), None),
+    ("tagging", ("required-tags",), "required tags"), ("tagging", ("tag-values",), None), ("operations", ("required-tags",), None),
+    ("network", ("vpc",), "VPC isolation"), ("network", ("public-access",), "VPC isolation"), ("network", ("waf",), "VPC isolation"),
+    ("network", ("authn",), "VPC isolation"), ("network", ("vpc", "logging"), None), ("network", ("tls",), None),
+    ("data-protection", ("vpc",), None),
+])
+def test_card_areas(pack: str, tags: tuple, area: str | None) -> None:
+    assert _model_rule(pack=pack, tags=tags).area == area
+
+
+@pytest.mark.parametrize("severity, tags, enforcement, level", [
+    (Severity.LOW, (), None, "advisory"), (Severity.MEDIUM, (), None, "advisory"), (Severity.HIGH, (), None, "mandatory"),
+    (Severity.CRITICAL, (), None, "mandatory"), (Severity.LOW, ("vpc",), None, "mandatory"),
+    (Severity.CRITICAL, (), EnforcementLevel.ADVISORY, "advisory"), (Severity.LOW, ("vpc",), EnforcementLevel.ADVISORY, "advisory"),
+    (Severity.LOW, (), EnforcementLevel.MANDATORY, "mandatory"),
+])
+def test_default_enforcement_level(severity, tags: tuple, enforcement, level: str) -> None:
+    assert _model_rule(severity=severity, tags=tags, enforcement=enforcement).enforcement_level.value == level
+
+
+def test_service_and_all_tags() -> None:
+    rule = _model_rule(tags=("vpc", "public-access"), controls=(*fsbp("EC2.15"), *cis("5.1"), *checkov("CKV_AWS_130"), *cdk_nag("VPC3")))
+    assert rule.service == "ec2"
+    assert rule.all_tags == ["ec2", "network", "vpc", "public-access", "fsbp:EC2.15", "cis:5.1", "checkov:CKV_AWS_130",
+                             "cdk-nag:AwsSolutions-VPC3"]
+
+
+# ---- packs: PolicyPack arguments -----------------------------------------------------------------------------
+def test_pack_arguments() -> None:
+    arguments = packs.pack_arguments("data-protection")
+    assert {k: v for k, v in arguments.items() if k != "policies"} == {
+        "name": "aws-data-protection", "enforcement_level": EnforcementLevel.ADVISORY,
+        "description": "Audit and data protection: TLS-only and versioned buckets, access logs, CloudTrail, log retention, ECR hygiene.",
+        "display_name": "AWS data protection guardrails", "provider": "aws", "tags": ["aws", "data-protection"]}
+    names = [p.name for p in arguments["policies"]]
+    assert "aws-cloudtrail-trail-enable-log-validation" in names and "aws-s3-bucket-enforce-kms" not in names
+    assert names == sorted(names)
+    with pytest.raises(SystemExit, match="unknown policy pack 'compliance'; choose one of: encryption, tagging, network, "
+                                         "data-protection, operations"):
+        packs.pack_arguments("compliance")
+
+
+# ---- runtime: the policy built from a rule ------------------------------------------------------------------
+def test_to_policy_publishes_the_types_the_fast_path_may_skip() -> None:
+    typed = runtime.to_policy(_model_rule())
+    assert typed.crossguard_types == frozenset({"aws:ec2/subnet:Subnet"})
+    untyped = runtime.to_policy(Rule(id="aws-tagging-resource-require-library-test", pack="tagging", kind="resource",
+                                     description="d", remediation="r", severity=Severity.LOW, check=lambda res, ctx: iter(()),
+                                     types=None))
+    assert untyped.crossguard_types is None
+    assert (typed.name, typed.description, typed.enforcement_level, typed.remediation_steps) == (
+        "aws-ec2-subnet-deny-library-test", "d", EnforcementLevel.ADVISORY, "r")
+    assert typed.tags == ["ec2", "network"]
+
+
+@pytest.mark.parametrize("instance_type, nvme", [
+    ("ml.g5.xlarge", True), ("ml.p4de.24xlarge", True), ("ml.trn2.48xlarge", True), ("ml.p3dn.24xlarge", True),
+    ("ml.g5", False), ("g5.xlarge", False), ("ml.g5.xlarge.extra", False), ("xml.g5.xlarge", False), ("ml.G5.xlarge", False),
+    (None, False), (5, False),
+])
+def test_has_local_nvme_parses_the_instance_type(instance_type: object, nvme: bool) -> None:
+    assert instance_storage.has_local_nvme(instance_type) is nvme
