@@ -747,3 +747,70 @@ def test_to_policy_publishes_the_types_the_fast_path_may_skip() -> None:
 ])
 def test_has_local_nvme_parses_the_instance_type(instance_type: object, nvme: bool) -> None:
     assert instance_storage.has_local_nvme(instance_type) is nvme
+
+
+# ---- runtime: one rule run -------------------------------------------------------------------------------------
+SUBNET = Res("aws:ec2/subnet:Subnet", "urn:pulumi:dev::acme-app::aws:ec2/subnet:Subnet::private-a", "private-a", {})
+
+
+def _start(config: dict | None = None, production_only: bool = False) -> tuple[runtime._Run, list, list]:
+    rule = Rule(id="aws-backup-vault-require-library-test", pack="encryption", kind="resource", description="d", remediation="r",
+                severity=Severity.LOW, check=lambda res, ctx: iter(()), types=None, production_only=production_only)
+    reports, not_applicable = [], []
+    run = runtime._Run(rule, config, lambda message, urn=None: reports.append((message, urn)), not_applicable.append)
+    return run, reports, not_applicable
+
+
+def test_a_run_reports_messages_and_what_it_could_not_judge() -> None:
+    run, reports, not_applicable = _start()
+
+    def messages():
+        run.ctx.known(Unknown(UNKNOWN_STRING_VALUE, ("vpcId",)))
+        run.ctx.known(Unknown(UNKNOWN_STRING_VALUE, ("vpcId",)))
+        yield "is public."
+        Unknown(UNKNOWN_STRING_VALUE, ("tags", "owner"))._judge()
+
+    run.judge(SUBNET, messages)
+    run.judge(Res("aws:ec2/subnet:Subnet", "urn:b", "b", {}), lambda: iter(()))
+    run.judge(Res("aws:ec2/subnet:Subnet", "urn:c", "c", {}), lambda: (_ for _ in ()).throw(UnknownValueError(UNKNOWN_STRING_VALUE, [])))
+    assert reports == [("Subnet 'private-a': is public.", "urn:pulumi:dev::acme-app::aws:ec2/subnet:Subnet::private-a")]
+    assert not_applicable == []
+    with pytest.raises(runtime.NotJudged) as raised:
+        run.finish()
+    assert raised.value.message == str(raised.value) == (
+        "could not judge Subnet 'private-a' (.vpcId, .tags.owner); Subnet 'c' ((a value)): unknown until the resources are "
+        "created. Everything else was judged; the rule runs in full during `pulumi up`.")
+    assert raised.value.props == [] and raised.value.unknown_type_sentinel == UNKNOWN_STRING_VALUE
+
+
+def test_a_run_with_nothing_unknown_finishes_quietly() -> None:
+    run, reports, _ = _start()
+    run.judge(SUBNET, lambda: iter(["a", "b"]))
+    run.finish()
+    assert [m for m, _ in reports] == ["Subnet 'private-a': a", "Subnet 'private-a': b"]
+
+
+def test_exemptions_in_a_run(monkeypatch) -> None:
+    monkeypatch.setattr(runtime, "today", lambda: dt.date(2026, 6, 30))
+    run, reports, _ = _start({"exemptions": [{"name": "private-*", "reason": "migrating", "expires": "2026-06-30"}]})
+    run.judge(SUBNET, lambda: iter(["is public."]))
+    assert reports == []
+    monkeypatch.setattr(runtime, "today", lambda: dt.date(2026, 7, 1))
+    run.judge(SUBNET, lambda: iter(["is public."]))
+    urn = "urn:pulumi:dev::acme-app::aws:ec2/subnet:Subnet::private-a"
+    assert reports == [
+        ("Subnet 'private-a': exemptions[0] (name 'private-*', reason: migrating) expired on 2026-06-30. Fix the resource, or "
+         "renew the exemption with a new 'expires' date.", urn),
+        ("Subnet 'private-a': is public.", urn)]
+
+
+def test_a_run_sets_the_aws_managed_keys_and_notes_production_only_rules(monkeypatch) -> None:
+    def run() -> tuple:
+        _, _, not_applicable = _start({"awsManagedKeys": ["k-1"]}, production_only=True)
+        return checks.AWS_MANAGED_KEYS.get(), not_applicable
+
+    assert contextvars.copy_context().run(run) == (frozenset({"k-1"}), [
+        "aws-backup-vault-require-library-test applies to production stacks only; this one is not (stack name 'dev')"])
+    monkeypatch.setenv("PULUMI_STACK", "prod")
+    assert contextvars.copy_context().run(run)[1] == []
+    assert contextvars.copy_context().run(lambda: _start()[2]) == []
