@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import datetime as dt
 import os
@@ -814,3 +815,19 @@ def test_a_run_sets_the_aws_managed_keys_and_notes_production_only_rules(monkeyp
     monkeypatch.setenv("PULUMI_STACK", "prod")
     assert contextvars.copy_context().run(run)[1] == []
     assert contextvars.copy_context().run(lambda: _start()[2]) == []
+
+
+def test_an_async_validate_runs_to_completion_on_its_own_loop_which_is_then_closed(monkeypatch) -> None:
+    loops, reports = [], []
+    new_event_loop = asyncio.new_event_loop
+    monkeypatch.setattr(asyncio, "new_event_loop", lambda: loops.append(new_event_loop()) or loops[-1])
+
+    async def validate(args, report):
+        await asyncio.sleep(0)
+        report(f"checked {args}")
+
+    sdk._run(validate, "args", reports.append)
+    assert reports == ["checked args"]
+    assert len(loops) == 1 and loops[0].is_closed()
+    sdk._run(lambda args, report: report("sync"), "args", reports.append)
+    assert reports == ["checked args", "sync"] and len(loops) == 1
