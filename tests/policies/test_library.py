@@ -17,7 +17,7 @@ from crossguard_aws.model import Rule, cdk_nag, checkov, cis, fsbp
 from crossguard_aws.resources import Provider, Res, Stack
 from crossguard_aws.values import Unknown, is_unknown
 from pulumi.runtime.proto import analyzer_pb2 as pb
-from pulumi_policy import EnforcementLevel, Severity
+from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import (
     UNKNOWN_ARCHIVE_VALUE,
@@ -31,7 +31,7 @@ from pulumi_policy.proxy import (
     unknown_checking_proxy,
 )
 
-from tests.policies.harness import Analyzer, R, run_rule
+from tests.policies.harness import Analyzer, R, isolated, run_rule
 
 UNKNOWN_PLAIN = Unknown("04da6b54-80e4-46f7-96ec-b56ff0331ba9", ("bucket",))
 PUBLIC = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
@@ -831,3 +831,27 @@ def test_an_async_validate_runs_to_completion_on_its_own_loop_which_is_then_clos
     assert len(loops) == 1 and loops[0].is_closed()
     sdk._run(lambda args, report: report("sync"), "args", reports.append)
     assert reports == ["checked args", "sync"] and len(loops) == 1
+
+
+@pytest.mark.parametrize("rule_id, resources", [
+    ("aws-sns-topic-enforce-kms", R("aws:sns/topic:Topic", "t", {})),
+    ("aws-ec2-vpc-require-flow-logs", [R("aws:ec2/vpc:Vpc", "vpc", {})]),
+])
+def test_a_remediate_level_is_reported_as_mandatory(rule_id: str, resources) -> None:
+    result = run_rule(rule_id, resources, {"enforcementLevel": "remediate"})
+    assert [d.level for d in result.violations(rule_id)] == ["mandatory"]
+
+
+def test_a_remediation_only_policy_is_reported_not_applicable_by_the_fast_path(monkeypatch) -> None:
+    monkeypatch.delenv("CROSSGUARD_PLAIN_SDK", raising=False)
+    policy = ResourceValidationPolicy("remediate-only", "fixes things", remediate=lambda args: None)
+    servicer = _PolicyAnalyzerServicer("p", "0.0.1", [policy], EnforcementLevel.ADVISORY, None, "d", "p", None, "aws", [], None)
+    was = sdk.installed()
+    try:
+        assert sdk.install()
+        response = isolated(servicer.Analyze, R("aws:sns/topic:Topic", "t", {}).analyze_request(), None)
+    finally:
+        if not was:
+            sdk.uninstall()
+    assert [(n.policy_name, n.reason) for n in response.not_applicable] == [("remediate-only", "Policy does not implement validate")]
+    assert list(response.diagnostics) == []
