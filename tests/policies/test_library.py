@@ -855,3 +855,33 @@ def test_a_remediation_only_policy_is_reported_not_applicable_by_the_fast_path(m
             sdk.uninstall()
     assert [(n.policy_name, n.reason) for n in response.not_applicable] == [("remediate-only", "Policy does not implement validate")]
     assert list(response.diagnostics) == []
+
+
+def test_every_knob_schema_published_to_the_engine() -> None:
+    """The JSON schema the engine validates policy config with (descriptions aside: the README test pins them)."""
+    all_knobs = ("exemptions", "requiredTags", "allowedTagValues", "minDeletionWindowDays", "minDeletionWindowDaysProduction",
+                 "minRetentionDays", "allowedPublicIngressPorts", "statefulTypes", "awsManagedKeys", "production",
+                 "productionEnvironments", "productionStacks")
+    schemas = knobs.schema_properties(all_knobs)
+    assert all(isinstance(s.pop("description"), str) for s in schemas.values())
+    exemption_descriptions = [p.pop("description") for p in schemas["exemptions"]["items"]["properties"].values()]
+    assert all(exemption_descriptions)
+    strings = {"type": "array", "items": {"type": "string"}}
+    assert schemas == {
+        "exemptions": {"type": "array", "default": [], "items": {
+            "type": "object", "required": ["reason", "expires"], "properties": {
+                "urn": {"type": "string"}, "name": {"type": "string"}, "reason": {"type": "string", "minLength": 1},
+                "expires": {"type": "string"}}}},
+        "requiredTags": {**strings, "default": ["owner", "cost-center", "environment", "data-classification"]},
+        "allowedTagValues": {"type": "object", "additionalProperties": strings, "default": {
+            "environment": ["shared", "dev", "prod"], "data-classification": ["public", "internal", "confidential", "restricted"]}},
+        "minDeletionWindowDays": {"type": "integer", "minimum": 7, "maximum": 30, "default": 7},
+        "minDeletionWindowDaysProduction": {"type": "integer", "minimum": 7, "maximum": 30, "default": 30},
+        "minRetentionDays": {"type": "integer", "minimum": 1, "default": 90},
+        "allowedPublicIngressPorts": {"type": "array", "items": {"type": "integer"}, "default": []},
+        "statefulTypes": strings,
+        "awsManagedKeys": {**strings, "default": []},
+        "production": {"type": "boolean"},
+        "productionEnvironments": {**strings, "default": ["prod", "production"]},
+        "productionStacks": {**strings, "default": ["prod", "prod-*", "*-prod", "production"]},
+    }
