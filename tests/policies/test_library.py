@@ -858,14 +858,16 @@ def test_a_remediation_only_policy_is_reported_not_applicable_by_the_fast_path(m
 
 
 def test_every_knob_schema_published_to_the_engine() -> None:
-    """The JSON schema the engine validates policy config with (descriptions aside: the README test pins them)."""
+    """The JSON schema the engine validates policy config with (knob descriptions aside: the README test pins them)."""
     all_knobs = ("exemptions", "requiredTags", "allowedTagValues", "minDeletionWindowDays", "minDeletionWindowDaysProduction",
                  "minRetentionDays", "allowedPublicIngressPorts", "statefulTypes", "awsManagedKeys", "production",
                  "productionEnvironments", "productionStacks")
     schemas = knobs.schema_properties(all_knobs)
     assert all(isinstance(s.pop("description"), str) for s in schemas.values())
     exemption_descriptions = [p.pop("description") for p in schemas["exemptions"]["items"]["properties"].values()]
-    assert all(exemption_descriptions)
+    assert exemption_descriptions == [
+        "URN of the exempted resource (fnmatch pattern allowed).", "Logical name pattern (fnmatch) of the exempted resource(s).",
+        "Why the resource is exempt (shown in reviews).", "Last day (YYYY-MM-DD) the exemption applies; after it, it is a violation."]
     strings = {"type": "array", "items": {"type": "string"}}
     assert schemas == {
         "exemptions": {"type": "array", "default": [], "items": {
