@@ -322,7 +322,8 @@ def test_to_plain_turns_every_sentinel_into_an_unknown_with_its_path() -> None:
     assert [plain["a"]["b"][0].dotted, plain["n"].dotted, plain["o"].dotted, plain["l"].dotted] == [".a.b.0", ".n", ".o", ".l"]
     assert (plain["a"]["b"][1], plain["bytes"], plain["i"]) == ("x", b"xy", 3)
     assert plain["n"].sentinel == UNKNOWN_NUMBER_VALUE
-    assert values.to_plain(("t", UNKNOWN_ASSET_VALUE, UNKNOWN_ARCHIVE_VALUE))[2].dotted == ".2"
+    assert [u.dotted for u in values.to_plain(("t", UNKNOWN_ASSET_VALUE, UNKNOWN_ARCHIVE_VALUE, UNKNOWN_BOOLEAN_VALUE))[1:]] == [
+        ".1", ".2", ".3"]
     assert values.to_plain(unknown_checking_proxy(["a", ["b"]])) == ["a", ["b"]]
 
 
