@@ -654,6 +654,7 @@ def test_install_patches_the_servicer_and_uninstall_restores_it(monkeypatch) -> 
         sdk.uninstall()
         assert (servicer.Analyze, servicer.AnalyzeStack, servicer._configure_runtime_settings) == stock
     finally:
+        sdk.uninstall()
         if was:
             sdk.install()
 
