@@ -11,9 +11,9 @@ from types import SimpleNamespace
 import pulumi
 import pulumi.runtime.config
 import pytest
-from crossguard_aws import checks, instance_storage, knobs, packs, runtime, sdk, tags, values
+from crossguard_aws import checks, instance_storage, knobs, model, packs, runtime, sdk, tags, values
 from crossguard_aws.context import Exemption, RuleContext, StackEnv, is_production, parse_exemptions
-from crossguard_aws.model import Rule, cdk_nag, checkov, cis, fsbp
+from crossguard_aws.model import Rule, cdk_nag, checkov, cis, fsbp, rules_of
 from crossguard_aws.resources import Provider, Res, Stack
 from crossguard_aws.values import Unknown, is_unknown
 from pulumi.runtime.proto import analyzer_pb2 as pb
@@ -889,3 +889,14 @@ def test_every_knob_schema_published_to_the_engine() -> None:
         "productionEnvironments": {**strings, "default": ["prod", "production"]},
         "productionStacks": {**strings, "default": ["prod", "prod-*", "*-prod", "production"]},
     }
+
+
+def test_rule_ids_are_unique_and_rules_of_lists_them_by_id() -> None:
+    everything = rules_of()
+    ids = [r.id for r in everything]
+    assert ids == sorted(ids) and len(ids) == len(set(ids))
+    assert {"aws-s3-bucket-enforce-kms", "aws-ec2-vpc-require-flow-logs"} <= set(ids)
+    assert [r.id for r in rules_of("network")] == [r.id for r in everything if r.pack == "network"]
+    with pytest.raises(ValueError, match="duplicate rule id aws-s3-bucket-enforce-kms"):
+        model._register(_model_rule(rule_id="aws-s3-bucket-enforce-kms"))
+    assert len(everything) == len(rules_of())
