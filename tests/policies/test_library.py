@@ -900,3 +900,21 @@ def test_rule_ids_are_unique_and_rules_of_lists_them_by_id() -> None:
     with pytest.raises(ValueError, match="duplicate rule id aws-s3-bucket-enforce-kms"):
         model._register(_model_rule(rule_id="aws-s3-bucket-enforce-kms"))
     assert len(everything) == len(rules_of())
+
+
+def test_the_rule_decorators_register_the_rule_and_keep_the_function(monkeypatch) -> None:
+    registry: dict = {}
+    monkeypatch.setattr(model, "REGISTRY", registry)
+
+    def check(res, ctx):
+        yield "x"
+
+    def stack_check(res, stack, ctx):
+        yield "y"
+
+    common = dict(description="d", remediation="r", severity=Severity.LOW)
+    assert model.resource_rule(id="aws-ec2-subnet-deny-decorated", pack="network", types=["aws:ec2/subnet:Subnet"], **common)(check) is check
+    assert model.stack_rule(id="aws-ec2-vpc-require-decorated", pack="network", **common)(stack_check) is stack_check
+    resource, stack = registry["aws-ec2-subnet-deny-decorated"], registry["aws-ec2-vpc-require-decorated"]
+    assert (resource.kind, resource.types, resource.check) == ("resource", ("aws:ec2/subnet:Subnet",), check)
+    assert (stack.kind, stack.types, stack.check) == ("stack", None, stack_check)
