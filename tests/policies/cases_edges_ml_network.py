@@ -4,6 +4,72 @@ names are written out, never taken from the rules."""
 
 from __future__ import annotations
 
-from tests.policies.cases import Case
+from typing import Any
 
-EDGES: list[Case] = []
+from tests.policies.cases import KEY, Case, bad, ok, pipeline
+from tests.policies.harness import UNKNOWN, R
+
+NACL_RULE = "aws:ec2/networkAclRule:NetworkAclRule"
+PLAIN_VPC = R("aws:ec2/vpc:Vpc", "core", {"cidrBlock": "10.1.0.0/16"})
+EMPTY_ACL = R("aws:ec2/networkAcl:NetworkAcl", "edge", {"vpcId": "vpc-2"})
+ISOLATED = {"enableNetworkIsolation": True, "enableInterContainerTrafficEncryption": True,
+            "vpcConfig": {"subnets": ["subnet-1"], "securityGroupIds": ["sg-1"]}}
+TRAIN_KEYS = {"OutputDataConfig": {"S3OutputPath": "s3://x", "KmsKeyId": KEY}, "ResourceConfig": {"VolumeKmsKeyId": KEY}}
+
+
+def native_flow_log(resource_type: str) -> R:
+    return R("aws-native:ec2:FlowLog", "native-fl", {"resourceId": UNKNOWN, "resourceType": resource_type, "trafficType": "ALL"},
+             property_dependencies={"resourceId": [PLAIN_VPC]})
+
+
+def acl_entry(name: str, number: int, action: str, protocol: str, start: int, end: int) -> R:
+    """A NetworkAclRule attached to EMPTY_ACL through its (unknown-at-preview) id, source 0.0.0.0/0."""
+    return R(NACL_RULE, name, {"networkAclId": UNKNOWN, "ruleNumber": number, "egress": False, "protocol": protocol,
+                               "ruleAction": action, "cidrBlock": "0.0.0.0/0", "fromPort": start, "toPort": end},
+             property_dependencies={"networkAclId": [EMPTY_ACL]})
+
+
+def training_step(**arguments: Any) -> dict[str, Any]:
+    return {"Name": "Fit", "Type": "Training", "Arguments": {**TRAIN_KEYS, **arguments}}
+
+
+EDGES: list[Case] = [
+    # ---- VPC flow logs: the aws-native FlowLog spelling (resourceId + resourceType) -------------------------
+    ok("aws-ec2-vpc-require-flow-logs", "native-flow-log-on-vpc", [PLAIN_VPC, native_flow_log("VPC")]),
+    bad("aws-ec2-vpc-require-flow-logs", "native-flow-log-on-subnet", [PLAIN_VPC, native_flow_log("Subnet")],
+        "Vpc 'core': has no flow log"),
+    # ---- network ACLs: rule-number order, a missing protocol, a source family left out in a preview --------
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "inline-deny-numbered-first-listed-second", [
+        R("aws:ec2/networkAcl:NetworkAcl", "acl", {"vpcId": "vpc-1", "ingress": [
+            {"ruleNo": 200, "action": "allow", "protocol": "-1", "cidrBlock": "0.0.0.0/0", "fromPort": 0, "toPort": 0},
+            {"ruleNo": 100, "action": "deny", "protocol": "tcp", "cidrBlock": "0.0.0.0/0", "fromPort": 0, "toPort": 65535}]})]),
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "rule-resources-deny-numbered-first-listed-second", [
+        EMPTY_ACL, acl_entry("wide", 300, "allow", "-1", 0, 0), acl_entry("no-admin", 110, "deny", "tcp", 0, 65535)]),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "rule-resources-allow-numbered-first", [
+        EMPTY_ACL, acl_entry("no-admin", 310, "deny", "tcp", 0, 65535), acl_entry("wide", 120, "allow", "-1", 0, 0)],
+        "NetworkAclRule 'wide' allows the internet to reach port(s) 22, 3389."),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "protocol-left-out-means-all", [R(NACL_RULE, "bare", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "ruleAction": "allow", "cidrBlock": "0.0.0.0/0"})],
+        "rule allows the internet to reach port(s) 22, 3389."),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "ipv6-source-unknown-beside-ipv4-world", [R(NACL_RULE, "ssh", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "tcp", "ruleAction": "allow",
+        "cidrBlock": "0.0.0.0/0", "ipv6CidrBlock": UNKNOWN, "fromPort": 22, "toPort": 22})],
+        "rule allows the internet to reach port(s) 22."),
+    # ---- SageMaker jobs: the training job's own isolation flag, the processing job's volume key -------------
+    ok("aws-sagemaker-job-enforce-network-isolation", "training-isolated", R("aws:sagemaker/trainingJob:TrainingJob", "t", ISOLATED)),
+    bad("aws-sagemaker-job-enforce-network-isolation", "training-not-isolated", R("aws:sagemaker/trainingJob:TrainingJob", "t", {
+        **ISOLATED, "enableNetworkIsolation": False}), "TrainingJob 't': enableNetworkIsolation is not true."),
+    ok("aws-sagemaker-job-enforce-kms", "native-processing", R("aws-native:sagemaker:ProcessingJob", "prep", {
+        "processingResources": {"clusterConfig": {"instanceType": "ml.m5.xlarge", "instanceCount": 1, "volumeKmsKeyId": KEY}},
+        "processingOutputConfig": {"kmsKeyId": KEY}})),
+    bad("aws-sagemaker-job-enforce-kms", "native-processing-volume", R("aws-native:sagemaker:ProcessingJob", "prep", {
+        "processingResources": {"clusterConfig": {"instanceType": "ml.m5.xlarge", "instanceCount": 1}},
+        "processingOutputConfig": {"kmsKeyId": KEY}}), "processingResources.clusterConfig.volumeKmsKeyId is not set"),
+    # ---- SageMaker pipelines: a training step's network settings ------------------------------------------
+    bad("aws-sagemaker-pipeline-enforce-network-isolation", "training-step-open", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline([training_step(VpcConfig={"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]})])}),
+        "step 'Fit': Arguments.EnableNetworkIsolation is not true."),
+    bad("aws-sagemaker-pipeline-enforce-network-isolation", "training-step-outside-vpc", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline([training_step(EnableNetworkIsolation=True)])}),
+        "step 'Fit': Arguments.VpcConfig with Subnets is not set."),
+]
