@@ -33,7 +33,57 @@ def training_step(**arguments: Any) -> dict[str, Any]:
     return {"Name": "Fit", "Type": "Training", "Arguments": {**TRAIN_KEYS, **arguments}}
 
 
+CLUSTER = {"instanceType": "ml.m5.large", "instanceCount": 1, "volumeKmsKeyId": KEY}
+NETWORK = {"networkConfig": ISOLATED}
+# Job-like types with every key and network setting in place (type, props), and what an empty one is told first.
+JOB_TYPES: list[tuple[str, dict[str, Any], str, str]] = [
+    ("aws:sagemaker/trainingJob:TrainingJob", {"outputDataConfig": {"kmsKeyId": KEY}, "resourceConfig": CLUSTER, **ISOLATED},
+     "outputDataConfig.kmsKeyId is not set", "enableInterContainerTrafficEncryption is not true"),
+    ("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition", {
+        "jobResources": {"clusterConfig": CLUSTER}, "dataQualityJobOutputConfig": {"kmsKeyId": KEY}, **NETWORK},
+     "dataQualityJobOutputConfig.kmsKeyId is not set", "networkConfig.vpcConfig with subnets is not set"),
+    ("aws-native:sagemaker:ProcessingJob", {
+        "processingResources": {"clusterConfig": CLUSTER}, "processingOutputConfig": {"kmsKeyId": KEY}, **NETWORK},
+     "processingOutputConfig.kmsKeyId is not set", "networkConfig.enableInterContainerTrafficEncryption is not true"),
+    ("aws-native:sagemaker:DataQualityJobDefinition", {
+        "jobResources": {"clusterConfig": CLUSTER}, "dataQualityJobOutputConfig": {"kmsKeyId": KEY}, **NETWORK},
+     "dataQualityJobOutputConfig.kmsKeyId is not set", "networkConfig.enableNetworkIsolation is not true"),
+    ("aws-native:sagemaker:ModelQualityJobDefinition", {
+        "jobResources": {"clusterConfig": CLUSTER}, "modelQualityJobOutputConfig": {"kmsKeyId": KEY}, **NETWORK},
+     "modelQualityJobOutputConfig.kmsKeyId is not set", "networkConfig.enableNetworkIsolation is not true"),
+    ("aws-native:sagemaker:ModelBiasJobDefinition", {
+        "jobResources": {"clusterConfig": CLUSTER}, "modelBiasJobOutputConfig": {"kmsKeyId": KEY}, **NETWORK},
+     "modelBiasJobOutputConfig.kmsKeyId is not set", "networkConfig.enableNetworkIsolation is not true"),
+    ("aws-native:sagemaker:ModelExplainabilityJobDefinition", {
+        "jobResources": {"clusterConfig": CLUSTER}, "modelExplainabilityJobOutputConfig": {"kmsKeyId": KEY}, **NETWORK},
+     "modelExplainabilityJobOutputConfig.kmsKeyId is not set", "networkConfig.enableNetworkIsolation is not true"),
+    ("aws-native:sagemaker:MonitoringSchedule", {"monitoringScheduleConfig": {"monitoringJobDefinition": {
+        "monitoringResources": {"clusterConfig": CLUSTER}, "monitoringOutputConfig": {"kmsKeyId": KEY}, **NETWORK}}},
+     "monitoringScheduleConfig.monitoringJobDefinition.monitoringResources.clusterConfig.volumeKmsKeyId is not set",
+     "monitoringScheduleConfig.monitoringJobDefinition.networkConfig.vpcConfig with subnets is not set"),
+]
+EMPTY_SCHEDULE = {"monitoringScheduleConfig": {"monitoringJobDefinition": {"monitoringAppSpecification": {"imageUri": "img"}}}}
+
+
+def job_cases() -> list[Case]:
+    """Per job type: everything set passes both rules; an empty job (an inline schedule with no settings) violates both."""
+    cases: list[Case] = []
+    for type_, props, kms, network in JOB_TYPES:
+        name = ("native-" if type_.startswith("aws-native:") else "") + type_.rpartition(":")[2]
+        empty = EMPTY_SCHEDULE if name.endswith("MonitoringSchedule") else {}
+        cases += [
+            ok("aws-sagemaker-job-enforce-kms", f"{name}-all-set", R(type_, "job", props)),
+            ok("aws-sagemaker-job-enforce-network-isolation", f"{name}-all-set", R(type_, "job", props)),
+            bad("aws-sagemaker-job-enforce-kms", f"{name}-empty", R(type_, "job", empty), kms),
+            bad("aws-sagemaker-job-enforce-network-isolation", f"{name}-empty", R(type_, "job", empty), network),
+        ]
+    return cases
+
+
 EDGES: list[Case] = [
+    *job_cases(),
+    ok("aws-sagemaker-job-enforce-network-isolation", "schedule-by-name", R("aws-native:sagemaker:MonitoringSchedule", "s", {
+        "monitoringScheduleConfig": {"monitoringJobDefinitionName": "dq"}})),
     # ---- VPC flow logs: the aws-native FlowLog spelling (resourceId + resourceType) -------------------------
     ok("aws-ec2-vpc-require-flow-logs", "native-flow-log-on-vpc", [PLAIN_VPC, native_flow_log("VPC")]),
     bad("aws-ec2-vpc-require-flow-logs", "native-flow-log-on-subnet", [PLAIN_VPC, native_flow_log("Subnet")],
