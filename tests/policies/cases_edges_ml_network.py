@@ -4,6 +4,7 @@ names are written out, never taken from the rules."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.policies.cases import KEY, Case, bad, ok, pipeline
@@ -27,6 +28,13 @@ def acl_entry(name: str, number: int, action: str, protocol: str, start: int, en
     return R(NACL_RULE, name, {"networkAclId": UNKNOWN, "ruleNumber": number, "egress": False, "protocol": protocol,
                                "ruleAction": action, "cidrBlock": "0.0.0.0/0", "fromPort": start, "toPort": end},
              property_dependencies={"networkAclId": [EMPTY_ACL]})
+
+
+def pipeline_with(steps: list[dict[str, Any]], parameters: list[dict[str, Any]] | None = None) -> str:
+    body: dict[str, Any] = {"Version": "2020-12-01", "Steps": steps}
+    if parameters:
+        body["Parameters"] = parameters
+    return json.dumps(body)
 
 
 def training_step(**arguments: Any) -> dict[str, Any]:
@@ -62,6 +70,16 @@ JOB_TYPES: list[tuple[str, dict[str, Any], str, str]] = [
      "monitoringScheduleConfig.monitoringJobDefinition.monitoringResources.clusterConfig.volumeKmsKeyId is not set",
      "monitoringScheduleConfig.monitoringJobDefinition.networkConfig.vpcConfig with subnets is not set"),
 ]
+TUNE_OK = {"Name": "Tune", "Type": "Tuning", "Arguments": {"TrainingJobDefinition": {
+    "OutputDataConfig": {"KmsKeyId": KEY}, "ResourceConfig": {"InstanceType": "ml.m5.large", "VolumeKmsKeyId": KEY},
+    "EnableNetworkIsolation": True, "VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}}}}
+PROCESS_OK = {"Name": "Prep", "Type": "Processing", "Arguments": {
+    "ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeKmsKeyId": KEY}},
+    "ProcessingOutputConfig": {"Outputs": [], "KmsKeyId": KEY},
+    "NetworkConfig": {"EnableNetworkIsolation": True, "VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}}}}
+TRANSFORM_OK = {"Name": "Score", "Type": "Transform", "Arguments": {
+    "TransformOutput": {"S3OutputPath": "s3://x", "KmsKeyId": KEY},
+    "TransformResources": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeKmsKeyId": KEY}}}
 EMPTY_SCHEDULE = {"monitoringScheduleConfig": {"monitoringJobDefinition": {"monitoringAppSpecification": {"imageUri": "img"}}}}
 
 
@@ -122,4 +140,92 @@ EDGES: list[Case] = [
     bad("aws-sagemaker-pipeline-enforce-network-isolation", "training-step-outside-vpc", R("aws:sagemaker/pipeline:Pipeline", "p", {
         "pipelineDefinition": pipeline([training_step(EnableNetworkIsolation=True)])}),
         "step 'Fit': Arguments.VpcConfig with Subnets is not set."),
+    # ---- SageMaker pipelines: tuning, transform and processing steps, else-branches, expressions ------------
+    ok("aws-sagemaker-pipeline-enforce-network-isolation", "tuning-and-processing-isolated", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([TUNE_OK, PROCESS_OK, TRANSFORM_OK])})),
+    bad("aws-sagemaker-pipeline-enforce-network-isolation", "tuning-open", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([{"Name": "Tune", "Type": "Tuning", "Arguments": {"TrainingJobDefinition": {}}}])}),
+        "step 'Tune': Arguments.TrainingJobDefinition.EnableNetworkIsolation is not true."),
+    bad("aws-sagemaker-pipeline-enforce-network-isolation", "tuning-outside-vpc", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([{"Name": "Tune", "Type": "Tuning", "Arguments": {"TrainingJobDefinition": {
+            "EnableNetworkIsolation": True}}}])}), "step 'Tune': Arguments.TrainingJobDefinition.VpcConfig with Subnets is not set."),
+    bad("aws-sagemaker-pipeline-enforce-network-isolation", "processing-in-else-branch", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([{"Name": "Check", "Type": "Condition", "Arguments": {"IfSteps": [], "ElseSteps": [
+            {"Name": "Late", "Type": "Processing", "Arguments": {"NetworkConfig": {"EnableNetworkIsolation": True}}}]}}])}),
+        "step 'Late': Arguments.NetworkConfig.VpcConfig with Subnets is not set."),
+    ok("aws-sagemaker-pipeline-enforce-network-isolation", "settings-from-parameters", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([training_step(EnableNetworkIsolation={"Get": "Parameters.Isolate"},
+                                                           VpcConfig={"Std:Join": {"On": ",", "Values": ["subnet-1"]}})])})),
+    ok("aws-sagemaker-pipeline-enforce-kms", "tuning-transform-processing-keys", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([TUNE_OK, PROCESS_OK, TRANSFORM_OK])})),
+    ok("aws-sagemaker-pipeline-enforce-kms", "key-from-std-join", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([training_step(OutputDataConfig={"KmsKeyId": {"Std:Join": {"On": "", "Values": [KEY]}}})])})),
+    bad("aws-sagemaker-pipeline-enforce-kms", "transform-output", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([{**TRANSFORM_OK, "Arguments": {**TRANSFORM_OK["Arguments"], "TransformOutput": {}}}])}),
+        "step 'Score' Arguments.TransformOutput.KmsKeyId is not set"),
+    bad("aws-sagemaker-pipeline-enforce-kms", "transform-volume", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([{**TRANSFORM_OK, "Arguments": {**TRANSFORM_OK["Arguments"], "TransformResources": {
+            "InstanceType": "ml.m5.large", "InstanceCount": 1}}}])}),
+        "step 'Score' Arguments.TransformResources.VolumeKmsKeyId is not set"),
+    bad("aws-sagemaker-pipeline-enforce-kms", "tuning-volume", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([{"Name": "Tune", "Type": "Tuning", "Arguments": {"TrainingJobDefinition": {
+            "OutputDataConfig": {"KmsKeyId": KEY}, "ResourceConfig": {"InstanceType": "ml.m5.large"}}}}])}),
+        "step 'Tune' Arguments.TrainingJobDefinition.ResourceConfig.VolumeKmsKeyId is not set"),
+    bad("aws-sagemaker-pipeline-enforce-kms", "tuning-output", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([{"Name": "Tune", "Type": "Tuning", "Arguments": {"TrainingJobDefinition": {
+            "ResourceConfig": {"VolumeKmsKeyId": KEY}}}}])}),
+        "step 'Tune' Arguments.TrainingJobDefinition.OutputDataConfig.KmsKeyId is not set"),
+    bad("aws-sagemaker-pipeline-enforce-kms", "processing-output", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([{**PROCESS_OK, "Arguments": {**PROCESS_OK["Arguments"], "ProcessingOutputConfig": {}}}])}),
+        "step 'Prep' Arguments.ProcessingOutputConfig.KmsKeyId is not set"),
+    bad("aws-sagemaker-pipeline-enforce-kms", "training-volume", R("aws:sagemaker/pipeline:Pipeline", "p", {
+        "pipelineDefinition": pipeline_with([training_step(ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1})])}),
+        "step 'Fit' Arguments.ResourceConfig.VolumeKmsKeyId is not set"),
+    ok("aws-sagemaker-pipeline-enforce-kms", "native-nvme-type-from-parameter", R("aws-native:sagemaker:Pipeline", "p", {
+        "pipelineDefinition": {"pipelineDefinitionBody": pipeline_with(
+            [training_step(ResourceConfig={"InstanceType": {"Get": "Parameters.TrainType"}, "InstanceCount": 1})],
+            [{"Name": "TrainType", "Type": "String", "DefaultValue": "ml.g5.xlarge"}])}})),
+    ok("aws-sagemaker-pipeline-enforce-kms", "native-all-keys", R("aws-native:sagemaker:Pipeline", "p", {
+        "pipelineDefinition": {"pipelineDefinitionBody": pipeline_with([training_step(), PROCESS_OK])}})),
+    # ---- SageMaker endpoint configs, notebooks, domains, models, feature groups: each provider --------------
+    ok("aws-sagemaker-endpointconfig-enforce-kms", "native-all-keys", R("aws-native:sagemaker:EndpointConfig", "ep", {
+        "kmsKeyId": KEY, "productionVariants": [{"variantName": "a", "instanceType": "ml.m5.large", "initialInstanceCount": 1}],
+        "asyncInferenceConfig": {"outputConfig": {"s3OutputPath": "s3://x", "kmsKeyId": KEY}}, "dataCaptureConfig": {"kmsKeyId": KEY}})),
+    bad("aws-sagemaker-endpointconfig-enforce-kms", "async-output-unencrypted", R("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "ep", {
+        "kmsKeyArn": KEY, "asyncInferenceConfig": {"outputConfig": {"s3OutputPath": "s3://x"}}}),
+        "asyncInferenceConfig.outputConfig.kmsKeyId is not set"),
+    bad("aws-sagemaker-endpointconfig-enforce-kms", "no-variants-no-key", R("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "ep", {}),
+        "kmsKeyArn is not set"),
+    bad("aws-sagemaker-endpointconfig-enforce-kms", "serverless-beside-instance-variant", R("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "ep", {
+        "productionVariants": [{"variantName": "a", "serverlessConfig": {"maxConcurrency": 1, "memorySizeInMb": 2048}},
+                               {"variantName": "b", "instanceType": "ml.m5.large", "initialInstanceCount": 1}]}),
+        "kmsKeyArn is not set"),
+    bad("aws-sagemaker-notebookinstance-enforce-kms", "native-no-key", R("aws-native:sagemaker:NotebookInstance", "nb", {}), "kmsKeyId is not set"),
+    ok("aws-sagemaker-notebookinstance-enforce-kms", "native-key", R("aws-native:sagemaker:NotebookInstance", "nb", {"kmsKeyId": KEY})),
+    bad("aws-sagemaker-notebookinstance-deny-root-access", "native-default", R("aws-native:sagemaker:NotebookInstance", "nb", {}),
+        "rootAccess is 'Enabled'"),
+    bad("aws-sagemaker-notebookinstance-deny-root-access", "enabled", R("aws:sagemaker/notebookInstance:NotebookInstance", "nb", {
+        "rootAccess": "Enabled"}), "rootAccess is 'Enabled'"),
+    bad("aws-sagemaker-notebookinstance-enforce-imdsv2", "native-default", R("aws-native:sagemaker:NotebookInstance", "nb", {}), "is '1'"),
+    ok("aws-sagemaker-notebookinstance-enforce-imdsv2", "native-v2", R("aws-native:sagemaker:NotebookInstance", "nb", {
+        "instanceMetadataServiceConfiguration": {"minimumInstanceMetadataServiceVersion": "2"}})),
+    bad("aws-sagemaker-notebookinstance-deny-direct-internet", "enabled-in-subnet", R("aws-native:sagemaker:NotebookInstance", "nb", {
+        "subnetId": "subnet-1", "directInternetAccess": "Enabled"}), "directInternetAccess is 'Enabled'"),
+    bad("aws-sagemaker-domain-enforce-vpc-only", "native-default-public", R("aws-native:sagemaker:Domain", "studio", {}),
+        "appNetworkAccessType is 'PublicInternetOnly'"),
+    ok("aws-sagemaker-domain-enforce-vpc-only", "native-vpc-only", R("aws-native:sagemaker:Domain", "studio", {
+        "appNetworkAccessType": "VpcOnly", "subnetIds": ["subnet-1"]})),
+    ok("aws-sagemaker-domain-enforce-kms", "native-key", R("aws-native:sagemaker:Domain", "studio", {"kmsKeyId": KEY})),
+    ok("aws-sagemaker-model-enforce-network-isolation", "native-isolated-subnet-ids", R("aws-native:sagemaker:Model", "m", {
+        "enableNetworkIsolation": True, "vpcConfig": {"subnetIds": ["subnet-1"], "securityGroupIds": ["sg-1"]}})),
+    bad("aws-sagemaker-model-enforce-network-isolation", "isolated-outside-vpc", R("aws:sagemaker/model:Model", "m", {
+        "enableNetworkIsolation": True, "vpcConfig": {"securityGroupIds": ["sg-1"]}}), "vpcConfig with subnets is not set"),
+    ok("aws-sagemaker-featuregroup-enforce-kms", "native-both-stores", R("aws-native:sagemaker:FeatureGroup", "fg", {
+        "onlineStoreConfig": {"enableOnlineStore": True, "securityConfig": {"kmsKeyId": KEY}},
+        "offlineStoreConfig": {"s3StorageConfig": {"s3Uri": "s3://b/fs", "kmsKeyId": KEY}}})),
+    ok("aws-sagemaker-featuregroup-enforce-kms", "online-store-off", R("aws:sagemaker/featureGroup:FeatureGroup", "fg", {
+        "onlineStoreConfig": {"securityConfig": {}}})),
+    bad("aws-sagemaker-featuregroup-enforce-kms", "offline-aws-managed", R("aws:sagemaker/featureGroup:FeatureGroup", "fg", {
+        "offlineStoreConfig": {"s3StorageConfig": {"s3Uri": "s3://b/fs", "kmsKeyId": "alias/aws/s3"}}}),
+        "offlineStoreConfig.s3StorageConfig.kmsKeyId is the AWS-managed key"),
 ]
