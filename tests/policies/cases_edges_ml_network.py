@@ -18,6 +18,10 @@ ISOLATED = {"enableNetworkIsolation": True, "enableInterContainerTrafficEncrypti
 TRAIN_KEYS = {"OutputDataConfig": {"S3OutputPath": "s3://x", "KmsKeyId": KEY}, "ResourceConfig": {"VolumeKmsKeyId": KEY}}
 
 
+AWSX = R("awsx:ec2:Vpc", "mesh", {"cidrBlock": "10.2.0.0/16"}, provider=None)
+AWSX_INNER = R("aws:ec2/vpc:Vpc", "mesh-vpc", {"cidrBlock": "10.2.0.0/16"}, parent=AWSX)
+
+
 def native_flow_log(resource_type: str) -> R:
     return R("aws-native:ec2:FlowLog", "native-fl", {"resourceId": UNKNOWN, "resourceType": resource_type, "trafficType": "ALL"},
              property_dependencies={"resourceId": [PLAIN_VPC]})
@@ -228,4 +232,75 @@ EDGES: list[Case] = [
     bad("aws-sagemaker-featuregroup-enforce-kms", "offline-aws-managed", R("aws:sagemaker/featureGroup:FeatureGroup", "fg", {
         "offlineStoreConfig": {"s3StorageConfig": {"s3Uri": "s3://b/fs", "kmsKeyId": "alias/aws/s3"}}}),
         "offlineStoreConfig.s3StorageConfig.kmsKeyId is the AWS-managed key"),
+    # ---- VPC flow logs: native VPCs joined by value, a flow log on an awsx component's inner VPC -----------
+    ok("aws-ec2-vpc-require-flow-logs", "native-joined-by-vpc-id", [
+        R("aws-native:ec2:Vpc", "nv", {"cidrBlock": "10.3.0.0/16", "vpcId": "vpc-0abc"}),
+        R("aws-native:ec2:FlowLog", "nfl", {"resourceId": "vpc-0abc", "resourceType": "VPC", "trafficType": "ALL"})]),
+    ok("aws-ec2-vpc-require-flow-logs", "aws-joined-by-id", [
+        R("aws:ec2/vpc:Vpc", "v", {"cidrBlock": "10.3.0.0/16", "id": "vpc-0def"}),
+        R("aws:ec2/flowLog:FlowLog", "fl", {"vpcId": "vpc-0def", "trafficType": "REJECT"})]),
+    bad("aws-ec2-vpc-require-flow-logs", "native-vpc-without", [R("aws-native:ec2:Vpc", "nv", {"cidrBlock": "10.3.0.0/16"})],
+        "Vpc 'nv': has no flow log"),
+    ok("aws-ec2-vpc-require-flow-logs", "awsx-flow-log-on-inner-vpc", [AWSX, AWSX_INNER, R("aws:ec2/flowLog:FlowLog", "fl", {
+        "vpcId": UNKNOWN}, property_dependencies={"vpcId": [AWSX_INNER]})]),
+    # ---- security groups: every rule type and source spelling, protocol spellings, allowed ports ------------
+    bad("aws-ec2-securitygroup-deny-public-ingress", "native-ingress-resource", R("aws-native:ec2:SecurityGroupIngress", "r", {
+        "groupId": "sg-1", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "cidrIp": "0.0.0.0/0"}), "rule allows 0.0.0.0/0 on tcp 22-22."),
+    bad("aws-ec2-securitygroup-deny-public-ingress", "inline-ipv6", R("aws:ec2/securityGroup:SecurityGroup", "sg", {
+        "ingress": [{"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": [], "ipv6CidrBlocks": ["::/0"]}]}),
+        "ingress[0] allows ::/0 on tcp 80-80."),
+    bad("aws-ec2-securitygroup-deny-public-ingress", "native-inline-ipv6", R("aws-native:ec2:SecurityGroup", "sg", {
+        "securityGroupIngress": [{"ipProtocol": "-1", "cidrIpv6": "::/0"}]}), "securityGroupIngress[0] allows ::/0 on all ports."),
+    bad("aws-ec2-securitygroup-deny-public-ingress", "protocol-all-spelled-out", R("aws:ec2/securityGroupRule:SecurityGroupRule", "r", {
+        "type": "ingress", "protocol": "all", "fromPort": 0, "toPort": 65535, "cidrBlocks": ["0.0.0.0/0"]}), "rule allows 0.0.0.0/0 on all ports."),
+    bad("aws-ec2-securitygroup-deny-public-ingress", "protocol-left-out-means-all", R("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "r", {
+        "fromPort": 22, "toPort": 22, "cidrIpv4": "0.0.0.0/0"}), "rule allows 0.0.0.0/0 on all ports."),
+    bad("aws-ec2-securitygroup-deny-public-ingress", "tcp-without-ports", R("aws-native:ec2:SecurityGroupIngress", "r", {
+        "ipProtocol": "tcp", "cidrIp": "0.0.0.0/0"}), "rule allows 0.0.0.0/0 on all ports."),
+    ok("aws-ec2-securitygroup-deny-public-ingress", "allowed-port-numeric-tcp", R("aws-native:ec2:SecurityGroupIngress", "r", {
+        "ipProtocol": "6", "fromPort": 443, "toPort": 443, "cidrIp": "0.0.0.0/0"}), config={"allowedPublicIngressPorts": [443]}),
+    ok("aws-ec2-securitygroup-deny-public-ingress", "allowed-port-udp", R("aws:ec2/securityGroup:SecurityGroup", "sg", {
+        "ingress": [{"protocol": "udp", "fromPort": 53, "toPort": 53, "cidrBlocks": ["0.0.0.0/0"]},
+                    {"protocol": "17", "fromPort": 53, "toPort": 53, "ipv6CidrBlocks": ["::/0"]}]}), config={"allowedPublicIngressPorts": [53]}),
+    bad("aws-ec2-securitygroup-deny-public-ingress", "allowed-port-in-a-wider-range", R("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "r", {
+        "ipProtocol": "tcp", "fromPort": 443, "toPort": 444, "cidrIpv4": "0.0.0.0/0"}), "rule allows 0.0.0.0/0 on tcp 443-444.",
+        config={"allowedPublicIngressPorts": [443]}),
+    bad("aws-ec2-securitygroup-deny-public-ingress", "allowed-port-over-icmp", R("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "r", {
+        "ipProtocol": "icmp", "fromPort": 8, "toPort": 8, "cidrIpv4": "0.0.0.0/0"}), "rule allows 0.0.0.0/0 on icmp 8-8.",
+        config={"allowedPublicIngressPorts": [8]}),
+    bad("aws-ec2-securitygroup-deny-public-ingress", "not-allowed-port", R("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "r", {
+        "ipProtocol": "tcp", "fromPort": 8443, "toPort": 8443, "cidrIpv4": "0.0.0.0/0"}), "rule allows 0.0.0.0/0 on tcp 8443-8443.",
+        config={"allowedPublicIngressPorts": [443]}),
+    bad("aws-ec2-defaultsecuritygroup-deny-rules", "egress-kept", R("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "default", {
+        "vpcId": "vpc-1", "egress": [{"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"]}]}), "has 1 egress rule(s)"),
+    # ---- network ACLs: protocol spellings, port ranges --------------------------------------------------------
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "protocol-all-spelled-out", [R(NACL_RULE, "r", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "all", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0"})],
+        "rule allows the internet to reach port(s) 22, 3389."),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "tcp-zero-range-means-all", [R(NACL_RULE, "r", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0",
+        "fromPort": 0, "toPort": 0})], "rule allows the internet to reach port(s) 22, 3389."),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "tcp-without-ports", [R(NACL_RULE, "r", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0"})],
+        "rule allows the internet to reach port(s) 22, 3389."),
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "udp-from-world", [R(NACL_RULE, "r", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "udp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0",
+        "fromPort": 0, "toPort": 65535})]),
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "range-between-admin-ports", [R(NACL_RULE, "r", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "tcp", "ruleAction": "allow", "ipv6CidrBlock": "::/0",
+        "fromPort": 23, "toPort": 3388})]),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "range-edges", [R(NACL_RULE, "r", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0",
+        "fromPort": 22, "toPort": 3389})], "rule allows the internet to reach port(s) 22, 3389."),
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "ipv4-deny-does-not-cover-ipv6-allow-elsewhere", [R("aws:ec2/networkAcl:NetworkAcl", "acl", {
+        "vpcId": "vpc-1", "ingress": [
+            {"ruleNo": 100, "action": "deny", "protocol": "-1", "cidrBlock": "0.0.0.0/0", "fromPort": 0, "toPort": 0},
+            {"ruleNo": 110, "action": "deny", "protocol": "-1", "ipv6CidrBlock": "::/0", "fromPort": 0, "toPort": 0},
+            {"ruleNo": 200, "action": "allow", "protocol": "-1", "cidrBlock": "0.0.0.0/0", "fromPort": 0, "toPort": 0}]})]),
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "tcp-from-zero-below-ssh", [R(NACL_RULE, "r", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0",
+        "fromPort": 0, "toPort": 21})]),
+    bad("aws-ec2-networkacl-deny-public-admin-ports", "tcp-without-end-port", [R(NACL_RULE, "r", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0",
+        "fromPort": 1024})], "rule allows the internet to reach port(s) 22, 3389."),
 ]

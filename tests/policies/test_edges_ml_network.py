@@ -33,3 +33,33 @@ def test_a_pipeline_definition_unknown_in_a_preview_is_reported_not_judged(rule,
     assert result.violations(rule) == []
     [note] = result.not_judged(rule)
     assert "could not judge" in note.message and ".pipelineDefinition" in note.message
+
+
+def test_an_awsx_vpc_without_a_flow_log_is_reported_once_on_the_component(stack_env):
+    rule = "aws-ec2-vpc-require-flow-logs"
+    component = R("awsx:ec2:Vpc", "mesh", {"cidrBlock": "10.2.0.0/16"}, provider=None)
+    inner = R("aws:ec2/vpc:Vpc", "mesh-vpc", {"cidrBlock": "10.2.0.0/16"}, parent=component)
+    [violation] = run_rule(rule, [component, inner]).violations(rule)
+    assert violation.urn == "urn:pulumi:dev::acme-app::awsx:ec2:Vpc::mesh"
+
+
+def test_an_acl_rule_resource_is_judged_once_with_its_acl(stack_env):
+    rule = "aws-ec2-networkacl-deny-public-admin-ports"
+    acl = R("aws:ec2/networkAcl:NetworkAcl", "edge", {"vpcId": "vpc-2"})
+    entry = R("aws:ec2/networkAclRule:NetworkAclRule", "wide", {
+        "networkAclId": UNKNOWN, "ruleNumber": 100, "egress": False, "protocol": "-1", "ruleAction": "allow",
+        "cidrBlock": "0.0.0.0/0"}, property_dependencies={"networkAclId": [acl]})
+    [violation] = run_rule(rule, [acl, entry]).violations(rule)
+    assert violation.urn == "urn:pulumi:dev::acme-app::aws:ec2/networkAcl:NetworkAcl::edge"
+    assert "NetworkAclRule 'wide' allows the internet to reach port(s) 22, 3389." in violation.message
+
+
+def test_an_acl_entry_whose_source_is_unknown_in_a_preview_is_reported_not_judged(stack_env):
+    rule = "aws-ec2-networkacl-deny-public-admin-ports"
+    entry = R("aws:ec2/networkAclRule:NetworkAclRule", "r", {
+        "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "-1", "ruleAction": "allow",
+        "cidrBlock": UNKNOWN})
+    result = run_rule(rule, entry)
+    assert result.violations(rule) == []
+    [note] = result.not_judged(rule)
+    assert ".cidrBlock" in note.message
