@@ -22,6 +22,18 @@ AWSX = R("awsx:ec2:Vpc", "mesh", {"cidrBlock": "10.2.0.0/16"}, provider=None)
 AWSX_INNER = R("aws:ec2/vpc:Vpc", "mesh-vpc", {"cidrBlock": "10.2.0.0/16"}, parent=AWSX)
 
 
+CATALOG = "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"
+NATIVE_CATALOG = "aws-native:glue:DataCatalogEncryptionSettings"
+AT_REST_KMS = {"catalogEncryptionMode": "SSE-KMS", "sseAwsKmsKeyId": KEY}
+PASSWORDS_KMS = {"returnConnectionPasswordEncrypted": True, "awsKmsKeyId": KEY}
+
+
+def catalog(at_rest: dict[str, Any] | None = None, passwords: dict[str, Any] | None = None, type_: str = CATALOG) -> R:
+    return R(type_, "cat", {"dataCatalogEncryptionSettings": {
+        "encryptionAtRest": AT_REST_KMS if at_rest is None else at_rest,
+        "connectionPasswordEncryption": PASSWORDS_KMS if passwords is None else passwords}})
+
+
 def native_flow_log(resource_type: str) -> R:
     return R("aws-native:ec2:FlowLog", "native-fl", {"resourceId": UNKNOWN, "resourceType": resource_type, "trafficType": "ALL"},
              property_dependencies={"resourceId": [PLAIN_VPC]})
@@ -303,4 +315,88 @@ EDGES: list[Case] = [
     bad("aws-ec2-networkacl-deny-public-admin-ports", "tcp-without-end-port", [R(NACL_RULE, "r", {
         "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0",
         "fromPort": 1024})], "rule allows the internet to reach port(s) 22, 3389."),
+    # ---- Glue catalog: each provider's key field, the service-role mode, each missing piece ------------------
+    ok("aws-glue-catalog-enforce-kms", "native-kms", catalog(passwords={"returnConnectionPasswordEncrypted": True, "kmsKeyId": KEY},
+                                                               type_=NATIVE_CATALOG)),
+    ok("aws-glue-catalog-enforce-kms", "kms-with-service-role", catalog(at_rest={
+        "catalogEncryptionMode": "SSE-KMS-WITH-SERVICE-ROLE", "sseAwsKmsKeyId": KEY,
+        "catalogEncryptionServiceRole": "arn:aws:iam::333333333333:role/glue-catalog"})),
+    bad("aws-glue-catalog-enforce-kms", "native-empty", R(NATIVE_CATALOG, "cat", {"dataCatalogEncryptionSettings": {}}),
+        "encryptionAtRest.catalogEncryptionMode is 'DISABLED'"),
+    bad("aws-glue-catalog-enforce-kms", "kms-without-key", catalog(at_rest={"catalogEncryptionMode": "SSE-KMS"}),
+        "encryptionAtRest.sseAwsKmsKeyId is not set"),
+    bad("aws-glue-catalog-enforce-kms", "passwords-returned-in-clear", catalog(passwords={"returnConnectionPasswordEncrypted": False,
+                                                                                            "awsKmsKeyId": KEY}),
+        "connectionPasswordEncryption.returnConnectionPasswordEncrypted is not true."),
+    bad("aws-glue-catalog-enforce-kms", "passwords-without-key", catalog(passwords={"returnConnectionPasswordEncrypted": True}),
+        "connectionPasswordEncryption.awsKmsKeyId is not set"),
+    # ---- Glue security configurations: each block in each provider ----------------------------------------
+    ok("aws-glue-securityconfiguration-enforce-kms", "native-all-kms", R("aws-native:glue:SecurityConfiguration", "sec", {
+        "encryptionConfiguration": {"s3Encryptions": [{"s3EncryptionMode": "SSE-KMS", "kmsKeyArn": KEY}],
+                                    "cloudWatchEncryption": {"cloudWatchEncryptionMode": "SSE-KMS", "kmsKeyArn": KEY},
+                                    "jobBookmarksEncryption": {"jobBookmarksEncryptionMode": "CSE-KMS", "kmsKeyArn": KEY}}})),
+    bad("aws-glue-securityconfiguration-enforce-kms", "s3-managed", R("aws:glue/securityConfiguration:SecurityConfiguration", "sec", {
+        "encryptionConfiguration": {"s3Encryption": {"s3EncryptionMode": "SSE-S3"},
+                                    "cloudwatchEncryption": {"cloudwatchEncryptionMode": "SSE-KMS", "kmsKeyArn": KEY},
+                                    "jobBookmarksEncryption": {"jobBookmarksEncryptionMode": "CSE-KMS", "kmsKeyArn": KEY}}}),
+        "s3Encryption.s3EncryptionMode is 'SSE-S3'"),
+    bad("aws-glue-securityconfiguration-enforce-kms", "logs-unencrypted", R("aws:glue/securityConfiguration:SecurityConfiguration", "sec", {
+        "encryptionConfiguration": {"s3Encryption": {"s3EncryptionMode": "SSE-KMS", "kmsKeyArn": KEY},
+                                    "jobBookmarksEncryption": {"jobBookmarksEncryptionMode": "CSE-KMS", "kmsKeyArn": KEY}}}),
+        "cloudwatchEncryption.cloudwatchEncryptionMode is None"),
+    bad("aws-glue-securityconfiguration-enforce-kms", "native-second-s3-block", R("aws-native:glue:SecurityConfiguration", "sec", {
+        "encryptionConfiguration": {"s3Encryptions": [{"s3EncryptionMode": "SSE-KMS", "kmsKeyArn": KEY}, {"s3EncryptionMode": "DISABLED"}],
+                                    "cloudWatchEncryption": {"cloudWatchEncryptionMode": "SSE-KMS", "kmsKeyArn": KEY},
+                                    "jobBookmarksEncryption": {"jobBookmarksEncryptionMode": "CSE-KMS", "kmsKeyArn": KEY}}}),
+        "s3Encryptions.s3EncryptionMode is 'DISABLED'"),
+    bad("aws-glue-securityconfiguration-enforce-kms", "bookmarks-without-key", R("aws:glue/securityConfiguration:SecurityConfiguration", "sec", {
+        "encryptionConfiguration": {"s3Encryption": {"s3EncryptionMode": "SSE-KMS", "kmsKeyArn": KEY},
+                                    "cloudwatchEncryption": {"cloudwatchEncryptionMode": "SSE-KMS", "kmsKeyArn": KEY},
+                                    "jobBookmarksEncryption": {"jobBookmarksEncryptionMode": "CSE-KMS"}}}),
+        "jobBookmarksEncryption.kmsKeyArn is not set"),
+    # ---- Glue jobs, crawlers, dev endpoints; DataBrew -------------------------------------------------------
+    bad("aws-glue-job-require-security-configuration", "crawler", R("aws:glue/crawler:Crawler", "c", {}), "securityConfiguration is not set"),
+    bad("aws-glue-job-require-security-configuration", "dev-endpoint", R("aws:glue/devEndpoint:DevEndpoint", "d", {}),
+        "securityConfiguration is not set"),
+    bad("aws-glue-job-require-security-configuration", "native-job", R("aws-native:glue:Job", "j", {}), "securityConfiguration is not set"),
+    ok("aws-glue-job-require-security-configuration", "native-job-set", R("aws-native:glue:Job", "j", {"securityConfiguration": "sec"})),
+    ok("aws-glue-job-require-security-configuration", "native-crawler-set", R("aws-native:glue:Crawler", "c", {
+        "crawlerSecurityConfiguration": "sec"})),
+    bad("aws-glue-job-require-vpc-connection", "native-empty-list", R("aws-native:glue:Job", "etl", {"connections": {"connections": []}}),
+        "has no connections"),
+    bad("aws-glue-job-require-vpc-connection", "native-none", R("aws-native:glue:Job", "etl", {}), "has no connections"),
+    ok("aws-glue-job-require-vpc-connection", "native-computed-names", R("aws-native:glue:Job", "etl", {"connections": {"connections": UNKNOWN}})),
+    bad("aws-databrew-job-enforce-kms", "kms-without-key", R("aws-native:databrew:Job", "brew", {"encryptionMode": "SSE-KMS"}),
+        "encryptionKeyArn is not set"),
+    bad("aws-databrew-job-enforce-kms", "no-mode", R("aws-native:databrew:Job", "brew", {}), "encryptionMode is None"),
+    # ---- EBS -----------------------------------------------------------------------------------------------
+    ok("aws-ebs-volume-enforce-kms", "native-volume", R("aws-native:ec2:Volume", "v", {"availabilityZone": "us-east-1a", "encrypted": True,
+                                                                                     "kmsKeyId": KEY})),
+    bad("aws-ebs-volume-enforce-kms", "instance-without-root-device", R("aws:ec2/instance:Instance", "i", {"ami": "ami-1"}),
+        "rootBlockDevice.encrypted is not true."),
+    bad("aws-ebs-volume-enforce-kms", "instance-unencrypted-data-disk", R("aws:ec2/instance:Instance", "i", {
+        "rootBlockDevice": {"encrypted": True, "kmsKeyId": KEY}, "ebsBlockDevices": [
+            {"deviceName": "/dev/sdf", "encrypted": True, "kmsKeyId": KEY}, {"deviceName": "/dev/sdg"}]}),
+        "ebsBlockDevices[1].encrypted is not true."),
+    bad("aws-ebs-volume-enforce-kms", "aws-managed-key", R("aws:ebs/volume:Volume", "v", {"availabilityZone": "us-east-1a",
+                                                                                           "encrypted": True, "kmsKeyId": "alias/aws/ebs"}),
+        "kmsKeyId is the AWS-managed key 'alias/aws/ebs'"),
+    ok("aws-ebs-account-enforce-default-encryption", "enabled-by-default", R("aws:ebs/encryptionByDefault:EncryptionByDefault", "ebs", {})),
+    bad("aws-ebs-account-enforce-default-encryption", "default-key-unset", R("aws:ebs/defaultKmsKey:DefaultKmsKey", "ebs", {}),
+        "keyArn is not set"),
+    # ---- DynamoDB and EFS ----------------------------------------------------------------------------------
+    ok("aws-dynamodb-table-enforce-kms", "native-key", R("aws-native:dynamodb:Table", "t", {"sseSpecification": {
+        "sseEnabled": True, "sseType": "KMS", "kmsMasterKeyId": KEY}})),
+    bad("aws-dynamodb-table-enforce-kms", "native-enabled-without-key", R("aws-native:dynamodb:Table", "t", {"sseSpecification": {
+        "sseEnabled": True}}), "sseSpecification.kmsMasterKeyId is not set"),
+    bad("aws-dynamodb-table-enforce-kms", "owned-key", R("aws:dynamodb/table:Table", "t", {}),
+        "serverSideEncryption.enabled is not true, so an AWS-owned key is used."),
+    bad("aws-dynamodb-table-enforce-kms", "enabled-without-key", R("aws:dynamodb/table:Table", "t", {"serverSideEncryption": {
+        "enabled": True}}), "serverSideEncryption.kmsKeyArn is not set"),
+    ok("aws-dynamodb-table-enable-point-in-time-recovery", "native-on", R("aws-native:dynamodb:Table", "t", {
+        "pointInTimeRecoverySpecification": {"pointInTimeRecoveryEnabled": True}})),
+    bad("aws-dynamodb-table-enable-point-in-time-recovery", "off", R("aws:dynamodb/table:Table", "t", {"pointInTimeRecovery": {
+        "enabled": False}}), "pointInTimeRecovery.enabled is not true"),
+    ok("aws-efs-filesystem-enforce-kms", "native-key", R("aws-native:efs:FileSystem", "fs", {"encrypted": True, "kmsKeyId": KEY})),
+    bad("aws-efs-filesystem-enforce-kms", "native-unencrypted", R("aws-native:efs:FileSystem", "fs", {}), "encrypted is not true."),
 ]
