@@ -13,6 +13,8 @@ PUBLISHED = [
      {"ec2", "network", "vpc", "logging", "fsbp:EC2.6", "cis:3.7"}),
     ("encryption", "aws-sagemaker-job-enforce-kms", R("aws:sagemaker/trainingJob:TrainingJob", "t", {}),
      {"sagemaker", "encryption", "kms", "ml"}),
+    ("encryption", "aws-efs-filesystem-enforce-kms", R("aws:efs/fileSystem:FileSystem", "fs", {}),
+     {"efs", "encryption", "kms", "storage", "fsbp:EFS.1"}),
 ]
 
 
