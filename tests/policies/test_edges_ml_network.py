@@ -1,6 +1,6 @@
-"""Rule metadata of the ml/network rules that the pass/violate cases cannot see: the tags each rule is published
-with (the engine's policy info, the README's tag column). Each test also runs its rule once, so the rule's
-module is exercised in-process."""
+"""Behaviour of the ml/network rules (SageMaker, EC2/VPC, Glue, EBS, DynamoDB/EFS) that the pass/violate cases
+cannot see: the tags and control ids each rule is published with (the engine's policy info, the README's tag
+column), values unknown in a preview, and stack rules that judge several resources once."""
 
 from __future__ import annotations
 
@@ -8,19 +8,56 @@ import pytest
 
 from tests.policies.harness import UNKNOWN, Analyzer, R, run_rule
 
+# (pack, rule, a type it judges, the tags it is published with: service, pack, own tags, control ids)
 PUBLISHED = [
-    ("network", "aws-ec2-vpc-require-flow-logs", R("aws:ec2/vpc:Vpc", "main", {"cidrBlock": "10.0.0.0/16"}),
-     {"ec2", "network", "vpc", "logging", "fsbp:EC2.6", "cis:3.7"}),
-    ("encryption", "aws-sagemaker-job-enforce-kms", R("aws:sagemaker/trainingJob:TrainingJob", "t", {}),
-     {"sagemaker", "encryption", "kms", "ml"}),
-    ("encryption", "aws-efs-filesystem-enforce-kms", R("aws:efs/fileSystem:FileSystem", "fs", {}),
-     {"efs", "encryption", "kms", "storage", "fsbp:EFS.1"}),
+    ("encryption", "aws-databrew-job-enforce-kms", "aws-native:databrew:Job", {"data-lake", "databrew", "encryption", "kms"}),
+    ("data-protection", "aws-dynamodb-table-enable-point-in-time-recovery", "aws:dynamodb/table:Table", {
+        "cdk-nag:AwsSolutions-DDB3", "checkov:CKV_AWS_28", "data-protection", "database", "dynamodb", "fsbp:DynamoDB.2", "recoverability"}),
+    ("encryption", "aws-dynamodb-table-enforce-kms", "aws:dynamodb/table:Table", {"database", "dynamodb", "encryption", "kms"}),
+    ("encryption", "aws-ebs-account-enforce-default-encryption", "aws:ebs/encryptionByDefault:EncryptionByDefault", {
+        "checkov:CKV_AWS_106", "ebs", "encryption", "fsbp:EC2.7", "kms", "storage"}),
+    ("encryption", "aws-ebs-volume-enforce-kms", "aws:ebs/volume:Volume", {
+        "cdk-nag:AwsSolutions-EC26", "checkov:CKV_AWS_189", "checkov:CKV_AWS_3", "ebs", "encryption", "fsbp:EC2.3", "kms", "storage"}),
+    ("network", "aws-ec2-defaultsecuritygroup-deny-rules", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", {
+        "checkov:CKV2_AWS_12", "cis:5.4", "ec2", "fsbp:EC2.2", "network", "vpc"}),
+    ("network", "aws-ec2-networkacl-deny-public-admin-ports", "aws:ec2/networkAcl:NetworkAcl", {
+        "checkov:CKV_AWS_231", "checkov:CKV_AWS_232", "cis:5.1", "ec2", "fsbp:EC2.21", "network", "public-access", "vpc"}),
+    ("network", "aws-ec2-securitygroup-deny-public-ingress", "aws:ec2/securityGroup:SecurityGroup", {
+        "cis:5.2", "cis:5.3", "ec2", "fsbp:EC2.18", "fsbp:EC2.19", "network", "public-access", "vpc"}),
+    ("network", "aws-ec2-vpc-require-flow-logs", "aws:ec2/vpc:Vpc", {"cis:3.7", "ec2", "fsbp:EC2.6", "logging", "network", "vpc"}),
+    ("encryption", "aws-efs-filesystem-enforce-kms", "aws:efs/fileSystem:FileSystem", {"efs", "encryption", "fsbp:EFS.1", "kms", "storage"}),
+    ("encryption", "aws-glue-catalog-enforce-kms", "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings", {
+        "data-lake", "encryption", "glue", "kms"}),
+    ("encryption", "aws-glue-job-require-security-configuration", "aws:glue/job:Job", {"data-lake", "encryption", "glue", "kms"}),
+    ("network", "aws-glue-job-require-vpc-connection", "aws:glue/job:Job", {"etl", "glue", "network", "vpc"}),
+    ("encryption", "aws-glue-securityconfiguration-enforce-kms", "aws:glue/securityConfiguration:SecurityConfiguration", {
+        "data-lake", "encryption", "glue", "kms"}),
+    ("encryption", "aws-sagemaker-domain-enforce-kms", "aws:sagemaker/domain:Domain", {"encryption", "kms", "ml", "sagemaker"}),
+    ("network", "aws-sagemaker-domain-enforce-vpc-only", "aws:sagemaker/domain:Domain", {"ml", "network", "sagemaker", "vpc"}),
+    ("encryption", "aws-sagemaker-endpointconfig-enforce-kms", "aws:sagemaker/endpointConfiguration:EndpointConfiguration", {
+        "encryption", "kms", "ml", "sagemaker"}),
+    ("encryption", "aws-sagemaker-featuregroup-enforce-kms", "aws:sagemaker/featureGroup:FeatureGroup", {"encryption", "kms", "ml", "sagemaker"}),
+    ("encryption", "aws-sagemaker-job-enforce-kms", "aws:sagemaker/trainingJob:TrainingJob", {"encryption", "kms", "ml", "sagemaker"}),
+    ("network", "aws-sagemaker-job-enforce-network-isolation", "aws:sagemaker/trainingJob:TrainingJob", {"ml", "network", "sagemaker", "vpc"}),
+    ("network", "aws-sagemaker-model-enforce-network-isolation", "aws:sagemaker/model:Model", {"ml", "network", "sagemaker", "vpc"}),
+    ("network", "aws-sagemaker-notebookinstance-deny-direct-internet", "aws:sagemaker/notebookInstance:NotebookInstance", {
+        "fsbp:SageMaker.1", "fsbp:SageMaker.2", "ml", "network", "sagemaker", "vpc"}),
+    ("network", "aws-sagemaker-notebookinstance-deny-root-access", "aws:sagemaker/notebookInstance:NotebookInstance", {
+        "fsbp:SageMaker.3", "ml", "network", "sagemaker"}),
+    ("network", "aws-sagemaker-notebookinstance-enforce-imdsv2", "aws:sagemaker/notebookInstance:NotebookInstance", {
+        "imds", "ml", "network", "sagemaker"}),
+    ("encryption", "aws-sagemaker-notebookinstance-enforce-kms", "aws:sagemaker/notebookInstance:NotebookInstance", {
+        "encryption", "kms", "ml", "sagemaker"}),
+    ("encryption", "aws-sagemaker-pipeline-enforce-kms", "aws:sagemaker/pipeline:Pipeline", {"encryption", "kms", "ml", "sagemaker"}),
+    ("network", "aws-sagemaker-pipeline-enforce-network-isolation", "aws:sagemaker/pipeline:Pipeline", {"ml", "network", "sagemaker", "vpc"}),
+    ("encryption", "aws-sagemaker-pipeline-require-inline-definition", "aws:sagemaker/pipeline:Pipeline", {"encryption", "ml", "sagemaker"}),
 ]
 
 
-@pytest.mark.parametrize(("pack", "rule", "resource", "tags"), PUBLISHED, ids=[p[1] for p in PUBLISHED])
-def test_a_violated_rule_is_published_with_its_tags(pack, rule, resource, tags, stack_env):
-    assert run_rule(rule, resource).violations(rule)
+@pytest.mark.parametrize(("pack", "rule", "type_", "tags"), PUBLISHED, ids=[p[1] for p in PUBLISHED])
+def test_a_rule_is_published_with_its_tags_and_controls(pack, rule, type_, tags, stack_env):
+    result = run_rule(rule, R(type_, "x", {}))  # runs the rule's module in-process (what the mutation selection sees)
+    assert result.not_judged(rule) == []
     [info] = [p for p in Analyzer(pack).info().policies if p.name == rule]
     assert set(info.tags) == tags
 
