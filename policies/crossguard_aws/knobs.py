@@ -98,6 +98,8 @@ def parse(knob_names: tuple[str, ...], raw: Any) -> dict[str, Any]:
             value = int(value)
             if value < knob.schema.get("minimum", value):
                 raise ConfigError(f"policy config '{name}' must be at least {knob.schema['minimum']}, got {value}")
+            if value > knob.schema.get("maximum", value):
+                raise ConfigError(f"policy config '{name}' must be at most {knob.schema['maximum']}, got {value}")
         elif kind == "boolean":
             _expect(name, value, bool, "true or false")
         elif kind == "array":

@@ -254,8 +254,9 @@ EDGES: list[Case] = [
         "primaryKeyId": KEY, "keyPolicy": {}, "pendingWindowInDays": 7}), "deletion window is 7 days", env=PROD_ENV),
     bad("aws-kms-key-enforce-deletion-window", "native-window-named-as-terraform", R("aws-native:kms:Key", "k", {
         "deletionWindowInDays": 30, "pendingWindowInDays": 7}), "deletion window is 7 days", env=PROD_ENV),
-    bad("aws-kms-key-enforce-deletion-window", "aws-default-below-configured", R("aws:kms/key:Key", "k", {}),
-        "deletion window is 30 days; production requires at least 31", config={"minDeletionWindowDaysProduction": 31}, env=PROD_ENV),
+    # KMS's longest pending window is 30 days: a minimum above it can never be met, and is refused as config.
+    bad("aws-kms-key-enforce-deletion-window", "minimum-above-the-kms-maximum", R("aws:kms/key:Key", "k", {}),
+        "'minDeletionWindowDaysProduction' must be at most 30, got 31", config={"minDeletionWindowDaysProduction": 31}, env=PROD_ENV),
     bad("aws-kms-key-deny-lockout-bypass", "replica", R("aws:kms/replicaKey:ReplicaKey", "k", {
         "primaryKeyArn": KEY, "bypassPolicyLockoutSafetyCheck": True}), "bypassPolicyLockoutSafetyCheck is true"),
     bad("aws-kms-key-deny-lockout-bypass", "native", R("aws-native:kms:Key", "k", {"bypassPolicyLockoutSafetyCheck": True}),

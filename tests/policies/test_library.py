@@ -260,6 +260,7 @@ def test_knob_values_are_typed() -> None:
     ({"minRetentionDays": "30"}, "policy config 'minRetentionDays' must be a whole number, got '30'"),
     ({"minRetentionDays": 0}, "policy config 'minRetentionDays' must be at least 1, got 0"),
     ({"minDeletionWindowDays": 6}, "policy config 'minDeletionWindowDays' must be at least 7, got 6"),
+    ({"minDeletionWindowDays": 31}, "policy config 'minDeletionWindowDays' must be at most 30, got 31"),  # KMS allows 7-30
     ({"production": "true"}, "policy config 'production' must be true or false, got 'true'"),
     ({"production": 1}, "policy config 'production' must be true or false, got 1"),
     ({"requiredTags": "owner"}, "policy config 'requiredTags' must be a list, got 'owner'"),
