@@ -399,4 +399,10 @@ EDGES: list[Case] = [
         "enabled": False}}), "pointInTimeRecovery.enabled is not true"),
     ok("aws-efs-filesystem-enforce-kms", "native-key", R("aws-native:efs:FileSystem", "fs", {"encrypted": True, "kmsKeyId": KEY})),
     bad("aws-efs-filesystem-enforce-kms", "native-unencrypted", R("aws-native:efs:FileSystem", "fs", {}), "encrypted is not true."),
+    bad("aws-sagemaker-pipeline-require-inline-definition", "native-s3-definition", R("aws-native:sagemaker:Pipeline", "p", {
+        "roleArn": "arn:aws:iam::333333333333:role/pipeline", "pipelineDefinition": {
+            "pipelineDefinitionS3Location": {"bucket": "defs", "key": "pipeline.json"}}}),
+        "read from S3 (pipelineDefinition.pipelineDefinitionS3Location)"),
+    ok("aws-sagemaker-pipeline-require-inline-definition", "native-inline-definition", R("aws-native:sagemaker:Pipeline", "p", {
+        "roleArn": "arn:aws:iam::333333333333:role/pipeline", "pipelineDefinition": {"pipelineDefinitionBody": '{"Steps": []}'}})),
 ]

@@ -365,7 +365,8 @@ def notebook_imdsv2(res: Res, ctx: RuleContext) -> Iterator[str]:
     tags=("ml",),
 )
 def pipeline_inline_definition(res: Res, ctx: RuleContext) -> Iterator[str]:
-    location = res.get("pipelineDefinitionS3Location")
-    if location is not None:
-        yield ("its definition is read from S3 (pipelineDefinitionS3Location), which policies cannot see: the KMS and "
+    # pulumi_aws: pipelineDefinitionS3Location; aws-native: inside pipelineDefinition (the definition's S3 variant).
+    where = "pipelineDefinitionS3Location" if res.package == "aws" else "pipelineDefinition.pipelineDefinitionS3Location"
+    if res.get(where) is not None:
+        yield (f"its definition is read from S3 ({where}), which policies cannot see: the KMS and "
                "network-isolation rules for its steps were not judged.")
