@@ -174,6 +174,22 @@ class _Forked:
             time.sleep(0.01)
         raise TimeoutError
 
+    def ports(self, what: str, count: int, timeout: float) -> list[int]:
+        """The ``count`` ports the forked pack(s) print on their first line; a PackError naming ``what`` if not."""
+        try:
+            line = self.first_line(timeout)
+        except TimeoutError:
+            self.stop()
+            raise PackError(f"{what} did not report {'its port' if count == 1 else 'their ports'} within {timeout:.0f}s") from None
+        try:
+            ports = [int(p) for p in line.split()]
+        except ValueError:
+            ports = []
+        if len(ports) != count:
+            detail = (self.err.read_text(errors="replace").strip() if self.err.exists() else "") or line.decode(errors="replace").strip()
+            raise PackError(f"{what} failed to start:\n{detail or ('it exited' if count == 1 else 'they exited')}")
+        return ports
+
     def stop(self) -> None:
         for sig, wait in ((15, 5.0), (9, 5.0)):
             try:
@@ -227,16 +243,7 @@ class PackProcess:
         if self._port is not None:
             return self._port
         if self._forked is not None:
-            try:
-                self._first_line = self._forked.first_line(timeout)
-            except TimeoutError:
-                self.stop()
-                raise PackError(f"policy pack {self.spec.path} did not report its port within {timeout:.0f}s") from None
-            try:
-                self._port = int(self._first_line.strip())
-            except ValueError:
-                detail = self.stderr_text() or self._first_line.decode(errors="replace").strip() or "it exited"
-                raise PackError(f"policy pack {self.spec.path} failed to start:\n{detail}") from None
+            [self._port] = self._forked.ports(f"policy pack {self.spec.path}", 1, timeout)
             return self._port
         if not self._ready.wait(timeout):
             self.stop()
@@ -283,20 +290,7 @@ class PackGroup:
     def ports(self, timeout: float = 60.0) -> list[int]:
         if self._ports is None:
             names = ", ".join(str(s.path) for s in self.specs)
-            try:
-                line = self._forked.first_line(timeout)
-            except TimeoutError:
-                self.stop()
-                raise PackError(f"policy packs {names} did not report their ports within {timeout:.0f}s") from None
-            try:
-                ports = [int(p) for p in line.split()]
-            except ValueError:
-                ports = []
-            if len(ports) != len(self.specs):
-                err = self._forked.err
-                detail = (err.read_text(errors="replace").strip() if err.exists() else "") or line.decode(errors="replace").strip()
-                raise PackError(f"policy packs {names} failed to start:\n{detail or 'they exited'}")
-            self._ports = ports
+            self._ports = self._forked.ports(f"policy packs {names}", len(self.specs), timeout)
         return self._ports
 
     def members(self) -> list[_GroupMember]:
