@@ -18,7 +18,8 @@ _DIRECTIONS = {
 
 # (max length, allowed characters) per kind of name, from the AWS API references.
 LIMITS: dict[str, tuple[int, str]] = {
-    "s3": (63, r"[a-z0-9][a-z0-9-]+[a-z0-9]"),  # at least 3; dots (allowed by AWS) break virtual-host TLS
+    # At least 3; dots (allowed by AWS) break virtual-host TLS; AWS reserves some prefixes and suffixes.
+    "s3": (63, r"(?!xn--|sthree-|amzn-s3-demo-)[a-z0-9][a-z0-9-]+[a-z0-9](?<!-s3alias)(?<!--ol-s3)(?<!--x-s3)(?<!--table-s3)"),
     "iam": (64, r"[A-Za-z0-9_+=,.@-]+"),  # ASCII only (Python's \w also matches other letters)
     "kms-alias": (256, r"alias/[a-zA-Z0-9/_-]+"),
     "sagemaker": (63, r"[a-zA-Z0-9](-*[a-zA-Z0-9])*"),

@@ -66,6 +66,13 @@ def test_long_names_are_cut_to_the_aws_limit(kind, prefix, limit):
     ("role with spaces", "iam"),
     ("rôle-données", "iam"),  # IAM names are ASCII; Python's \w would take these letters
     ("ab", "s3"),  # buckets have at least 3 characters
+    ("xn--data-lake", "s3"),  # prefixes and suffixes AWS reserves
+    ("sthree-data", "s3"),
+    ("amzn-s3-demo-bucket", "s3"),
+    ("data-s3alias", "s3"),
+    ("data--ol-s3", "s3"),
+    ("data--x-s3", "s3"),
+    ("data--table-s3", "s3"),
 ])
 def test_names_aws_would_refuse_are_refused(name, kind):
     with pytest.raises(ValueError, match=f"not a valid {kind} name"):
