@@ -26,6 +26,7 @@ import re
 import select
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 # Cyclic GC: the program allocates hundreds of thousands of short-lived objects (Outputs, futures, protobufs),
@@ -49,15 +50,21 @@ def _runtime_imports() -> None:
 
     import platformctl.offline.mocks
     import platformctl.offline.monitor
-    import platformctl.offline.runner  # noqa: F401
+    import platformctl.offline.runner
+    import platformctl.offline.stack_trace  # noqa: F401
+
+
+def _sources(project_dir: Path) -> Iterator[Path]:
+    """The program's .py files; skipped folders are pruned, not walked (a venv in the checkout has ~50,000 files)."""
+    for folder, dirs, files in os.walk(project_dir):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+        yield from (Path(folder, f) for f in files if f.endswith(".py"))
 
 
 def sdk_modules(project_dir: Path) -> list[str]:
     """Provider SDK modules the program's source names (``import pulumi_aws as aws`` ... ``aws.s3.``)."""
     found: set[str] = set()
-    for path in project_dir.rglob("*.py"):
-        if _SKIP_DIRS.intersection(path.relative_to(project_dir).parts[:-1]):
-            continue
+    for path in _sources(project_dir):
         try:
             text = path.read_text(errors="replace")
         except OSError:
@@ -166,15 +173,18 @@ def serve() -> None:
             while b"\n" in buffer:
                 line, buffer = buffer.split(b"\n", 1)
                 request = json.loads(line)
-                if request["project_dir"] not in scanned:
-                    scanned.add(request["project_dir"])
-                    gc.disable()
-                    _import_quietly(sdk_modules(Path(request["project_dir"])))
-                    _tune_gc()
                 pid = os.fork()
                 if pid == 0:
                     _child(request)
                 children[pid] = request
+                if request["project_dir"] not in scanned:
+                    # The first child of a project imports what it needs itself, on one core, while this process
+                    # imports every SDK module the program names, on the other, for the children that follow
+                    # (the stacks that wait for this one's outputs).
+                    scanned.add(request["project_dir"])
+                    gc.disable()
+                    _import_quietly(sdk_modules(Path(request["project_dir"])))
+                    _tune_gc()
         elif not open_input:
             pid, status = os.waitpid(-1, 0)
             report(pid, status)
