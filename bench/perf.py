@@ -13,7 +13,10 @@ the whole process tree). The synth cache is off throughout: every figure is a re
   ``crossguard_aws.sdk`` vs the five sharing one process as the gate's pack group runs them (CPU per resource),
   and the policy analysis wall per resource added by the gate.
 
-    python bench/perf.py [--repeat 3] [--accounts 1 5 10 20]
+- records are deterministic: synth dev's JSON of every repetition compared byte for byte;
+- with ``--suite``: the test suite's wall time from a cold synth cache (``bench/suite_bench.py``), <= 60 s.
+
+    python bench/perf.py [--repeat 3] [--accounts 1 5 10 20] [--suite]
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -92,27 +96,42 @@ def verdict(ok: bool) -> str:
 def headline(repeat: int) -> dict[str, tuple[float, float]]:
     py = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
-        refs = Path(tmp, "refs.json")
+        refs, records = Path(tmp, "refs.json"), Path(tmp, "dev.json")
         from platformctl.offline import synth
 
         refs.write_text(json.dumps({"shared": synth("shared", REPO).outputs}))
         commands = {
             "bare run dev": [py, "bench/bare_run.py", "dev", "--refs", str(refs)],
-            "synth dev": [py, "-m", "platformctl", "synth", "dev"],
+            "synth dev": [py, "-m", "platformctl", "synth", "dev", "--format", "json", "--output", str(records)],
             "check dev": [py, "-m", "platformctl", "check", "dev"],
             "check shared dev prod": [py, "-m", "platformctl", "check", "shared", "dev", "prod"],
         }
         samples: dict[str, list[tuple[float, float]]] = {k: [] for k in commands}
+        snapshots: set[bytes] = set()  # synth dev's records of each run: one value if they are byte-identical
         for _ in range(repeat):
             for name, cmd in commands.items():
                 wall, cpu, _, _ = run(cmd)
                 samples[name].append((wall, cpu))
+                if name == "synth dev":
+                    snapshots.add(records.read_bytes())
     medians = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in samples.items()}
     print(f"{'command':<24} {'wall s':>7} {'CPU s':>7}   (median of {repeat}; per run: wall/CPU)")
     for name, (wall, cpu) in medians.items():
         runs = "  ".join(f"{w:.1f}/{c:.1f}" for w, c in samples[name])
         print(f"{name:<24} {wall:>7.2f} {cpu:>7.2f}   {runs}")
+    print(f"synth dev --format json: {len(snapshots)} distinct record file(s) over {repeat} runs "
+          f"({'byte-identical' if len(snapshots) == 1 else 'NOT deterministic'})")
     return medians
+
+
+def suite() -> float:
+    """The test suite's wall time from a cold synth cache (bench/suite_bench.py), as its first line reports it."""
+    proc = subprocess.run([sys.executable, "bench/suite_bench.py"], cwd=REPO, env=ENV, capture_output=True, text=True)
+    print("\n" + proc.stdout.strip())
+    found = re.search(r"^suite: ([\d.]+) s wall", proc.stdout, re.M)
+    if not found:
+        raise SystemExit(f"bench/suite_bench.py printed no time:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return float(found.group(1))
 
 
 def policy_sdk_cost() -> tuple[float, float, int]:
@@ -188,6 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--accounts", nargs="*", type=int, default=[1, 5, 10])
+    parser.add_argument("--suite", action="store_true", help="also time the test suite (bench/suite_bench.py, ~5 min)")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     print(f"{os.cpu_count()} cores, load average {load:.1f} at start\n")
@@ -197,6 +217,7 @@ def main() -> None:
           f"with crossguard_aws.sdk {patched:.2f} ms ({stock / patched:.1f}x), the five sharing one process "
           f"(gate's pack group: each resource decoded once) {grouped:.2f} ms")
     rows = scaling(args.accounts) if args.accounts else {}
+    suite_wall = suite() if args.suite else None
 
     bare, synth_dev, check_dev, check3 = (m[k] for k in ("bare run dev", "synth dev", "check dev", "check shared dev prod"))
     print("\ngoals")
@@ -214,6 +235,8 @@ def main() -> None:
     if len(rows) > 1:
         per = [1000 * w / n for n, w, _, _ in rows.values()]
         print(f"  linear in accounts: ms/resource from {min(per):.2f} to {max(per):.2f} over {', '.join(map(str, rows))} accounts")
+    if suite_wall is not None:
+        print(f"  test suite <= 60 s wall:               {suite_wall:6.1f} s   {verdict(suite_wall <= 60)}")
     print(f"\nload average {os.getloadavg()[0]:.1f} at the end (2 cores: above ~2, wall times include waiting for a core)")
 
 

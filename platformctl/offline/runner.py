@@ -83,11 +83,12 @@ def run_program(cfg: StackConfig, stack_outputs: dict[str, Any] | None = None, p
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
 
-    from platformctl.offline import stack_trace
+    from platformctl.offline import event_loop, stack_trace
     from platformctl.offline.mocks import PlatformMocks
     from platformctl.offline.monitor import RecordingMonitor
 
     stack_trace.install()
+    event_loop.install()
     started = time.perf_counter()
     runtime_config.set_all_config(dict(cfg.values), list(cfg.secret_keys))
     mocks = PlatformMocks(stack_outputs, default_region=cfg.values.get("aws:region", "us-east-1"))

@@ -93,6 +93,7 @@ def _runtime_imports() -> None:
     import pulumi.runtime.mocks
     import pulumi.runtime.stack  # noqa: F401
 
+    import platformctl.offline.event_loop
     import platformctl.offline.mocks
     import platformctl.offline.monitor
     import platformctl.offline.runner
