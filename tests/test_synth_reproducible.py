@@ -98,3 +98,26 @@ def test_what_the_project_declares_no_input_of_its_program_keeps_the_cache(proje
         assert _lookup(cache.SynthCache(directory, project)), path
     (project / ".synthignore").write_text("")  # the list itself is an input: an emptied one counts tests again
     assert not _lookup(cache.SynthCache(directory, project))
+
+
+def test_a_passed_config_check_is_kept_per_stack_and_files_and_a_failed_one_never(project, tmp_path_factory):
+    """synth_all checks a stack's own config in a fresh interpreter first; the cache keeps only a pass."""
+    directory = tmp_path_factory.mktemp("synth-cache-checks")
+    runs: list[str] = []
+
+    def passes() -> None:
+        runs.append("pass")
+
+    def fails() -> None:
+        runs.append("fail")
+        raise ValueError("config mistake")
+
+    assert cache.SynthCache(directory, project).config_checked("test", passes) is False
+    assert cache.SynthCache(directory, project).config_checked("test", passes) is True
+    assert runs == ["pass"]
+    assert cache.SynthCache(directory, project).config_checked("other", passes) is False  # another stack
+    (project / "Pulumi.test.yaml").write_text("config:\n  cached:name: two\n")
+    for _ in range(2):  # changed files: checked again, and a failure is reported every time
+        with pytest.raises(ValueError):
+            cache.SynthCache(directory, project).config_checked("test", fails)
+    assert runs == ["pass", "pass", "fail", "fail"]

@@ -10,6 +10,10 @@ The key is a digest of everything that can change what a program registers:
 - the stack, preview or not, and the outputs of the stacks it references.
 Policy packs are not part of a synth: the gate runs them on every check.
 
+A stack that reads other stacks has its own config checked first, in a fresh interpreter (``synth_all``); that
+check depends on the project's files alone, so its success is kept too (``config_checked``), under the
+stack and the project digest, and a repeated synth of unchanged files starts no interpreter for it.
+
 Entries are written atomically and computed under a per-key file lock, so concurrent processes (pytest-xdist
 workers, parallel CI jobs) synthesize each distinct stack once and the others wait for it.
 """
@@ -84,6 +88,11 @@ def synth_key(project: str, stack: str, preview: bool, refs: dict[str, Any]) -> 
     return hashlib.sha256(document.encode()).hexdigest()
 
 
+def check_key(project: str, stack: str) -> str:
+    """The key of a stack's config check: no referenced outputs or preview flag, the check reads neither."""
+    return hashlib.sha256(json.dumps([runtime_digest(), project, stack, "config-check"]).encode()).hexdigest()
+
+
 class SynthCache:
     def __init__(self, directory: Path, project_dir: Path):
         self.directory = directory
@@ -113,3 +122,16 @@ class SynthCache:
             tmp.write_text(json.dumps(snapshot.to_json()))
             tmp.replace(path)
             return snapshot, False
+
+    def config_checked(self, stack: str, check: Callable[[], object]) -> bool:
+        """Runs ``check`` (raising on a config mistake) unless it passed before for these files: True when skipped.
+        Only a pass is stored; a failing check runs (and reports) every time."""
+        key = check_key(self.project, stack)
+        path = self.directory / f"{key}.checked"
+        with open(self.directory / f"{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another process checking this stack: wait for its verdict
+            if path.exists():
+                return True
+            check()
+            path.touch()
+            return False

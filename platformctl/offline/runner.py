@@ -330,13 +330,21 @@ def synth_all(
                 on_record[stack](record)
         return snapshot
 
+    def check_config(stack: str) -> None:
+        def check() -> None:
+            synth_isolated(project_dir, stack, {}, validate_only=True)
+
+        if store is None:
+            check()
+        else:  # a pass is a function of the project's files: with the cache, unchanged files are checked once
+            store.config_checked(stack, check)
+
     done: dict[str, Snapshot] = {}
     try:
         with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool, ThreadPoolExecutor(max_workers=2) as checks:
             # A stack's own config mistakes are reported before (instead of) any failure of the stacks it reads,
             # but checking them runs beside those stacks' synthesis rather than ahead of it.
-            validations = [checks.submit(synth_isolated, project_dir, s, {}, validate_only=True)
-                           for s in wanted if deps.get(s)]
+            validations = [checks.submit(check_config, s) for s in wanted if deps.get(s)]
             if store is None and validations:
                 with warm_lock:  # the program will run: start importing while the configs are checked
                     warm.append(WarmInterpreter())
