@@ -24,6 +24,20 @@ def judges():
         yield {name: stack.enter_context(policy_gate(name, ROOT)) for name in STACKS}
 
 
+@pytest.fixture(scope="module")
+def verdict(snapshots, judges) -> Callable[[str], list]:
+    """What the packs find on a stack's own (unmodified) records: judged once per module, not once per test
+    that compares against it (judging prod is several seconds)."""
+    found: dict[str, list] = {}
+
+    def of(name: str) -> list:
+        if name not in found:
+            found[name] = judges[name](snapshots[name])
+        return found[name]
+
+    return of
+
+
 def copy(snap: Snapshot) -> Snapshot:
     return Snapshot.from_json(json.loads(json.dumps(snap.to_json())))
 
@@ -69,19 +83,19 @@ def unprotect_bucket(snap: Snapshot) -> str:
 
 
 @pytest.mark.parametrize("name", STACKS)
-def test_own_stacks_have_no_mandatory_violation(snapshots, judges, name):
-    violations = judges[name](snapshots[name])
+def test_own_stacks_have_no_mandatory_violation(verdict, name):
+    violations = verdict(name)
     assert [v for v in violations if v.enforcement == "mandatory"] == []
 
 
 @pytest.mark.parametrize("mutate", [strip_encryption, open_security_group, untag_provider, drop_tls_policy, unprotect_bucket],
                          ids=lambda f: f.__name__)
-def test_breaking_the_program_fires_the_guarding_rule(snapshots, judges, mutate: Callable[[Snapshot], str]):
+def test_breaking_the_program_fires_the_guarding_rule(snapshots, judges, verdict, mutate: Callable[[Snapshot], str]):
     broken = copy(snapshots["prod"])
     expected = mutate(broken)
     fired = {v.policy_id for v in judges["prod"](broken)}
     assert expected in fired
-    assert expected not in {v.policy_id for v in judges["prod"](snapshots["prod"])}
+    assert expected not in {v.policy_id for v in verdict("prod")}
 
 
 def _findings(violations) -> list[tuple]:
@@ -89,7 +103,7 @@ def _findings(violations) -> list[tuple]:
 
 
 @pytest.mark.parametrize("name", STACKS)
-def test_the_fast_path_finds_exactly_what_the_plain_protocol_path_finds(snapshots, judges, name, monkeypatch):
+def test_the_fast_path_finds_exactly_what_the_plain_protocol_path_finds(snapshots, judges, verdict, name, monkeypatch):
     """check's path (each resource streamed to the packs as it is registered) vs every resource after the run.
 
     dev runs live, its program streaming as it registers; shared and prod replay the synth cache's records through
@@ -99,7 +113,7 @@ def test_the_fast_path_finds_exactly_what_the_plain_protocol_path_finds(snapshot
         monkeypatch.delenv("PLATFORMCTL_SYNTH_CACHE", raising=False)
     snapshot, fast = judges[name].run()
     assert [r.urn for r in snapshot.resources] == [r.urn for r in snapshots[name].resources]
-    assert _findings(fast) == _findings(judges[name](snapshots[name]))
+    assert _findings(fast) == _findings(verdict(name))
 
 
 def test_the_default_provider_house_rule_is_mandatory_for_own_stacks(snapshots, judges):
@@ -124,12 +138,12 @@ def test_a_preview_of_a_workload_stack_is_judged_without_noise():
 
 
 @pytest.mark.parametrize("name", ["dev"])
-def test_state_check_finds_what_the_offline_check_finds(snapshots, judges, name, tmp_path):
+def test_state_check_finds_what_the_offline_check_finds(snapshots, judges, verdict, name, tmp_path):
     """The project's own records, written as `pulumi stack export` would, judged again: the same findings."""
     from platformctl.policy_host.state import export_from_snapshot, snapshot_from_export
 
-    def findings(snap: Snapshot) -> list[tuple[str, str, str, str]]:
-        return sorted((v.policy_id, v.urn, v.enforcement, v.message) for v in judges[name](snap))
+    def findings(violations) -> list[tuple[str, str, str, str]]:
+        return sorted((v.policy_id, v.urn, v.enforcement, v.message) for v in violations)
 
     exported = json.loads(json.dumps(export_from_snapshot(snapshots[name], ROOT)))
-    assert findings(snapshot_from_export(exported, ROOT)) == findings(snapshots[name])
+    assert findings(judges[name](snapshot_from_export(exported, ROOT))) == findings(verdict(name))
