@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,9 @@ import yaml
 
 from platformctl.offline import Snapshot, synth_all
 from platformctl.offline.cache import ENV as SYNTH_CACHE_ENV
+from platformctl.offline.cache import SynthCache
 from platformctl.offline.records import ResourceRecord
+from platformctl.offline.runner import WarmInterpreter
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every synth of the run (fixtures, `check` runs) goes through one content-addressed cache: each distinct
@@ -41,6 +43,35 @@ def project_variant(tmp_path_factory, name: str, stack: str, edit: Callable[[dic
 def snapshots() -> dict[str, Snapshot]:
     """shared, dev and prod as the engine would see them; dev and prod read shared's exports."""
     return synth_all(STACKS, ROOT)
+
+
+SynthVariant = Callable[..., Snapshot]
+
+
+@pytest.fixture(scope="session")
+def synth_variant() -> Iterator[SynthVariant]:
+    """``synth_variant(project, stack, refs, preview=False)``: one stack of a project copy, its StackReferences
+    answered from ``refs``, through the run's synth cache (like ``synth_isolated`` without a fresh interpreter).
+
+    Each variant runs in a child forked from one warm interpreter per worker: a fresh interpreter per variant
+    would import the SDKs again (~2 s CPU each).
+    """
+    warm: list[WarmInterpreter] = []
+
+    def run(project: Path, stack: str, refs: dict[str, Any], preview: bool = False) -> Snapshot:
+        project = project.resolve()
+
+        def compute() -> Snapshot:
+            if not warm:  # started on first need: a worker that meets no variant starts none
+                warm.append(WarmInterpreter())
+            return warm[0].run(project, stack, refs, preview)
+
+        store = SynthCache.at(None, project)
+        return store.get_or_compute(stack, refs, preview, compute)[0] if store else compute()
+
+    yield run
+    for interpreter in warm:
+        interpreter.close()
 
 
 @pytest.fixture(scope="session", params=STACKS)

@@ -22,7 +22,6 @@ from config import ConfigError, validate
 from platformctl.offline import SynthError, synth
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
-from platformctl.offline.runner import synth_isolated
 from tests.conftest import ROOT, project_variant
 
 ROLE = "aws:iam/role:Role"
@@ -261,12 +260,12 @@ def test_every_serving_model_reads_a_promoted_version_from_the_shared_delivery_b
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory, snapshots) -> Snapshot:
+def first_run(tmp_path_factory, snapshots, synth_variant) -> Snapshot:
     """dev as a fresh organization configures it: no approved model version yet."""
     def edit(cfg: dict[str, Any]) -> None:
         cfg["aiplatform:knobs"]["endpoint"].pop("modelPackageArn", None)
 
-    return synth_isolated(project_variant(tmp_path_factory, "first-run", "dev", edit), "dev", {"shared": snapshots["shared"].outputs})
+    return synth_variant(project_variant(tmp_path_factory, "first-run", "dev", edit), "dev", {"shared": snapshots["shared"].outputs})
 
 
 def test_first_run_has_no_serving_layer_but_everything_needed_to_train(first_run):

@@ -16,7 +16,6 @@ import pytest
 from config import ConfigError, validate
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
-from platformctl.offline.runner import synth_isolated
 from tests.aws_names import meets_aws_rule
 from tests.conftest import ROOT, policy_docs, project_variant
 from tests.iam_lint import kind_of, lint
@@ -41,10 +40,10 @@ def enable_compute(cfg: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def compute(tmp_path_factory, snapshots) -> Snapshot:
+def compute(tmp_path_factory, snapshots, synth_variant) -> Snapshot:
     """dev with the Fargate service and the EKS cluster (CPU + inf2 groups) on."""
-    return synth_isolated(project_variant(tmp_path_factory, "compute", "dev", enable_compute), "dev",
-                          {"shared": snapshots["shared"].outputs})
+    return synth_variant(project_variant(tmp_path_factory, "compute", "dev", enable_compute), "dev",
+                         {"shared": snapshots["shared"].outputs})
 
 
 def mine(snap: Snapshot, type_: str) -> list[ResourceRecord]:

@@ -15,7 +15,6 @@ from components.deployment import Variant, endpoint_volume_key, scaling_resource
 from config import ConfigError, validate
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
-from platformctl.offline.runner import synth_isolated
 from tests.conftest import ROOT, project_variant
 from tests.iam_lint import lint
 from tests.lambda_fakes import invoke_handler_with_fake_endpoint, load_handler
@@ -175,13 +174,13 @@ def test_monitoring_outputs_are_exported(workload):
 
 
 @pytest.fixture(scope="module")
-def gpu_prod(tmp_path_factory, snapshots) -> Snapshot:
+def gpu_prod(tmp_path_factory, snapshots, synth_variant) -> Snapshot:
     """prod with GPU types (local NVMe) for training and inference, and the DR standby endpoint on."""
     def edit(cfg: dict) -> None:
         cfg["aiplatform:features"]["standbyEndpoint"] = True
         cfg["aiplatform:knobs"].update(trainingInstanceType="ml.g5.2xlarge", inferenceInstanceType="ml.g5.xlarge")
 
-    return synth_isolated(project_variant(tmp_path_factory, "gpu-prod", "prod", edit), "prod", {"shared": snapshots["shared"].outputs})
+    return synth_variant(project_variant(tmp_path_factory, "gpu-prod", "prod", edit), "prod", {"shared": snapshots["shared"].outputs})
 
 
 def test_nvme_endpoint_config_has_no_volume_key_but_capture_stays_encrypted(gpu_prod):

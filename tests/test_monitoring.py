@@ -443,15 +443,14 @@ def test_dead_letter_queues_accept_only_their_rule_over_tls_and_alarm_when_used(
 
 # -- feature flags flipped (one extra synth of dev) ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def flipped_dev(snapshots, tmp_path_factory) -> Snapshot:
+def flipped_dev(snapshots, tmp_path_factory, synth_variant) -> Snapshot:
     """dev with remediation off, model-quality monitoring on and cost-allocation tags on."""
-    from platformctl.offline.runner import synth_isolated
     from tests.conftest import project_variant
 
     def edit(cfg: dict) -> None:
         cfg["aiplatform:features"].update(remediation=False, modelQualityMonitor=True, costAllocationTags=True)
 
-    return synth_isolated(project_variant(tmp_path_factory, "flipped", "dev", edit), "dev", {"shared": snapshots["shared"].outputs})
+    return synth_variant(project_variant(tmp_path_factory, "flipped", "dev", edit), "dev", {"shared": snapshots["shared"].outputs})
 
 
 def test_without_remediation_no_function_or_rule_exists(flipped_dev):

@@ -8,7 +8,6 @@ from collections import Counter
 
 import pytest
 
-from platformctl.offline.runner import synth_isolated
 from tests.conftest import decoded
 from tests.iam_lint import lint
 from tests.organization_variant import NEW_ACCOUNT, organization_project
@@ -44,12 +43,12 @@ def org_project(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def org(org_project) -> dict:
+def org(org_project, synth_variant) -> dict:
     """shared, dev and prod in organization mode (prod with a new workload account added by config alone)."""
     project = org_project
-    shared = synth_isolated(project, "shared", {})
+    shared = synth_variant(project, "shared", {})
     refs = {"shared": shared.outputs}
-    return {"shared": shared, "dev": synth_isolated(project, "dev", refs), "prod": synth_isolated(project, "prod", refs)}
+    return {"shared": shared, "dev": synth_variant(project, "dev", refs), "prod": synth_variant(project, "prod", refs)}
 
 
 def where(snap, record) -> tuple[str, str]:

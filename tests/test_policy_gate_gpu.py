@@ -13,7 +13,6 @@ import json
 import pytest
 
 from platformctl.cli import main
-from platformctl.offline.runner import synth_isolated
 from platformctl.policy_host.gate import HOUSE_RULES, policy_gate
 from tests.conftest import project_variant
 
@@ -44,8 +43,8 @@ def test_check_dev_with_gpu_training_and_inference_passes(gpu_dev, tmp_path):
     assert on_endpoint_configs == []
 
 
-def test_preview_of_dev_with_gpu_passes(snapshots, gpu_dev):
-    snapshot = synth_isolated(gpu_dev, "dev", {"shared": snapshots["shared"].outputs}, preview=True)
+def test_preview_of_dev_with_gpu_passes(snapshots, gpu_dev, synth_variant):
+    snapshot = synth_variant(gpu_dev, "dev", {"shared": snapshots["shared"].outputs}, preview=True)
     configs = [r for r in snapshot.resources if r.type == "aws:sagemaker/endpointConfiguration:EndpointConfiguration"]
     assert configs and all(v["instanceType"] == GPU for c in configs for v in c.inputs["productionVariants"])
     assert all("kmsKeyArn" not in c.inputs for c in configs), "the program leaves the volume key out on NVMe types"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from platformctl.offline.runner import synth_isolated
 from tests.conftest import decoded, project_variant
 
 EXTRA_ACCOUNT = {"id": "555555555555", "name": "mlprod2", "vpcCidrs": {"us-east-1": "10.30.0.0/16", "us-west-2": "10.31.0.0/16",
@@ -13,7 +12,7 @@ EXTRA_ACCOUNT = {"id": "555555555555", "name": "mlprod2", "vpcCidrs": {"us-east-
 
 
 @pytest.fixture(scope="module")
-def fleet(tmp_path_factory, snapshots):
+def fleet(tmp_path_factory, snapshots, synth_variant):
     """prod with a second workload account and a third region, from config alone."""
     def edit(cfg: dict) -> None:
         cfg["aiplatform:accounts"]["additionalWorkloads"] = [EXTRA_ACCOUNT]
@@ -26,7 +25,7 @@ def fleet(tmp_path_factory, snapshots):
     shared["config"]["aiplatform:accounts"]["members"].append(EXTRA_ACCOUNT["id"])
     shared["config"]["aiplatform:knobs"]["modelRegistry"]["consumers"].append(EXTRA_ACCOUNT["id"])
     (project / "Pulumi.shared.yaml").write_text(yaml.safe_dump(shared))
-    return synth_isolated(project, "prod", {"shared": snapshots["shared"].outputs})
+    return synth_variant(project, "prod", {"shared": snapshots["shared"].outputs})
 
 
 def targets(snap, token):
