@@ -42,3 +42,25 @@ def test_scan_reads_program_sources_and_prunes_skipped_folders(tmp_path: Path) -
         (tmp_path / skipped).mkdir()
         (tmp_path / skipped / "x.py").write_text("import pulumi_aws as aws\naws.wafv2.WebAcl('w')\n")
     assert sdk_modules(tmp_path) == ["pulumi_aws", "pulumi_aws.ec2", "pulumi_aws.s3"]
+
+
+def test_a_child_hands_on_what_it_loaded_but_not_the_sdks_unloaded_lazy_modules_nor_the_program(tmp_path: Path) -> None:
+    """The warm interpreter imports what a child learned before reporting it: an unused service of the SDK must
+    not be on that list (loading it loads the whole SDK), nor a module of the program itself."""
+    (tmp_path / "mine.py").write_text("X = 1\n")
+    code = (
+        "import sys\n"
+        "from platformctl.offline import worker\n"
+        "before = set(sys.modules)\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import mine\n"
+        "import pulumi_aws.s3\n"
+        "pulumi_aws.s3.BucketV2\n"
+        f"got = worker.learned(before, {str(tmp_path)!r})\n"
+        "print('pulumi_aws.s3' in got, 'mine' in got, 'pulumi_aws.wafv2' in sys.modules, 'pulumi_aws.wafv2' in got,"
+        " type(sys.modules['pulumi_aws.wafv2']).__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout
+    # wafv2 is registered (lazily) by importing the package, left out, and still unloaded afterwards.
+    assert out.split() == ["True", "False", "True", "False", "_LazyModule"]
