@@ -64,3 +64,29 @@ def test_a_child_hands_on_what_it_loaded_but_not_the_sdks_unloaded_lazy_modules_
                          cwd=Path(__file__).resolve().parents[1]).stdout
     # wafv2 is registered (lazily) by importing the package, left out, and still unloaded afterwards.
     assert out.split() == ["True", "False", "True", "False", "_LazyModule"]
+
+
+def test_only_a_stack_that_others_wait_for_asks_the_warm_interpreter_to_prefetch(monkeypatch) -> None:
+    """``synth dev`` runs shared first (dev waits for it: prefetch), then dev (nothing follows: no prefetch)."""
+    from platformctl.offline import runner
+    from platformctl.offline.cache import ENV
+    from platformctl.offline.records import Snapshot
+
+    asked: list[tuple[str, bool]] = []
+
+    class FakeWarm:
+        def run(self, project_dir, stack, refs, preview=False, on_record=None, prefetch=True) -> Snapshot:
+            asked.append((stack, prefetch))
+            return Snapshot(project="p", stack=stack, resources=[], outputs={})
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.delenv(ENV, raising=False)  # no cache: every stack reaches the interpreter
+    monkeypatch.setattr(runner, "WarmInterpreter", FakeWarm)
+    monkeypatch.setattr(runner, "synth_isolated", lambda *a, **k: None)  # the config checks
+    runner.synth_all(["dev"], Path(__file__).resolve().parents[1])
+    assert asked == [("shared", True), ("dev", False)]
+    asked.clear()
+    runner.synth_all(["shared"], Path(__file__).resolve().parents[1])
+    assert asked == [("shared", False)]

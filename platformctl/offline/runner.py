@@ -225,13 +225,15 @@ class WarmInterpreter:
             future.set_result(None)
 
     def run(self, project_dir: Path, stack: str, refs: dict[str, Any], preview: bool = False,
-            on_record: OnRecord | None = None) -> Snapshot:
+            on_record: OnRecord | None = None, prefetch: bool = True) -> Snapshot:
+        """``prefetch``: other stacks of the project follow, so the interpreter imports the SDK modules the program
+        names while this child runs (on the other core), for them."""
         ident = uuid.uuid4().hex
         base = Path(self._tmp.name, ident)
         refs_file, out_file, log_file, stream = (base.with_suffix(s) for s in (".refs", ".json", ".log", ".stream"))
         refs_file.write_text(json.dumps(refs))
         request = {"id": ident, "project_dir": str(project_dir), "stack": stack, "refs": str(refs_file),
-                   "out": str(out_file), "log": str(log_file), "preview": preview}
+                   "out": str(out_file), "log": str(log_file), "preview": preview, "prefetch": prefetch}
         tail = None
         if on_record is not None:
             stream.touch()
@@ -302,6 +304,7 @@ def synth_all(
             raise SynthError(stack, str(exc)) from None
         pending.extend(deps[stack])
 
+    referenced = {d for ds in deps.values() for d in ds}  # stacks whose children others wait for
     on_record = on_record or {}
     store = cache.SynthCache.at(cache_dir, project_dir)
     warm: list[WarmInterpreter] = []
@@ -320,7 +323,7 @@ def synth_all(
             with warm_lock:  # started on first need: a fully cached run starts no interpreter
                 if not warm:
                     warm.append(WarmInterpreter())
-            return warm[0].run(project_dir, stack, refs, as_preview, on_record.get(stack))
+            return warm[0].run(project_dir, stack, refs, as_preview, on_record.get(stack), prefetch=stack in referenced)
 
         if store is None:
             return compute()

@@ -213,13 +213,14 @@ def serve() -> None:
     def report(pid: int, status: int) -> None:
         request = children.pop(pid)
         code = os.waitstatus_to_exitcode(status)
-        learned = Path(request["out"] + ".modules")
-        if code == 0 and learned.exists():  # what this child imported, its siblings get for free
-            gc.disable()
-            _import_quietly(json.loads(learned.read_text()))
-            learned.unlink()
-            _tune_gc()
         os.write(1, (json.dumps({"id": request["id"], "status": code}) + "\n").encode())
+        learned = Path(request["out"] + ".modules")
+        if code == 0 and learned.exists():
+            if request.get("prefetch", True):  # what this child imported, the siblings to come get for free
+                gc.disable()
+                _import_quietly(json.loads(learned.read_text()))
+                _tune_gc()
+            learned.unlink()
 
     while open_input or children:
         ready = select.select([0], [], [], 0.02 if children else None)[0] if open_input else []
@@ -234,10 +235,11 @@ def serve() -> None:
                 if pid == 0:
                     _child(request)
                 children[pid] = request
-                if request["project_dir"] not in scanned:
+                if request.get("prefetch", True) and request["project_dir"] not in scanned:
                     # The first child of a project imports what it needs itself, on one core, while this process
                     # imports every SDK module the program names, on the other, for the children that follow
-                    # (the stacks that wait for this one's outputs).
+                    # (the stacks that wait for this one's outputs). Without followers (prefetch false: a
+                    # single stack) that import would be CPU spent for nothing.
                     scanned.add(request["project_dir"])
                     gc.disable()
                     _import_quietly(sdk_modules(Path(request["project_dir"])))
