@@ -43,7 +43,8 @@ def _digest_tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = (), top
         dirnames[:] = sorted(d for d in dirnames if d not in skip and not (at_top and d in top)
                              and not (Path(dirpath, d) / "pyvenv.cfg").exists())
         for name in sorted(filenames):
-            if (suffixes and not name.endswith(suffixes)) or (at_top and name in top):
+            # A `.git` file (a worktree's or submodule's pointer to its git directory) is no input either.
+            if (suffixes and not name.endswith(suffixes)) or (at_top and name in top) or name in skip:
                 continue
             path = Path(dirpath, name)
             try:
