@@ -98,3 +98,24 @@ def test_what_the_project_declares_no_input_of_its_program_keeps_the_cache(proje
         assert _lookup(cache.SynthCache(directory, project)), path
     (project / ".synthignore").write_text("")  # the list itself is an input: an emptied one counts tests again
     assert not _lookup(cache.SynthCache(directory, project))
+
+
+def test_a_git_pointer_file_is_no_input(project, tmp_path_factory):
+    """A git worktree's (or submodule's) ``.git`` is a file naming its git directory, different in every
+    checkout: two checkouts of one commit, or a copy with a plain `.git` directory, share entries."""
+    directory = tmp_path_factory.mktemp("synth-cache-git")
+    assert not _lookup(cache.SynthCache(directory, project))
+    (project / ".git").write_text("gitdir: /somewhere/.git/worktrees/one\n")
+    assert _lookup(cache.SynthCache(directory, project))
+    (project / ".git").unlink()
+    (project / ".git").mkdir()
+    assert _lookup(cache.SynthCache(directory, project))
+
+
+def test_this_projects_synthignore_leaves_the_program_its_inputs():
+    """platformctl/ only drives the synth (its offline runner is keyed by itself), so a change to the gate or
+    the CLI keeps the stacks' snapshots; what the program imports or reads stays an input."""
+    ignored = cache.ignored(ROOT)
+    assert {"platformctl", "tests", "policies"} <= ignored
+    assert not ignored & {"__main__.py", "Pulumi.yaml", "Pulumi.dev.yaml", "config", "components", "stacks", "scp",
+                          "bootstrap", "ml_code", "glue_scripts", "lambda_src", "buildspecs"}
