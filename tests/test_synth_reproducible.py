@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from platformctl.offline import cache
-from platformctl.offline.records import Snapshot, canonical_order
+from platformctl.offline.records import ResourceRecord, Snapshot, canonical_order
 from tests.conftest import ROOT
 
 
@@ -119,3 +119,23 @@ def test_this_projects_synthignore_leaves_the_program_its_inputs():
     assert {"platformctl", "tests", "policies"} <= ignored
     assert not ignored & {"__main__.py", "Pulumi.yaml", "Pulumi.dev.yaml", "config", "components", "stacks", "scp",
                           "bootstrap", "ml_code", "glue_scripts", "lambda_src", "buildspecs"}
+
+
+def test_a_copy_elsewhere_reads_the_entry_located_in_its_own_files(project, tmp_path_factory):
+    """Findings are located by each record's source file: one inside the project is read back inside the copy
+    that reads the entry; one outside it (an installed library) stays as recorded."""
+    directory = tmp_path_factory.mktemp("synth-cache-moved")
+    moved = tmp_path_factory.mktemp("elsewhere") / "project"
+    shutil.copytree(project, moved)
+    library = "/usr/lib/python3/site-packages/pulumi_aws/s3/bucket.py"
+    recorded = [ResourceRecord(urn="urn:b", type="aws:s3/bucket:Bucket", name="b", custom=True, source_file=str(project.resolve() / "lib" / "helper.py"),
+                               source_line=3),
+                ResourceRecord(urn="urn:c", type="aws:s3/bucket:Bucket", name="c", custom=True, source_file=library, source_line=9)]
+    store = cache.SynthCache(directory, project)
+    store.get_or_compute("test", {}, False, lambda: Snapshot(project="cached", stack="test", resources=recorded))
+    snapshot, hit = cache.SynthCache(directory, moved).get_or_compute("test", {}, False, lambda: pytest.fail("a miss"))
+    assert hit
+    assert [(r.source_file, r.source_line) for r in snapshot.resources] == [
+        (str(moved.resolve() / "lib" / "helper.py"), 3), (library, 9)]
+    snapshot, hit = store.get_or_compute("test", {}, False, lambda: pytest.fail("a miss"))
+    assert [r.source_file for r in snapshot.resources] == [str(project.resolve() / "lib" / "helper.py"), library]

@@ -8,7 +8,9 @@ The key is a digest of everything that can change what a program registers:
 - the offline runner (``platformctl/offline``: the mocks and the recording monitor decide what a record holds)
   and the versions of Python and of every installed ``pulumi*`` distribution (the SDKs shape inputs and outputs);
 - the stack, preview or not, and the outputs of the stacks it references.
-Policy packs are not part of a synth: the gate runs them on every check.
+Policy packs are not part of a synth: the gate runs them on every check. Since the key ignores where the
+project lives, a record's source file inside the project is stored relative to it and read back inside the
+project that reads the entry (findings are located by it).
 
 Entries are written atomically and computed under a per-key file lock, so concurrent processes (pytest-xdist
 workers, parallel CI jobs) synthesize each distinct stack once and the others wait for it.
@@ -85,10 +87,31 @@ def synth_key(project: str, stack: str, preview: bool, refs: dict[str, Any]) -> 
     return hashlib.sha256(document.encode()).hexdigest()
 
 
+# A record's source file inside the project is stored relative to it: the key ignores where the project lives,
+# so an entry may be read by a copy elsewhere, which must locate findings in its own files.
+IN_PROJECT = "<project>/"
+
+
+def _stored(data: dict[str, Any], project_dir: Path) -> dict[str, Any]:
+    root = f"{project_dir}{os.sep}"
+    for record in data["resources"]:
+        if record.get("source_file", "").startswith(root):
+            record["source_file"] = IN_PROJECT + record["source_file"][len(root):]
+    return data
+
+
+def _read(data: dict[str, Any], project_dir: Path) -> dict[str, Any]:
+    for record in data["resources"]:
+        if record.get("source_file", "").startswith(IN_PROJECT):
+            record["source_file"] = str(project_dir / record["source_file"][len(IN_PROJECT):])
+    return data
+
+
 class SynthCache:
     def __init__(self, directory: Path, project_dir: Path):
         self.directory = directory
         self.directory.mkdir(parents=True, exist_ok=True)
+        self.project_dir = project_dir.resolve()
         self.project = project_digest(project_dir, directory.resolve())
 
     @classmethod
@@ -106,11 +129,11 @@ class SynthCache:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another process computing this key: wait for its result
             if path.exists():
                 try:
-                    return Snapshot.from_json(json.loads(path.read_text())), True
+                    return Snapshot.from_json(_read(json.loads(path.read_text()), self.project_dir)), True
                 except (ValueError, TypeError):  # a truncated or old-format entry: compute it again
                     pass
             snapshot = compute()
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(snapshot.to_json()))
+            tmp.write_text(json.dumps(_stored(snapshot.to_json(), self.project_dir)))
             tmp.replace(path)
             return snapshot, False
