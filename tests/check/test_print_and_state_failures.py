@@ -1,0 +1,50 @@
+"""``--print`` beside ``--output FILE``, and what a failed ``--state`` says: run in-process, so that the mutation
+runner's per-line selection (bench/mutation.py) sees these lines run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.check.conftest import FIXTURE_PACK, PROGRAMS, _run
+
+PLAIN = PROGRAMS / "plain_s3"
+COMPACT = ("tests/check/programs/plain_s3/__main__.py:7: mandatory high check-fixture/s3-encrypted [test] "
+           "aws:s3/bucket:Bucket 'my-bucket': bucket my-bucket has no server-side encryption configuration",
+           "tests/check/programs/plain_s3/__main__.py:7: mandatory medium check-fixture/required-tags [test] "
+           "aws:s3/bucket:Bucket 'my-bucket': missing tags: owner")
+
+
+def _check(tmp: Path, *argv: str) -> tuple[int, str, str]:
+    return _run(["check", *argv, "--policy-pack", str(FIXTURE_PACK), "--output", str(tmp / "report.json"), "--format", "json"])
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, tuple[int, str, str]]:
+    """plain_s3's stack test with the JSON report in a file and each --print choice on stdout."""
+    runs = {}
+    for choice in ("compact", "none"):
+        tmp = tmp_path_factory.mktemp(choice)
+        runs[choice] = _check(tmp, "test", "--project-dir", str(PLAIN), "--print", choice)
+    return runs
+
+
+def test_print_compact_puts_one_finding_a_line_on_stdout_beside_the_file(printed):
+    code, stdout, _ = printed["compact"]
+    assert code == 1
+    assert [line for line in stdout.splitlines() if line.startswith("tests/")] == list(COMPACT)
+    assert "HIGH (1)" not in stdout  # not the table
+
+
+def test_print_none_leaves_stdout_empty(printed):
+    code, stdout, stderr = printed["none"]
+    assert (code, stdout) == (1, "")
+    assert "1 stack(s) in " in stderr
+
+
+def test_an_unreadable_state_is_reported_and_exits_2(tmp_path):
+    missing = tmp_path / "missing.json"
+    code, _, stderr = _check(tmp_path, "--state", str(missing), "--project-dir", str(tmp_path))
+    assert code == 2
+    assert f"check --state {missing}: not checked (the error is in the report)" in stderr
