@@ -581,6 +581,9 @@ def main(argv: list[str] | None = None) -> int:
     records = [r for r in done.values() if r.get("file_hash") and hashes.get(r["file"]) == r["file_hash"]]
     previous = list(records)
     warm()
+    # The children's synths share this tree's cache instead of synthesizing each stack again in every copy: it is
+    # content-addressed, and an entry read in a copy is located in the copy's files (platformctl/offline/cache.py).
+    os.environ.setdefault("PLATFORMCTL_SYNTH_CACHE", str(ROOT / ".pytest_cache" / "platformctl-synth"))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the runner's cleanup kills the children's groups
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         runner = Runner(ROOT, max(1, args.jobs), Path(tmp))
