@@ -152,6 +152,8 @@ ENCRYPTION_PACK = REPO / "policies" / "encryption"
 @pytest.mark.parametrize(("stack", "expected"), [
     ("managed", {("aws-sns-topic-enforce-kms", "by-alias", "mandatory"), ("aws-sns-topic-enforce-kms", "by-key", "mandatory")}),
     ("custom", set()),
+    ("alias-only", {("aws-sns-topic-enforce-kms", "by-alias", "mandatory")}),
+    ("key-only", {("aws-sns-topic-enforce-kms", "by-key", "mandatory")}),
 ])
 def test_an_aws_managed_key_found_by_lookup_is_caught(check, stack, expected, preview):
     # get_alias("alias/aws/sns").target_key_arn and get_key(...).arn are plain key ARNs: the gate passes the keys the
