@@ -48,3 +48,16 @@ def test_an_unreadable_state_is_reported_and_exits_2(tmp_path):
     code, _, stderr = _check(tmp_path, "--state", str(missing), "--project-dir", str(tmp_path))
     assert code == 2
     assert f"check --state {missing}: not checked (the error is in the report)" in stderr
+
+
+def test_stacks_are_checked_together_and_one_by_one_only_after_a_failure(tmp_path):
+    # Several stacks run in one synth; when one of them fails, each is checked on its own so that the others'
+    # results survive. A single stack has nothing to fall back from.
+    code, _, stderr = _check(tmp_path, "test", "nope", "--project-dir", str(PROGRAMS / "clean"), "--print", "none")
+    assert code == 2
+    assert "] check test nope\n" in stderr  # one step for both
+    assert "one stack failed: checking each stack on its own" in stderr
+    code, _, stderr = _check(tmp_path, "nope", "--project-dir", str(PROGRAMS / "clean"), "--print", "none")
+    assert code == 2
+    assert "check nope: not checked (the program or its config failed" in stderr
+    assert "checking each stack on its own" not in stderr
