@@ -3,6 +3,7 @@ runner's per-line selection (bench/mutation.py) sees these lines run."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -26,27 +27,28 @@ def printed(tmp_path_factory) -> dict[str, tuple[int, str, str]]:
     runs = {}
     for choice in ("compact", "none"):
         tmp = tmp_path_factory.mktemp(choice)
-        runs[choice] = _check(tmp, "test", "--project-dir", str(PLAIN), "--print", choice)
+        runs[choice] = (*_check(tmp, "test", "--project-dir", str(PLAIN), "--print", choice), tmp / "report.json")
     return runs
 
 
 def test_print_compact_puts_one_finding_a_line_on_stdout_beside_the_file(printed):
-    code, stdout, _ = printed["compact"]
+    code, stdout, _, _ = printed["compact"]
     assert code == 1
     assert [line for line in stdout.splitlines() if line.startswith("tests/")] == list(COMPACT)
     assert "HIGH (1)" not in stdout  # not the table
 
 
 def test_print_none_leaves_stdout_empty(printed):
-    code, stdout, stderr = printed["none"]
+    code, stdout, stderr, report = printed["none"]
     assert (code, stdout) == (1, "")
-    assert "1 stack(s) in " in stderr
+    assert f"wall time; wrote {report}\n" in stderr
 
 
 def test_an_unreadable_state_is_reported_and_exits_2(tmp_path):
     missing = tmp_path / "missing.json"
     code, _, stderr = _check(tmp_path, "--state", str(missing), "--project-dir", str(tmp_path))
     assert code == 2
+    assert f"] check --state {missing}\n" in stderr
     assert f"check --state {missing}: not checked (the error is in the report)" in stderr
 
 
@@ -61,3 +63,24 @@ def test_stacks_are_checked_together_and_one_by_one_only_after_a_failure(tmp_pat
     assert code == 2
     assert "check nope: not checked (the program or its config failed" in stderr
     assert "checking each stack on its own" not in stderr
+
+
+def test_sarif_names_each_failed_stack_and_its_stack_file(tmp_path):
+    """A stack that was not checked is an error notification of a failed execution, located at its stack file
+    when there is one."""
+    out = tmp_path / "check.sarif"
+    code, _, _ = _run(["check", "test", "nope", "--project-dir", str(PROGRAMS / "raises"), "--policy-pack", str(FIXTURE_PACK),
+                       "--format", "sarif", "--output", str(out), "--print", "none"])
+    assert code == 2
+    [invocation] = json.loads(out.read_text())["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    errors = [n for n in invocation["toolExecutionNotifications"] if n["level"] == "error"]
+    assert [n["message"]["text"] for n in errors] == [
+        "stack test not checked (program failed): stack test: fixture failure: the database password is not configured",
+        "stack nope not checked (program failed): stack nope: no stack file Pulumi.nope.yaml in "
+        f"{(PROGRAMS / 'raises').resolve()} (stacks: broken, test)",
+    ]
+    assert [n.get("locations") for n in errors] == [
+        [{"physicalLocation": {"artifactLocation": {"uri": "tests/check/programs/raises/Pulumi.test.yaml", "uriBaseId": "%SRCROOT%"}}}],
+        None,
+    ]
