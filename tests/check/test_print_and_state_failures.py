@@ -42,6 +42,7 @@ def test_print_none_leaves_stdout_empty(printed):
     code, stdout, stderr, report = printed["none"]
     assert (code, stdout) == (1, "")
     assert f"wall time; wrote {report}\n" in stderr
+    assert "check test: FAIL, 2 finding(s) in " in stderr  # the verdict goes to stderr whatever stdout gets
 
 
 def test_an_unreadable_state_is_reported_and_exits_2(tmp_path):
@@ -59,6 +60,7 @@ def test_stacks_are_checked_together_and_one_by_one_only_after_a_failure(tmp_pat
     assert code == 2
     assert "] check test nope\n" in stderr  # one step for both
     assert "one stack failed: checking each stack on its own" in stderr
+    assert "check test: PASS, 0 finding(s) in " in stderr
     code, _, stderr = _check(tmp_path, "nope", "--project-dir", str(PROGRAMS / "clean"), "--print", "none")
     assert code == 2
     assert "check nope: not checked (the program or its config failed" in stderr
