@@ -74,6 +74,7 @@ def test_sarif_names_each_failed_stack_and_its_stack_file(tmp_path):
     code, _, _ = _run(["check", "test", "nope", "--project-dir", str(PROGRAMS / "raises"), "--policy-pack", str(FIXTURE_PACK),
                        "--format", "sarif", "--output", str(out), "--print", "none"])
     assert code == 2
+    assert out.read_text().startswith('{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n  "version"')
     [invocation] = json.loads(out.read_text())["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False
     errors = [n for n in invocation["toolExecutionNotifications"] if n["level"] == "error"]
@@ -86,3 +87,29 @@ def test_sarif_names_each_failed_stack_and_its_stack_file(tmp_path):
         [{"physicalLocation": {"artifactLocation": {"uri": "tests/check/programs/raises/Pulumi.test.yaml", "uriBaseId": "%SRCROOT%"}}}],
         None,
     ]
+
+
+def test_a_github_report_file_holds_the_annotations(tmp_path):
+    out = tmp_path / "check.txt"
+    code, stdout, _ = _run(["check", "test", "--project-dir", str(PLAIN), "--policy-pack", str(FIXTURE_PACK),
+                            "--format", "github", "--output", str(out), "--print", "none"])
+    assert (code, stdout) == (1, "")
+    assert out.read_text() == (
+        "::error file=tests/check/programs/plain_s3/__main__.py,line=7,title=check-fixture/s3-encrypted (high)::bucket "
+        "my-bucket has no server-side encryption configuration (aws:s3/bucket:Bucket 'my-bucket', stack test)%0Afix: Add an "
+        "aws.s3.BucketServerSideEncryptionConfiguration for the bucket (SSE-KMS).\n"
+        "::error file=tests/check/programs/plain_s3/__main__.py,line=7,title=check-fixture/required-tags (medium)::missing "
+        "tags: owner (aws:s3/bucket:Bucket 'my-bucket', stack test)%0Afix: Add the missing keys to the resource's tags.\n"
+        "FAIL test: 2 mandatory, 0 advisory violation(s)\n")
+
+
+def test_a_table_report_file_lists_the_remediations(tmp_path):
+    config, out = tmp_path / "remediate.json", tmp_path / "check.txt"
+    config.write_text(json.dumps({"required-tags": {"enforcementLevel": "remediate", "tags": ["owner", "team"]}}))
+    code, _, _ = _run(["check", "test", "--project-dir", str(PROGRAMS / "untagged"), "--policy-pack", str(FIXTURE_PACK),
+                       "--policy-pack-config", str(config), "--format", "table", "--output", str(out), "--print", "none"])
+    lines = out.read_text().splitlines()
+    assert code == 0
+    assert lines[1:] == ["remediation: check-fixture/required-tags remediated "
+                         "urn:pulumi:test::untagged-fixture::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::logs",
+                         "PASS test: 0 mandatory, 0 advisory violation(s)", ""]
