@@ -113,3 +113,15 @@ def test_a_table_report_file_lists_the_remediations(tmp_path):
     assert lines[1:] == ["remediation: check-fixture/required-tags remediated "
                          "urn:pulumi:test::untagged-fixture::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::logs",
                          "PASS test: 0 mandatory, 0 advisory violation(s)", ""]
+
+
+def test_sarif_rates_a_remediating_policy_an_error(tmp_path):
+    """Level remediate still blocks what it cannot fix, so code scanning shows the rule as an error."""
+    config, out = tmp_path / "remediate.json", tmp_path / "check.sarif"
+    config.write_text(json.dumps({"required-tags": "remediate", "no-public-ingress": "advisory"}))
+    _run(["check", "test", "--project-dir", str(PROGRAMS / "untagged"), "--policy-pack", str(FIXTURE_PACK),
+          "--policy-pack-config", str(config), "--format", "sarif", "--output", str(out), "--print", "none"])
+    rules = {r["name"]: r for r in json.loads(out.read_text())["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["required-tags"]["defaultConfiguration"] == {"level": "error", "enabled": True}
+    assert rules["required-tags"]["properties"]["enforcementLevel"] == "remediate"
+    assert rules["no-public-ingress"]["defaultConfiguration"] == {"level": "warning", "enabled": True}
