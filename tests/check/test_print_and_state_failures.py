@@ -125,3 +125,32 @@ def test_sarif_rates_a_remediating_policy_an_error(tmp_path):
     assert rules["required-tags"]["defaultConfiguration"] == {"level": "error", "enabled": True}
     assert rules["required-tags"]["properties"]["enforcementLevel"] == "remediate"
     assert rules["no-public-ingress"]["defaultConfiguration"] == {"level": "warning", "enabled": True}
+
+
+STACK_WIDE_PACK = '''
+from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+
+
+def _one_finding(args, report):
+    report("the stack as a whole")  # no resource named
+
+
+PolicyPack(name="stack-wide", policies=[StackValidationPolicy(
+    name="whole-stack", description="Reports on the stack itself.", validate=_one_finding,
+    enforcement_level=EnforcementLevel.ADVISORY)])
+'''
+
+
+def test_a_stack_policy_finding_without_a_resource_is_the_stacks(tmp_path):
+    pack, out = tmp_path / "pack", tmp_path / "report.json"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("description: A stack-wide finding.\nruntime: python\nversion: 0.2.0\n")
+    (pack / "__main__.py").write_text(STACK_WIDE_PACK)
+    code, _, stderr = _run(["check", "test", "--project-dir", str(PROGRAMS / "clean"), "--policy-pack", str(pack),
+                            "--format", "json", "--output", str(out), "--print", "none"])
+    [finding] = json.loads(out.read_text())["stacks"][0]["violations"]
+    assert code == 0, stderr
+    assert {k: finding[k] for k in ("policy_id", "message", "urn", "resource_type", "resource_name", "enforcement")} == {
+        "policy_id": "stack-wide/whole-stack", "message": "the stack as a whole",
+        "urn": "urn:pulumi:test::clean-fixture::pulumi:pulumi:Stack::clean-fixture-test",
+        "resource_type": "pulumi:pulumi:Stack", "resource_name": "test", "enforcement": "advisory"}
