@@ -15,3 +15,8 @@ if "alias" in lookups:
 if "key" in lookups:
     by_key = aws.kms.get_key_output(key_id=alias)
     aws.sns.Topic("by-key", kms_master_key_id=by_key.arn, tags=tags)
+
+# A key the policy config declares AWS-managed (awsManagedKeys), named as a plain ARN.
+declared = pulumi.Config().get("declaredKey")
+if declared:
+    aws.sns.Topic("declared", kms_master_key_id=declared, tags=tags)
