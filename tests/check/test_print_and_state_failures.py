@@ -4,6 +4,7 @@ runner's per-line selection (bench/mutation.py) sees these lines run."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,17 @@ def test_a_stack_policy_finding_without_a_resource_is_the_stacks(tmp_path):
         "policy_id": "stack-wide/whole-stack", "message": "the stack as a whole",
         "urn": "urn:pulumi:test::clean-fixture::pulumi:pulumi:Stack::clean-fixture-test",
         "resource_type": "pulumi:pulumi:Stack", "resource_name": "test", "enforcement": "advisory"}
+
+
+def test_a_long_warning_stays_one_line_in_a_table_file(tmp_path):
+    """A log reader greps a warning by its text: the table file never folds it, however long."""
+    program, out = tmp_path / "program", tmp_path / "check.txt"
+    shutil.copytree(PROGRAMS / "unknown_invoke", program)
+    token = "acme:index/getWidget" + "Long" * 60 + ":getWidget"
+    main = program / "__main__.py"
+    main.write_text(main.read_text().replace("acme:index/getWidget:getWidget", token))
+    _run(["check", "test", "--project-dir", str(program), "--policy-pack", str(FIXTURE_PACK), "--format", "table",
+          "--output", str(out), "--print", "none"])
+    warning = f"warning: invoke {token} has no offline answer; it returned an empty result"
+    assert len(warning) > 240  # wider than the file's table (terminal.LOG_WIDTH)
+    assert warning in out.read_text().splitlines()
