@@ -124,7 +124,9 @@ def test_sarif_rates_a_remediating_policy_an_error(tmp_path):
           "--policy-pack-config", str(config), "--format", "sarif", "--output", str(out), "--print", "none"])
     rules = {r["name"]: r for r in json.loads(out.read_text())["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["required-tags"]["defaultConfiguration"] == {"level": "error", "enabled": True}
-    assert rules["required-tags"]["properties"]["enforcementLevel"] == "remediate"
+    assert rules["required-tags"]["properties"] == {
+        "tags": ["security", "crossguard", "check-fixture"], "precision": "high", "enforcementLevel": "remediate",
+        "policyPackVersion": "0.1.0", "security-severity": "5.0"}  # medium
     assert rules["no-public-ingress"]["defaultConfiguration"] == {"level": "warning", "enabled": True}
 
 
@@ -143,10 +145,7 @@ PolicyPack(name="stack-wide", policies=[StackValidationPolicy(
 
 
 def test_a_stack_policy_finding_without_a_resource_is_the_stacks(tmp_path):
-    pack, out = tmp_path / "pack", tmp_path / "report.json"
-    pack.mkdir()
-    (pack / "PulumiPolicy.yaml").write_text("description: A stack-wide finding.\nruntime: python\nversion: 0.2.0\n")
-    (pack / "__main__.py").write_text(STACK_WIDE_PACK)
+    pack, out = _stack_wide_pack(tmp_path), tmp_path / "report.json"
     code, _, stderr = _run(["check", "test", "--project-dir", str(PROGRAMS / "clean"), "--policy-pack", str(pack),
                             "--format", "json", "--output", str(out), "--print", "none"])
     [finding] = json.loads(out.read_text())["stacks"][0]["violations"]
@@ -169,3 +168,37 @@ def test_a_long_warning_stays_one_line_in_a_table_file(tmp_path):
     warning = f"warning: invoke {token} has no offline answer; it returned an empty result"
     assert len(warning) > 240  # wider than the file's table (terminal.LOG_WIDTH)
     assert warning in out.read_text().splitlines()
+
+
+def _stack_wide_pack(tmp_path: Path) -> Path:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("description: A stack-wide finding.\nruntime: python\nversion: 0.2.0\n")
+    (pack / "__main__.py").write_text(STACK_WIDE_PACK)
+    return pack
+
+
+def test_each_packs_own_config_file_is_checked_against_that_pack(tmp_path):
+    """With one --policy-pack-config per --policy-pack, a policy named in the second file must be the second pack's."""
+    first, second, out = tmp_path / "first.json", tmp_path / "second.json", tmp_path / "report.json"
+    first.write_text(json.dumps({"required-tags": "advisory"}))
+    second.write_text(json.dumps({"required-tags": "advisory"}))  # the first pack's policy, not the second's
+    code, stdout, stderr = _run(["check", "test", "--project-dir", str(PROGRAMS / "clean"), "--policy-pack", str(FIXTURE_PACK),
+                                 "--policy-pack", str(_stack_wide_pack(tmp_path)), "--policy-pack-config", str(first),
+                                 "--policy-pack-config", str(second), "--format", "json", "--output", str(out), "--print", "none"])
+    [stack] = json.loads(out.read_text())["stacks"]
+    assert code == 2, stdout + stderr
+    assert stack["error"] == {"kind": "policy", "message": "--policy-pack-config names policies no pack has: required-tags"}
+
+
+def test_json_gives_a_failed_stack_every_list_empty_and_its_error(tmp_path):
+    out = tmp_path / "report.json"
+    code, _, _ = _run(["check", "nope", "--project-dir", str(PROGRAMS / "raises"), "--policy-pack", str(FIXTURE_PACK),
+                       "--format", "json", "--output", str(out), "--print", "none"])
+    report = json.loads(out.read_text())
+    assert code == 2
+    assert report["stacks"] == [{
+        "stack": "nope", "violations": [], "not_judged": [], "packs": [], "remediations": [], "warnings": [],
+        "error": {"kind": "program", "message": "stack nope: no stack file Pulumi.nope.yaml in "
+                                                f"{(PROGRAMS / 'raises').resolve()} (stacks: broken, test)"}}]
+    assert report["summary"] == {"mandatory": 0, "advisory": 0, "not_judged": 0, "errors": 1}
