@@ -44,6 +44,7 @@ def test_print_none_leaves_stdout_empty(printed):
     assert (code, stdout) == (1, "")
     assert f"wall time; wrote {report}\n" in stderr
     assert "check test: FAIL, 2 finding(s) in " in stderr  # the verdict goes to stderr whatever stdout gets
+    assert "] check test: synthesizing test\n" in stderr and "] check test: test registered 1 resources\n" in stderr
 
 
 def test_an_unreadable_state_is_reported_and_exits_2(tmp_path):
