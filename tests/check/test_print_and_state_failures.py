@@ -203,3 +203,9 @@ def test_json_gives_a_failed_stack_every_list_empty_and_its_error(tmp_path):
         "error": {"kind": "program", "message": "stack nope: no stack file Pulumi.nope.yaml in "
                                                 f"{(PROGRAMS / 'raises').resolve()} (stacks: broken, test)"}}]
     assert report["summary"] == {"mandatory": 0, "advisory": 0, "not_judged": 0, "errors": 1}
+
+
+def test_nothing_to_check_is_a_usage_error():
+    code, stdout, stderr = _run(["check"])
+    assert (code, stdout) == (2, "")
+    assert "name a STACK or give --state EXPORT_JSON" in stderr
