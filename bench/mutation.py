@@ -30,6 +30,9 @@ How it is fast enough for every mutant:
   The mutant is written into the copy's file before the fork and restored after the child exits; no
   bytecode is written or copied (a same-size mutant with the same mtime could load a stale .pyc).
   A child past its timeout is killed with its process group and counts as killed ("timeout").
+  The copies share this tree's synth cache (`.pytest_cache/platformctl-synth`, content-addressed; .synthignore
+  leaves platformctl/ out of the key, so a gate mutant reuses the stacks' snapshots), and each has an empty
+  `.git` so that report paths are relative to the copy as they are to the tree.
 
 Limits of the selection (it can only under-report kills, never over-report them): a test that depends on a
 line without running it in-process is not selected for it. That is the case for a line inside a function that
