@@ -209,3 +209,23 @@ def test_nothing_to_check_is_a_usage_error():
     code, stdout, stderr = _run(["check"])
     assert (code, stdout) == (2, "")
     assert "name a STACK or give --state EXPORT_JSON" in stderr
+
+
+def test_sarif_results_carry_the_stack_urn_level_and_severity(tmp_path):
+    out = tmp_path / "check.sarif"
+    _run(["check", "test", "--project-dir", str(PLAIN), "--policy-pack", str(FIXTURE_PACK), "--format", "sarif",
+          "--output", str(out), "--print", "none"])
+    urn = "urn:pulumi:test::plain-s3::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::my-bucket"
+    assert {r["ruleId"]: r["properties"] for r in json.loads(out.read_text())["runs"][0]["results"]} == {
+        "check-fixture/s3-encrypted": {"stack": "test", "urn": urn, "enforcementLevel": "mandatory", "severity": "high"},
+        "check-fixture/required-tags": {"stack": "test", "urn": urn, "enforcementLevel": "mandatory", "severity": "medium"}}
+
+
+def test_a_table_file_ends_with_each_failed_stack_and_its_error(tmp_path):
+    out = tmp_path / "check.txt"
+    code, _, _ = _run(["check", "test", "nope", "--project-dir", str(PROGRAMS / "clean"), "--policy-pack", str(FIXTURE_PACK),
+                       "--format", "table", "--output", str(out), "--print", "none"])
+    assert code == 2
+    assert out.read_text().splitlines()[-3:] == [
+        "ERROR nope: not checked (program failed):",
+        f"stack nope: no stack file Pulumi.nope.yaml in {(PROGRAMS / 'clean').resolve()} (stacks: prod, test)", ""]
