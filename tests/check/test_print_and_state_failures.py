@@ -44,6 +44,8 @@ def test_print_none_leaves_stdout_empty(printed):
     assert (code, stdout) == (1, "")
     assert f"wall time; wrote {report}\n" in stderr
     assert "check test: FAIL, 2 finding(s) in " in stderr  # the verdict goes to stderr whatever stdout gets
+    [pack] = json.loads(report.read_text())["stacks"][0]["packs"]
+    assert (pack["name"], pack["version"], pack["path"]) == ("check-fixture", "0.1.0", str(FIXTURE_PACK))
     assert "] check test: synthesizing test\n" in stderr and "] check test: test registered 1 resources\n" in stderr
 
 
@@ -129,6 +131,9 @@ def test_sarif_rates_a_remediating_policy_an_error(tmp_path):
         "tags": ["security", "crossguard", "check-fixture"], "precision": "high", "enforcementLevel": "remediate",
         "policyPackVersion": "0.1.0", "security-severity": "5.0"}  # medium
     assert rules["no-public-ingress"]["defaultConfiguration"] == {"level": "warning", "enabled": True}
+    # Help is the remediation steps, else the description.
+    assert rules["required-tags"]["help"]["text"] == "Add the missing keys to the resource's tags."
+    assert rules["no-public-ingress"]["help"]["text"] == "Security groups do not allow ingress from 0.0.0.0/0."
 
 
 STACK_WIDE_PACK = '''
