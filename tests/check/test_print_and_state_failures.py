@@ -234,3 +234,16 @@ def test_a_table_file_ends_with_each_failed_stack_and_its_error(tmp_path):
     assert out.read_text().splitlines()[-3:] == [
         "ERROR nope: not checked (program failed):",
         f"stack nope: no stack file Pulumi.nope.yaml in {(PROGRAMS / 'clean').resolve()} (stacks: prod, test)", ""]
+
+
+def test_a_long_not_judged_note_stays_one_line_in_a_table_file(tmp_path):
+    program, out = tmp_path / "program", tmp_path / "check.txt"
+    shutil.copytree(PROGRAMS / "clean", program)
+    stack = "preview-" + "s" * 60  # a long stack name makes the note wider than the file's table (LOG_WIDTH)
+    (program / "Pulumi.test.yaml").rename(program / f"Pulumi.{stack}.yaml")
+    _run(["check", stack, "--project-dir", str(program), "--policy-pack", str(FIXTURE_PACK), "--format", "table",
+          "--output", str(out), "--print", "none", "--preview"])
+    note = (f"  check-fixture/s3-encrypted pulumi:pulumi:Stack {stack}: can't run policy 's3-encrypted' from policy pack "
+            "'check-fixture@v0.1.0' during preview: string value at .bucket can't be known during preview")
+    assert len(note) > 240
+    assert note in out.read_text().splitlines()
