@@ -3,12 +3,15 @@ runner's per-line selection (bench/mutation.py) sees these lines run."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from platformctl.cli import main
 from tests.check.conftest import FIXTURE_PACK, PROGRAMS, _run
 
 PLAIN = PROGRAMS / "plain_s3"
@@ -131,6 +134,7 @@ def test_sarif_rates_a_remediating_policy_an_error(tmp_path):
         "tags": ["security", "crossguard", "check-fixture"], "precision": "high", "enforcementLevel": "remediate",
         "policyPackVersion": "0.1.0", "security-severity": "5.0"}  # medium
     assert rules["no-public-ingress"]["defaultConfiguration"] == {"level": "warning", "enabled": True}
+    assert rules["no-public-ingress"]["properties"]["security-severity"] == "2.0"  # low, on code scanning's scale
     # Help is the remediation steps, else the description.
     assert rules["required-tags"]["help"]["text"] == "Add the missing keys to the resource's tags."
     assert rules["no-public-ingress"]["help"]["text"] == "Security groups do not allow ingress from 0.0.0.0/0."
@@ -247,3 +251,12 @@ def test_a_long_not_judged_note_stays_one_line_in_a_table_file(tmp_path):
             "'check-fixture@v0.1.0' during preview: string value at .bucket can't be known during preview")
     assert len(note) > 240
     assert note in out.read_text().splitlines()
+
+
+def test_help_names_each_options_argument():
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        main(["check", "--help"])
+    text = " ".join(out.getvalue().split())  # argparse wraps to the terminal's width
+    for usage in ("--state EXPORT_JSON", "--policy-pack DIR", "--policy-pack-config FILE", "--output FILE"):
+        assert usage in text
