@@ -30,6 +30,9 @@ How it is fast enough for every mutant:
   The mutant is written into the copy's file before the fork and restored after the child exits; no
   bytecode is written or copied (a same-size mutant with the same mtime could load a stale .pyc).
   A child past its timeout is killed with its process group and counts as killed ("timeout").
+  The copies share this tree's synth cache (`.pytest_cache/platformctl-synth`, content-addressed; .synthignore
+  leaves platformctl/ out of the key, so a gate mutant reuses the stacks' snapshots), and each has an empty
+  `.git` so that report paths are relative to the copy as they are to the tree.
 
 Limits of the selection (it can only under-report kills, never over-report them): a test that depends on a
 line without running it in-process is not selected for it. That is the case for a line inside a function that
@@ -335,7 +338,8 @@ def build_map(runner: Runner, cmap: CoverageMap, curated: list[str], tests: list
     """Run ``tests`` once under coverage with per-test contexts in a forked child, single process, and merge
     the result into ``cmap``. No `patch = subprocess`: subprocess data has no test context."""
     slot = runner.slots[0]
-    rc, data_file, out = slot.root / ".mutation-map.rc", slot.root / ".mutation-map.coverage", slot.root / ".mutation-map.json"
+    # Beside the copy, not in it: a file in the project changes its synth cache key.
+    rc, data_file, out = (runner.workdir / f"mutation-map{suffix}" for suffix in (".rc", ".coverage", ".json"))
     include = "\n    ".join(str(slot.root / f) for f in curated)
     rc.write_text(f"[run]\nbranch = false\ndata_file = {data_file}\ninclude =\n    {include}\n")
     started = time.perf_counter()
@@ -423,6 +427,10 @@ class Runner:
         for number in range(jobs):
             copy = workdir / f"repo{number}"
             shutil.copytree(root, copy, ignore=shutil.ignore_patterns(*IGNORE), symlinks=True)
+            if (root / ".git").exists():
+                # Report paths are relative to the enclosing git work tree (gate.repository_root); an empty
+                # marker keeps them so in the copy, and no git command there reaches the real repository.
+                (copy / ".git").mkdir()
             self.slots.append(Slot(copy, number))
         # sys.path as `python -m pytest` run in the copy has it: the copy first, not this script's directory.
         script = Path(sys.argv[0]).resolve().parent if sys.argv and sys.argv[0] else None
@@ -576,6 +584,9 @@ def main(argv: list[str] | None = None) -> int:
     records = [r for r in done.values() if r.get("file_hash") and hashes.get(r["file"]) == r["file_hash"]]
     previous = list(records)
     warm()
+    # The children's synths share this tree's cache instead of synthesizing each stack again in every copy: it is
+    # content-addressed, and an entry read in a copy is located in the copy's files (platformctl/offline/cache.py).
+    os.environ.setdefault("PLATFORMCTL_SYNTH_CACHE", str(ROOT / ".pytest_cache" / "platformctl-synth"))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the runner's cleanup kills the children's groups
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         runner = Runner(ROOT, max(1, args.jobs), Path(tmp))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from platformctl.offline import cache
-from platformctl.offline.records import Snapshot, canonical_order
+from platformctl.offline.records import ResourceRecord, Snapshot, canonical_order
 from tests.conftest import ROOT
 
 
@@ -121,3 +121,44 @@ def test_a_passed_config_check_is_kept_per_stack_and_files_and_a_failed_one_neve
         with pytest.raises(ValueError):
             cache.SynthCache(directory, project).config_checked("test", fails)
     assert runs == ["pass", "pass", "fail", "fail"]
+
+
+def test_a_git_pointer_file_is_no_input(project, tmp_path_factory):
+    """A git worktree's (or submodule's) ``.git`` is a file naming its git directory, different in every
+    checkout: two checkouts of one commit, or a copy with a plain `.git` directory, share entries."""
+    directory = tmp_path_factory.mktemp("synth-cache-git")
+    assert not _lookup(cache.SynthCache(directory, project))
+    (project / ".git").write_text("gitdir: /somewhere/.git/worktrees/one\n")
+    assert _lookup(cache.SynthCache(directory, project))
+    (project / ".git").unlink()
+    (project / ".git").mkdir()
+    assert _lookup(cache.SynthCache(directory, project))
+
+
+def test_this_projects_synthignore_leaves_the_program_its_inputs():
+    """platformctl/ only drives the synth (its offline runner is keyed by itself), so a change to the gate or
+    the CLI keeps the stacks' snapshots; what the program imports or reads stays an input."""
+    ignored = cache.ignored(ROOT)
+    assert {"platformctl", "tests", "policies"} <= ignored
+    assert not ignored & {"__main__.py", "Pulumi.yaml", "Pulumi.dev.yaml", "config", "components", "stacks", "scp",
+                          "bootstrap", "ml_code", "glue_scripts", "lambda_src", "buildspecs"}
+
+
+def test_a_copy_elsewhere_reads_the_entry_located_in_its_own_files(project, tmp_path_factory):
+    """Findings are located by each record's source file: one inside the project is read back inside the copy
+    that reads the entry; one outside it (an installed library) stays as recorded."""
+    directory = tmp_path_factory.mktemp("synth-cache-moved")
+    moved = tmp_path_factory.mktemp("elsewhere") / "project"
+    shutil.copytree(project, moved)
+    library = "/usr/lib/python3/site-packages/pulumi_aws/s3/bucket.py"
+    recorded = [ResourceRecord(urn="urn:b", type="aws:s3/bucket:Bucket", name="b", custom=True, source_file=str(project.resolve() / "lib" / "helper.py"),
+                               source_line=3),
+                ResourceRecord(urn="urn:c", type="aws:s3/bucket:Bucket", name="c", custom=True, source_file=library, source_line=9)]
+    store = cache.SynthCache(directory, project)
+    store.get_or_compute("test", {}, False, lambda: Snapshot(project="cached", stack="test", resources=recorded))
+    snapshot, hit = cache.SynthCache(directory, moved).get_or_compute("test", {}, False, lambda: pytest.fail("a miss"))
+    assert hit
+    assert [(r.source_file, r.source_line) for r in snapshot.resources] == [
+        (str(moved.resolve() / "lib" / "helper.py"), 3), (library, 9)]
+    snapshot, hit = store.get_or_compute("test", {}, False, lambda: pytest.fail("a miss"))
+    assert [r.source_file for r in snapshot.resources] == [str(project.resolve() / "lib" / "helper.py"), library]

@@ -8,7 +8,9 @@ The key is a digest of everything that can change what a program registers:
 - the offline runner (``platformctl/offline``: the mocks and the recording monitor decide what a record holds)
   and the versions of Python and of every installed ``pulumi*`` distribution (the SDKs shape inputs and outputs);
 - the stack, preview or not, and the outputs of the stacks it references.
-Policy packs are not part of a synth: the gate runs them on every check.
+Policy packs are not part of a synth: the gate runs them on every check. Since the key ignores where the
+project lives, a record's source file inside the project is stored relative to it and read back inside the
+project that reads the entry (findings are located by it).
 
 A stack that reads other stacks has its own config checked first, in a fresh interpreter (``synth_all``); that
 check depends on the project's files alone, so its success is kept too (``config_checked``), under the
@@ -47,7 +49,8 @@ def _digest_tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = (), top
         dirnames[:] = sorted(d for d in dirnames if d not in skip and not (at_top and d in top)
                              and not (Path(dirpath, d) / "pyvenv.cfg").exists())
         for name in sorted(filenames):
-            if (suffixes and not name.endswith(suffixes)) or (at_top and name in top):
+            # A `.git` file (a worktree's or submodule's pointer to its git directory) is no input either.
+            if (suffixes and not name.endswith(suffixes)) or (at_top and name in top) or name in skip:
                 continue
             path = Path(dirpath, name)
             try:
@@ -93,10 +96,31 @@ def check_key(project: str, stack: str) -> str:
     return hashlib.sha256(json.dumps([runtime_digest(), project, stack, "config-check"]).encode()).hexdigest()
 
 
+# A record's source file inside the project is stored relative to it: the key ignores where the project lives,
+# so an entry may be read by a copy elsewhere, which must locate findings in its own files.
+IN_PROJECT = "<project>/"
+
+
+def _stored(data: dict[str, Any], project_dir: Path) -> dict[str, Any]:
+    root = f"{project_dir}{os.sep}"
+    for record in data["resources"]:
+        if record.get("source_file", "").startswith(root):
+            record["source_file"] = IN_PROJECT + record["source_file"][len(root):]
+    return data
+
+
+def _read(data: dict[str, Any], project_dir: Path) -> dict[str, Any]:
+    for record in data["resources"]:
+        if record.get("source_file", "").startswith(IN_PROJECT):
+            record["source_file"] = str(project_dir / record["source_file"][len(IN_PROJECT):])
+    return data
+
+
 class SynthCache:
     def __init__(self, directory: Path, project_dir: Path):
         self.directory = directory
         self.directory.mkdir(parents=True, exist_ok=True)
+        self.project_dir = project_dir.resolve()
         self.project = project_digest(project_dir, directory.resolve())
 
     @classmethod
@@ -114,12 +138,12 @@ class SynthCache:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another process computing this key: wait for its result
             if path.exists():
                 try:
-                    return Snapshot.from_json(json.loads(path.read_text())), True
+                    return Snapshot.from_json(_read(json.loads(path.read_text()), self.project_dir)), True
                 except (ValueError, TypeError):  # a truncated or old-format entry: compute it again
                     pass
             snapshot = compute()
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(snapshot.to_json()))
+            tmp.write_text(json.dumps(_stored(snapshot.to_json(), self.project_dir)))
             tmp.replace(path)
             return snapshot, False
 

@@ -152,6 +152,8 @@ ENCRYPTION_PACK = REPO / "policies" / "encryption"
 @pytest.mark.parametrize(("stack", "expected"), [
     ("managed", {("aws-sns-topic-enforce-kms", "by-alias", "mandatory"), ("aws-sns-topic-enforce-kms", "by-key", "mandatory")}),
     ("custom", set()),
+    ("alias-only", {("aws-sns-topic-enforce-kms", "by-alias", "mandatory")}),
+    ("key-only", {("aws-sns-topic-enforce-kms", "by-key", "mandatory")}),
 ])
 def test_an_aws_managed_key_found_by_lookup_is_caught(check, stack, expected, preview):
     # get_alias("alias/aws/sns").target_key_arn and get_key(...).arn are plain key ARNs: the gate passes the keys the
@@ -159,6 +161,16 @@ def test_an_aws_managed_key_found_by_lookup_is_caught(check, stack, expected, pr
     run = check(PROGRAMS / "kms_lookup", stack, packs=(ENCRYPTION_PACK,), extra=preview)
     assert run.found() == expected, run.stdout
     assert all("is the AWS-managed key 'arn:aws:kms:us-east-1:" in v["message"] for v in run.violations())
+
+
+def test_keys_the_policy_config_declares_aws_managed_stay_so_beside_the_programs_lookups(check, tmp_path):
+    # The gate adds the keys the program resolved to awsManagedKeys; the ones the config already lists are kept.
+    config = tmp_path / "declared.json"
+    config.write_text(json.dumps({"aws-sns-topic-enforce-kms": {
+        "awsManagedKeys": ["arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-declared"]}}))
+    run = check(PROGRAMS / "kms_lookup", "alias-and-declared", packs=(ENCRYPTION_PACK,), extra=("--policy-pack-config", str(config)))
+    assert run.found() == {("aws-sns-topic-enforce-kms", "by-alias", "mandatory"),
+                           ("aws-sns-topic-enforce-kms", "declared", "mandatory")}, run.stdout
 
 
 OPERATIONS_PACK = REPO / "policies" / "operations"

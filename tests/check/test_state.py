@@ -106,3 +106,20 @@ def test_cli_names_the_problem_with_a_bad_state_file(tmp_path):
     code, stdout, stderr = _run(["check", "--state", str(bad), "--policy-pack", str(FIXTURE_PACK)])
     assert code == 2
     assert "pulumi stack export" in stdout + stderr and "Traceback" not in stdout + stderr
+
+
+def test_a_resource_without_a_source_position_is_located_at_the_stack_file(tmp_path):
+    """An export made without source positions: the finding says where it was not found (no file, line 0) and
+    its location falls back to the stack's file, line 1."""
+    doc = export(resource("web", "aws:ec2/securityGroup:SecurityGroup",
+                          {"tags": {"owner": "shop"}, "ingress": [{"fromPort": 22, "toPort": 22, "protocol": "tcp",
+                                                                    "cidrBlocks": ["0.0.0.0/0"]}]}))
+    del doc["deployment"]["resources"][-1]["sourcePosition"]
+    state, report = tmp_path / "state.json", tmp_path / "report.json"
+    state.write_text(json.dumps(doc))
+    code, _, stderr = _run(["check", "--state", str(state), "--policy-pack", str(FIXTURE_PACK), "--project-dir", str(tmp_path),
+                            "--format", "json", "--output", str(report), "--print", "none"])
+    [web] = json.loads(report.read_text())["stacks"][0]["violations"]
+    assert code == 0, stderr  # no-public-ingress is advisory
+    assert (web["policy"], web["source_file"], web["source_line"]) == ("no-public-ingress", "", 0)
+    assert web["location"] == {"file": "Pulumi.prod.yaml", "line": 1}

@@ -344,6 +344,12 @@ EDGES: list[Case] = [
         "encryptionConfiguration": {"s3Encryption": {"s3EncryptionMode": "SSE-KMS", "kmsKeyArn": KEY},
                                     "jobBookmarksEncryption": {"jobBookmarksEncryptionMode": "CSE-KMS", "kmsKeyArn": KEY}}}),
         "cloudwatchEncryption.cloudwatchEncryptionMode is None"),
+    # The classic provider reads `cloudwatchEncryptionMode` only: aws-native's spelling there sets no mode at all.
+    bad("aws-glue-securityconfiguration-enforce-kms", "classic-with-native-spelling", R("aws:glue/securityConfiguration:SecurityConfiguration", "sec", {
+        "encryptionConfiguration": {"s3Encryption": {"s3EncryptionMode": "SSE-KMS", "kmsKeyArn": KEY},
+                                    "cloudwatchEncryption": {"cloudWatchEncryptionMode": "SSE-KMS", "kmsKeyArn": KEY},
+                                    "jobBookmarksEncryption": {"jobBookmarksEncryptionMode": "CSE-KMS", "kmsKeyArn": KEY}}}),
+        "cloudwatchEncryption.cloudwatchEncryptionMode is None"),
     bad("aws-glue-securityconfiguration-enforce-kms", "native-second-s3-block", R("aws-native:glue:SecurityConfiguration", "sec", {
         "encryptionConfiguration": {"s3Encryptions": [{"s3EncryptionMode": "SSE-KMS", "kmsKeyArn": KEY}, {"s3EncryptionMode": "DISABLED"}],
                                     "cloudWatchEncryption": {"cloudWatchEncryptionMode": "SSE-KMS", "kmsKeyArn": KEY},

@@ -29,6 +29,7 @@ def test_both_classify_every_allowed_instance_type_alike(instance_type):
 @pytest.mark.parametrize(("instance_type", "nvme"), [
     ("ml.g5.xlarge", True), ("ml.g4dn.2xlarge", True), ("ml.p4d.24xlarge", True), ("ml.p5.48xlarge", True),
     ("ml.trn1.32xlarge", True), ("ml.m5d.large", True), ("ml.c5d.xlarge", True),
+    ("ml.g6e.xlarge", True),  # G6e (L40S): local NVMe SSD instance store, 250 GB on g6e.xlarge up to 7.6 TB
     ("ml.m5.large", False), ("ml.p3.2xlarge", False), ("ml.inf2.xlarge", False), ("ml.inf1.xlarge", False),
 ])
 def test_nvme_families_written_out(instance_type, nvme):

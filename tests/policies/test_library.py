@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import dataclasses
 import datetime as dt
 import os
 from types import SimpleNamespace
@@ -362,6 +363,16 @@ def test_stack_env_from_environ() -> None:
     assert StackEnv.from_environ({"PULUMI_DRY_RUN": "false", "PULUMI_CONFIG": "{bad"}) == StackEnv("", "", False, {})
     assert StackEnv.from_environ({"PULUMI_DRY_RUN": "TRUE", "PULUMI_CONFIG": "[1]"}) == StackEnv("", "", False, {})
     assert StackEnv.from_environ({}).config == {}
+
+
+def test_rules_their_frameworks_and_the_stack_env_are_immutable() -> None:
+    """One pack process shares these among all its rules: no rule may change what another one reads."""
+    shared = [(StackEnv.from_environ({}), "stack"), *((f, "key") for f in (model.FSBP, model.CIS, model.PLATFORM)),
+              *((r, "severity") for r in rules_of())]
+    assert len(shared) > 100  # every registered rule, not an empty registry
+    for value, attribute in shared:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, attribute, None)
 
 
 @pytest.mark.parametrize("project, config, environment", [
