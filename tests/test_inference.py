@@ -236,3 +236,13 @@ def api_problems(**values) -> dict[str, str]:
 def test_bad_api_config_is_named(values, key):
     found = api_problems(**values)
     assert key in found and found[key], found
+
+
+def test_every_user_pool_client_hides_whether_a_user_exists(snapshots):
+    # PreventUserExistenceErrors: ENABLED answers a wrong user like a wrong password; LEGACY (the other value the
+    # Cognito API accepts) lets anyone probe which user names exist.
+    clients = [r for snap in snapshots.values() for r in snap.resources if r.type == "aws:cognito/userPoolClient:UserPoolClient"]
+    assert clients
+    for client in clients:
+        assert client.inputs["preventUserExistenceErrors"] == "ENABLED", client.urn
+        assert client.inputs["enableTokenRevocation"] is True, client.urn
