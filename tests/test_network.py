@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
+from pulumi.runtime.mocks import MockCallArgs
 
 from components.network import WORKLOAD_INTERFACE_SERVICES, service_name
+from platformctl.offline.mocks import PlatformMocks
 from tests.conftest import decoded
 
 # The foundation's promise: these endpoints exist in every workload VPC (later layers add more).
@@ -138,3 +140,22 @@ def test_vpc_cidrs_come_from_config(workload):
     for vpc in vpcs(workload):
         assert vpc.inputs["cidrBlock"] == cidrs[region_of(workload, vpc)]
         assert decoded(vpc.inputs["availabilityZoneNames"])
+
+
+AZ_LOOKUP = "aws:index/getAvailabilityZones:getAvailabilityZones"
+
+
+@pytest.mark.parametrize(("status", "found"), [
+    ("opt-in-not-required", True),  # the standard zones: what the network asks for
+    ("opted-in", False),  # Local and Wavelength Zones only: none in the offline regions
+    ("opt-in-not-requried", False),  # a misspelt status matches nothing, in AWS as here
+])
+def test_the_offline_zone_lookup_filters_as_describe_availability_zones_does(status: str, found: bool) -> None:
+    # The network's lookup keeps to zones that need no opt-in (opt-in-status, one of opt-in-not-required, opted-in,
+    # not-opted-in): its subnets must not land in a Local Zone. The offline answer applies the filter, so a wrong
+    # filter leaves the program without zones (it then stops) instead of passing unseen.
+    answer = PlatformMocks(default_region="us-west-2").call(MockCallArgs(
+        AZ_LOOKUP, {"state": "available", "filters": [{"name": "opt-in-status", "values": [status]}]}, ""))
+    expected = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"] if found else []
+    assert answer["names"] == expected
+    assert len(answer["zoneIds"]) == len(expected)
