@@ -50,6 +50,14 @@ def test_one_provider_per_account_and_region(stack):
     assert set(targets) == EXPECTED_TARGETS[stack.stack]
 
 
+def test_every_urn_is_registered_once(stack):
+    # The engine refuses a program that registers a URN twice ("Duplicate resource URN"): the logical names of
+    # what is built once per (account, region) must tell the targets apart.
+    urns = [r.urn for r in stack.resources]
+    assert len(urns) > 100
+    assert [u for u in set(urns) if urns.count(u) > 1] == []
+
+
 def test_providers_assume_the_deploy_role_of_exactly_their_account(stack):
     for p in aws_providers(stack):
         allowed = decoded(p.inputs["allowedAccountIds"])
