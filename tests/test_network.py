@@ -11,11 +11,18 @@ from components.network import WORKLOAD_INTERFACE_SERVICES, service_name
 from platformctl.offline.mocks import PlatformMocks
 from tests.conftest import decoded
 
-# The foundation's promise: these endpoints exist in every workload VPC (later layers add more).
+# The promise: these endpoints exist in every workload VPC.
 REQUIRED = {
     "sagemaker.api", "sagemaker.runtime", "sagemaker.featurestore-runtime", "aws.sagemaker.{region}.studio",
     "aws.sagemaker.{region}.notebook", "sts", "logs", "monitoring", "events", "kms", "ecr.api", "ecr.dkr", "glue",
     "servicecatalog", "ssm", "secretsmanager",
+    # What the later layers call from inside the VPC, with no internet path to fall back on:
+    "sqs", "sns",  # the remediation Lambda's dead-letter queue and alert topic
+    "application-autoscaling",  # the remediation Lambda resizes endpoint variants
+    "xray",  # VPC Lambdas trace
+    "lambda", "execute-api",  # invoking functions and the private API from the VPC
+    "kinesis-firehose",  # ingestion delivery streams
+    "lakeformation",  # Glue jobs in the VPC fetch Lake Formation-vended credentials for governed tables
 }
 
 
