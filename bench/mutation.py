@@ -86,8 +86,9 @@ TARGETS: dict[str, list[str]] = {
     # Every component that builds a policy document or an ARN: test_iam lints every document, test_arns checks
     # every ARN in one against the formats AWS issues.
     "components/iam.py": ["tests/test_iam.py", "tests/test_arns.py"],
+    # test_compute: the compute layer's keys (behind feature flags, synthesized there) use service_use's defaults.
     "components/kms.py": ["tests/test_security_baseline.py", "tests/test_iam.py", "tests/test_lake_access.py",
-                          "tests/test_arns.py"],
+                          "tests/test_arns.py", "tests/test_compute.py"],
     "components/secure_bucket.py": ["tests/test_data.py", "tests/test_policy_gate.py", "tests/test_iam.py",
                                     "tests/test_arns.py"],
     "components/sagemaker_iam.py": ["tests/test_training.py", "tests/test_deployment.py", "tests/test_iam.py",

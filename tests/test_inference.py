@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jsonschema
 import pytest
 
 from components.inference import waf_rules
@@ -246,3 +247,17 @@ def test_every_user_pool_client_hides_whether_a_user_exists(snapshots):
     for client in clients:
         assert client.inputs["preventUserExistenceErrors"] == "ENABLED", client.urn
         assert client.inputs["enableTokenRevocation"] is True, client.urn
+
+
+def test_every_api_model_is_a_valid_draft_4_schema_that_accepts_a_prediction(snapshots):
+    # API Gateway models are JSON Schema draft 4: an invalid schema fails the deployment, and one that rejects a
+    # well-formed request would turn every prediction away.
+    models = [r for snap in snapshots.values() for r in snap.resources if r.type == "aws:apigateway/model:Model"]
+    assert models
+    for model in models:
+        assert model.inputs["contentType"] == "application/json"
+        schema = json.loads(model.inputs["schema"])
+        jsonschema.Draft4Validator.check_schema(schema)
+        validator = jsonschema.Draft4Validator(schema)
+        assert validator.is_valid({"instances": [[1.0, 2.5], [0, -3]]}), model.urn
+        assert not validator.is_valid({"instances": []}) and not validator.is_valid({"rows": [[1]]}), model.urn

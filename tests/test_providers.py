@@ -50,6 +50,17 @@ def test_one_provider_per_account_and_region(stack):
     assert set(targets) == EXPECTED_TARGETS[stack.stack]
 
 
+def test_every_invoke_asks_through_an_explicit_provider(stack):
+    # With default providers disabled the engine refuses an invoke without a provider; and a lookup through another
+    # account's provider would answer for the wrong account.
+    providers = {p.urn: p for p in aws_providers(stack)}
+    assert stack.invokes
+    for invoke in stack.invokes:
+        package = invoke["token"].split(":")[0]
+        provider = providers.get(invoke["provider"].rsplit("::", 1)[0]) if package == "aws" else None
+        assert provider is not None and not provider.name.startswith("default"), f"{invoke['token']}: {invoke['provider']!r}"
+
+
 def test_every_urn_is_registered_once(stack):
     # The engine refuses a program that registers a URN twice ("Duplicate resource URN"): the logical names of
     # what is built once per (account, region) must tell the targets apart.
