@@ -261,3 +261,21 @@ def test_every_api_model_is_a_valid_draft_4_schema_that_accepts_a_prediction(sna
         validator = jsonschema.Draft4Validator(schema)
         assert validator.is_valid({"instances": [[1.0, 2.5], [0, -3]]}), model.urn
         assert not validator.is_valid({"instances": []}) and not validator.is_valid({"rows": [[1]]}), model.urn
+
+
+def test_route_authentication_names_api_gateway_authorization_types() -> None:
+    # The config's words for a route's authentication, each mapped to the authorizationType API Gateway accepts
+    # (NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS): a wrong one fails the deployment of any route that uses it,
+    # including a word no stack uses yet.
+    from components.inference import AUTHORIZATION as PROGRAM_AUTHORIZATION
+
+    assert PROGRAM_AUTHORIZATION == {"iam": "AWS_IAM", "cognito": "COGNITO_USER_POOLS", "none": "NONE"}
+
+
+def test_user_pool_deletion_protection_follows_protection(snapshots):
+    # A protected (prod) pool holds the API's client credentials: Cognito's own deletion protection is on exactly
+    # where Pulumi's protect is, so dev stays disposable.
+    pools = [r for snap in snapshots.values() for r in snap.resources if r.type == "aws:cognito/userPool:UserPool"]
+    assert {p.protect for p in pools} == {True, False}
+    for pool in pools:
+        assert pool.inputs["deletionProtection"] == ("ACTIVE" if pool.protect else "INACTIVE"), pool.urn

@@ -166,3 +166,17 @@ def test_the_offline_zone_lookup_filters_as_describe_availability_zones_does(sta
     expected = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"] if found else []
     assert answer["names"] == expected
     assert len(answer["zoneIds"]) == len(expected)
+
+
+def test_every_glue_connections_security_group_admits_its_own_members(stack):
+    # AWS Glue requires a self-referencing inbound rule for all TCP ports on a connection's security groups (its Spark
+    # executors talk to each other); the same group carries Studio's app-to-app and EFS traffic.
+    ingress = [r.inputs for r in stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")]
+    connections = stack.of_type("aws:glue/connection:Connection")
+    for connection in connections:
+        for group in connection.inputs["physicalConnectionRequirements"]["securityGroupIdLists"]:
+            assert any(rule["securityGroupId"] == group and rule.get("referencedSecurityGroupId") == group
+                       and (rule["ipProtocol"] == "-1" or (rule["ipProtocol"] == "tcp" and rule.get("fromPort") == 0
+                                                           and rule.get("toPort") == 65535))
+                       for rule in ingress), f"{connection.urn}: {group} does not admit itself on all TCP ports"
+    assert connections or stack.stack == "shared"
