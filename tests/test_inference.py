@@ -261,7 +261,10 @@ def test_every_api_model_is_a_valid_draft_4_schema_that_accepts_a_prediction(sna
         jsonschema.Draft4Validator.check_schema(schema)
         validator = jsonschema.Draft4Validator(schema)
         assert validator.is_valid({"instances": [[1.0, 2.5], [0, -3]]}), model.urn
-        assert not validator.is_valid({"instances": []}) and not validator.is_valid({"rows": [[1]]}), model.urn
+        # Rows of numbers only: the invoke Lambda sends each row on as a CSV line of features.
+        for bad in ({"instances": []}, {"rows": [[1]]}, {"instances": [1, 2]}, {"instances": [[]]}, {"instances": [["a"]]},
+                    {"instances": [[1]], "extra": 1}, {"instances": [[1]] * 101}):
+            assert not validator.is_valid(bad), (model.urn, bad)
 
 
 @pytest.fixture(scope="module")
