@@ -110,3 +110,16 @@ def test_trust_policies_grant_only_role_actions_and_let_someone_assume_the_role(
                 granted |= actions
         assert granted & ASSUME_ACTIONS, f"{r.urn}: nobody may assume the role"
     assert trusts >= 3
+
+
+def condition_values(condition: dict) -> list:
+    return [v for keys in condition.values() for value in keys.values() for v in as_list(value)]
+
+
+def test_every_condition_compares_with_real_values(stack):
+    # IAM refuses a null condition value (MalformedPolicyDocument), and an empty string matches no request: a
+    # condition built from a missing setting (an external id that is not configured) must not be written at all.
+    for r, _, doc in documents(stack):
+        for st in as_list(doc["Statement"]):
+            for value in condition_values(st.get("Condition", {})):
+                assert isinstance(value, (str, bool, int)) and value != "", f"{r.urn}: {st['Condition']}"

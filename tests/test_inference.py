@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsonschema
@@ -138,6 +139,8 @@ def test_stage_traces_and_logs_to_an_encrypted_group(workload):
     assert deps(workload, group, "kmsKeyId", "aws:kms/key:Key") == [workload.one("aws:kms/key:Key", "use1-logs-key")]
     fields = json.loads(stage.inputs["accessLogSettings"]["format"])
     assert "requestId" in fields and "status" in fields
+    # Every field is one $context variable: anything else is logged as literal text, not the request's value.
+    assert all(re.fullmatch(r"\$context\.[A-Za-z][A-Za-z0-9_.]*", v) for v in fields.values()), fields
     account = only(workload, "aws:apigateway/account:Account")
     assert account.urn in stage.dependencies, "execution logging needs the account's CloudWatch role first"
 
@@ -290,3 +293,12 @@ def test_user_pool_deletion_protection_follows_protection(snapshots):
     assert {p.protect for p in pools} == {True, False}
     for pool in pools:
         assert pool.inputs["deletionProtection"] == ("ACTIVE" if pool.protect else "INACTIVE"), pool.urn
+
+
+def test_every_web_acl_lets_through_what_no_rule_blocks(snapshots):
+    # A web ACL's default action is exactly one of allow or block; the API's rules block the bad traffic, so its
+    # default must allow (a block default would turn every prediction away).
+    acls = [r for snap in snapshots.values() for r in snap.resources if r.type == "aws:wafv2/webAcl:WebAcl"]
+    assert acls
+    for acl in acls:
+        assert list(acl.inputs["defaultAction"]) == ["allow"], acl.urn

@@ -180,3 +180,11 @@ def test_every_glue_connections_security_group_admits_its_own_members(stack):
                                                            and rule.get("toPort") == 65535))
                        for rule in ingress), f"{connection.urn}: {group} does not admit itself on all TCP ports"
     assert connections or stack.stack == "shared"
+
+
+def test_flow_logs_aggregate_every_minute(stack):
+    # MaxAggregationInterval takes 60 or 600 seconds only; one minute keeps an incident's traffic visible quickly.
+    flows = stack.of_type("aws:ec2/flowLog:FlowLog")
+    assert flows
+    for flow in flows:
+        assert flow.inputs["maxAggregationInterval"] == 60, flow.urn
