@@ -261,6 +261,7 @@ def test_every_api_model_is_a_valid_draft_4_schema_that_accepts_a_prediction(sna
     for model in models:
         assert model.inputs["contentType"] == "application/json"
         schema = json.loads(model.inputs["schema"])
+        assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"  # the draft API Gateway models use
         jsonschema.Draft4Validator.check_schema(schema)
         validator = jsonschema.Draft4Validator(schema)
         assert validator.is_valid({"instances": [[1.0, 2.5], [0, -3]]}), model.urn
