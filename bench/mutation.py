@@ -25,8 +25,13 @@ How it is fast enough for every mutant:
   test list. If the selected node ids no longer exist (a mutant renamed a parametrized case), the full mapped
   list runs. Tests that fail on the unmutated code are never selected.
 * Warm forked runs: the parent imports pytest and the heavy third-party modules (pulumi, pulumi_policy, grpc,
-  protobuf, pydantic, yaml, pulumi_aws) once, never a project module, then forks one child per mutant that
+  protobuf, pydantic, yaml, pulumi_aws and the provider SDK modules the program names, as the synth worker
+  does) once, never a project module, then forks one child per mutant that
   runs `pytest.main` in its own scratch copy of the repository (`--jobs` copies, one child each in flight).
+* Warm synth workers: before pytest starts (no thread, no gRPC channel yet), each child forks a synth
+  "zygote" (platformctl/offline/zygote.py) and sets `$PLATFORMCTL_SYNTH_ZYGOTE`, so the stacks' synth
+  workers the tests start are forked from it instead of starting interpreters that import the SDKs again
+  (~4.5 s CPU each; a component mutant re-synthesizes the stacks). `--fresh-synth` turns it off (to compare).
   The mutant is written into the copy's file before the fork and restored after the child exits; no
   bytecode is written or copied (a same-size mutant with the same mtime could load a stale .pyc).
   A child past its timeout is killed with its process group and counts as killed ("timeout").
@@ -81,13 +86,19 @@ TARGETS: dict[str, list[str]] = {
     "policies/crossguard_aws/*.py": ["tests/policies"],
     "policies/crossguard_aws/rules/*.py": ["tests/policies"],
     "config/rules.py": ["tests/test_config.py", "tests/test_config_rules.py"],
-    "components/iam.py": ["tests/test_iam.py"],
-    "components/kms.py": ["tests/test_security_baseline.py", "tests/test_iam.py", "tests/test_lake_access.py"],
-    "components/secure_bucket.py": ["tests/test_data.py", "tests/test_policy_gate.py"],
-    "components/sagemaker_iam.py": ["tests/test_training.py", "tests/test_deployment.py", "tests/test_iam.py"],
-    "components/inference.py": ["tests/test_inference.py", "tests/test_iam.py"],
-    "components/network.py": ["tests/test_network.py"],
-    "components/providers.py": ["tests/test_providers.py"],
+    # Every component that builds a policy document or an ARN: test_iam lints every document, test_arns checks
+    # every ARN in one against the formats AWS issues.
+    "components/iam.py": ["tests/test_iam.py", "tests/test_arns.py"],
+    # test_compute: the compute layer's keys (behind feature flags, synthesized there) use service_use's defaults.
+    "components/kms.py": ["tests/test_security_baseline.py", "tests/test_iam.py", "tests/test_lake_access.py",
+                          "tests/test_arns.py", "tests/test_compute.py"],
+    "components/secure_bucket.py": ["tests/test_data.py", "tests/test_policy_gate.py", "tests/test_iam.py",
+                                    "tests/test_arns.py"],
+    "components/sagemaker_iam.py": ["tests/test_training.py", "tests/test_deployment.py", "tests/test_iam.py",
+                                    "tests/test_arns.py"],
+    "components/inference.py": ["tests/test_inference.py", "tests/test_iam.py", "tests/test_arns.py"],
+    "components/network.py": ["tests/test_network.py", "tests/test_iam.py", "tests/test_arns.py"],
+    "components/providers.py": ["tests/test_providers.py", "tests/test_iam.py", "tests/test_arns.py"],
     "platformctl/check_cmd.py": ["tests/check"],
     "platformctl/policy_host/gate.py": ["tests/check", "tests/test_policy_gate.py"],
     "platformctl/policy_host/report.py": ["tests/check"],
@@ -99,6 +110,7 @@ IGNORE = (".git", "venv", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache"
 WARM = ("pytest", "xdist", "pytest_cov", "coverage", "yaml", "pydantic", "google.protobuf", "grpc", "pulumi",
         "pulumi.runtime", "pulumi_policy", "pulumi_aws")
 PYTEST = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider"]
+SYNTH_WORKER, SYNTH_ZYGOTE = "platformctl/offline/worker.py", "platformctl/offline/zygote.py"
 KILLED = ("killed", "timeout", "equivalent")
 _FLIP = {ast.Eq: "!=", ast.NotEq: "==", ast.Lt: ">=", ast.GtE: "<", ast.Gt: "<=", ast.LtE: ">", ast.In: "not in",
          ast.NotIn: "in", ast.Is: "is not", ast.IsNot: "is"}
@@ -379,13 +391,30 @@ def build_map(runner: Runner, cmap: CoverageMap, curated: list[str], tests: list
 
 # -- warm forking runner -----------------------------------------------------------------------------------
 
-def warm() -> None:
+def _standalone(root: Path, rel: str, name: str) -> object | None:
+    """Load a project module that imports only the standard library from its file, without importing its
+    package (the parent must not hold project modules). None if the file is absent."""
+    import importlib.util
+
+    path = root / rel
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def warm(root: Path = ROOT) -> None:
     """Import the heavy third-party modules once, in the parent, and keep them out of the children's GC."""
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     sys.dont_write_bytecode = True
     for name in WARM:
         with contextlib.suppress(ImportError):
             __import__(name)
+    worker = _standalone(root, SYNTH_WORKER, "_mutation_synth_worker")
+    if worker is not None:  # the provider SDK modules the synth worker would import for the program
+        worker._import_quietly(worker.sdk_modules(root))
     gc.collect()
     gc.freeze()
 
@@ -420,8 +449,9 @@ class Slot:
 class Runner:
     """``jobs`` scratch copies of ``root``; each task runs in a child forked from this (warm) process."""
 
-    def __init__(self, root: Path, jobs: int, workdir: Path):
+    def __init__(self, root: Path, jobs: int, workdir: Path, zygotes: bool = True):
         self.source_root = root
+        self.zygotes = zygotes
         self.workdir = workdir
         self.slots = []
         for number in range(jobs):
@@ -440,6 +470,17 @@ class Runner:
     def log(self, slot: Slot) -> Path:
         return self.workdir / f"slot{slot.number}.log"
 
+    def _start_zygote(self, slot: Slot) -> None:
+        """In the child, before pytest: fork the synth zygote (from this warm, thread-free process) and point
+        the offline runner at it. It dies with the child's process group."""
+        zygote = _standalone(slot.root, SYNTH_ZYGOTE, "_mutation_synth_zygote")
+        if zygote is None:
+            return
+        path = self.workdir / f"zygote{slot.number}.sock"
+        path.unlink(missing_ok=True)
+        zygote.start(path)
+        os.environ[zygote.ENV] = str(path)
+
     def _child(self, slot: Slot, task: Task) -> None:
         code = 70
         try:
@@ -451,6 +492,8 @@ class Runner:
             sys.path[:] = [str(slot.root), *self.sys_path]
             if task.fresh:
                 os.execv(sys.executable, [sys.executable, "-m", "pytest", *PYTEST, *task.args])
+            if self.zygotes:
+                self._start_zygote(slot)
             code = task.work() if task.work else pytest_main([*PYTEST, *task.args])
         except BaseException:  # whatever happens, the child must not return into the parent's code
             traceback.print_exc()
@@ -552,6 +595,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], metavar="KEY",
                         help="run only the mutant with this key (repeatable), e.g. 'config/rules.py:12: return None'")
     parser.add_argument("--list", action="store_true", help="print the curated files, their tests and mutant counts")
+    parser.add_argument("--fresh-synth", action="store_true",
+                        help="start each synth worker as a fresh interpreter instead of forking it (to compare)")
     args = parser.parse_args(argv)
     files = _curated(args.files)
     if args.list:
@@ -589,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PLATFORMCTL_SYNTH_CACHE", str(ROOT / ".pytest_cache" / "platformctl-synth"))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the runner's cleanup kills the children's groups
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
-        runner = Runner(ROOT, max(1, args.jobs), Path(tmp))
+        runner = Runner(ROOT, max(1, args.jobs), Path(tmp), zygotes=not args.fresh_synth)
         tasks = []
         if plan and not args.baseline:
             cmap = CoverageMap.load(CACHE / "map.json", _repo_hash(ROOT))

@@ -336,3 +336,13 @@ def test_redshift_needs_three_azs(snapshots):
     with pytest.raises(config.ConfigError) as err:
         config.validate(raw, "dev", "aiplatform")
     assert [p.key for p in err.value.problems] == ["network.azCount"]
+
+
+def test_no_bucket_is_emptied_on_delete(snapshots):
+    # forceDestroy makes a delete (a rename, a replaced bucket, a destroyed stack) erase every object and version
+    # first; S3 refuses to delete a non-empty bucket otherwise, and that refusal is the last guard of the data.
+    buckets = [r for snap in snapshots.values() for r in snap.resources
+               if r.type in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")]
+    assert len(buckets) >= 5
+    for bucket in buckets:
+        assert not bucket.inputs.get("forceDestroy"), bucket.urn

@@ -18,6 +18,12 @@ SERVICES_WITHOUT_SOURCE_ACCOUNT = {
     "cloudtrail.amazonaws.com",
 }
 
+# The STS actions whose resource is a role (Service Authorization Reference, "Actions defined by AWS Security Token
+# Service"): all a trust policy can grant. Any other action in one is a typo that leaves the role unassumable.
+ROLE_ACTIONS = {"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:SetContext",
+                "sts:SetSourceIdentity", "sts:TagSession"}
+ASSUME_ACTIONS = {"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"}
+
 
 def as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
@@ -88,3 +94,32 @@ def test_stack_exports_hold_no_secrets(snapshots, name):
     text = str(snapshots[name].outputs)
     assert "__secret__" not in text
     assert "offline-placeholder-secret" not in text
+
+
+def test_trust_policies_grant_only_role_actions_and_let_someone_assume_the_role(stack):
+    trusts = 0
+    for r, key, doc in documents(stack):
+        if key != "assumeRolePolicy":
+            continue
+        trusts += 1
+        granted = set()
+        for st in as_list(doc["Statement"]):
+            actions = set(as_list(st["Action"]))
+            assert actions <= ROLE_ACTIONS, f"{r.urn}: {sorted(actions - ROLE_ACTIONS)} in a trust policy"
+            if st["Effect"] == "Allow":
+                granted |= actions
+        assert granted & ASSUME_ACTIONS, f"{r.urn}: nobody may assume the role"
+    assert trusts >= 3
+
+
+def condition_values(condition: dict) -> list:
+    return [v for keys in condition.values() for value in keys.values() for v in as_list(value)]
+
+
+def test_every_condition_compares_with_real_values(stack):
+    # IAM refuses a null condition value (MalformedPolicyDocument), and an empty string matches no request: a
+    # condition built from a missing setting (an external id that is not configured) must not be written at all.
+    for r, _, doc in documents(stack):
+        for st in as_list(doc["Statement"]):
+            for value in condition_values(st.get("Condition", {})):
+                assert isinstance(value, (str, bool, int)) and value != "", f"{r.urn}: {st['Condition']}"

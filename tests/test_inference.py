@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+import jsonschema
 import pytest
 
 from components.inference import waf_rules
 from config import ConfigError, validate
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
-from tests.conftest import ROOT
+from platformctl.offline.runner import synth_isolated
+from tests.conftest import ROOT, project_variant
 
 AUTHORIZATION = {"iam": "AWS_IAM", "cognito": "COGNITO_USER_POOLS", "none": "NONE"}
 # The AWS managed rule groups the web ACL runs, in priority order (names as the AWS WAF Developer Guide's
@@ -136,6 +139,8 @@ def test_stage_traces_and_logs_to_an_encrypted_group(workload):
     assert deps(workload, group, "kmsKeyId", "aws:kms/key:Key") == [workload.one("aws:kms/key:Key", "use1-logs-key")]
     fields = json.loads(stage.inputs["accessLogSettings"]["format"])
     assert "requestId" in fields and "status" in fields
+    # Every field is one $context variable: anything else is logged as literal text, not the request's value.
+    assert all(re.fullmatch(r"\$context\.[A-Za-z][A-Za-z0-9_.]*", v) for v in fields.values()), fields
     account = only(workload, "aws:apigateway/account:Account")
     assert account.urn in stage.dependencies, "execution logging needs the account's CloudWatch role first"
 
@@ -236,3 +241,65 @@ def api_problems(**values) -> dict[str, str]:
 def test_bad_api_config_is_named(values, key):
     found = api_problems(**values)
     assert key in found and found[key], found
+
+
+def test_every_user_pool_client_hides_whether_a_user_exists(snapshots):
+    # PreventUserExistenceErrors: ENABLED answers a wrong user like a wrong password; LEGACY (the other value the
+    # Cognito API accepts) lets anyone probe which user names exist.
+    clients = [r for snap in snapshots.values() for r in snap.resources if r.type == "aws:cognito/userPoolClient:UserPoolClient"]
+    assert clients
+    for client in clients:
+        assert client.inputs["preventUserExistenceErrors"] == "ENABLED", client.urn
+        assert client.inputs["enableTokenRevocation"] is True, client.urn
+
+
+def test_every_api_model_is_a_valid_draft_4_schema_that_accepts_a_prediction(snapshots):
+    # API Gateway models are JSON Schema draft 4: an invalid schema fails the deployment, and one that rejects a
+    # well-formed request would turn every prediction away.
+    models = [r for snap in snapshots.values() for r in snap.resources if r.type == "aws:apigateway/model:Model"]
+    assert models
+    for model in models:
+        assert model.inputs["contentType"] == "application/json"
+        schema = json.loads(model.inputs["schema"])
+        assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"  # the draft API Gateway models use
+        jsonschema.Draft4Validator.check_schema(schema)
+        validator = jsonschema.Draft4Validator(schema)
+        assert validator.is_valid({"instances": [[1.0, 2.5], [0, -3]]}), model.urn
+        # Rows of numbers only: the invoke Lambda sends each row on as a CSV line of features.
+        for bad in ({"instances": []}, {"rows": [[1]]}, {"instances": [1, 2]}, {"instances": [[]]}, {"instances": [["a"]]},
+                    {"instances": [[1]], "extra": 1}, {"instances": [[1]] * 101}):
+            assert not validator.is_valid(bad), (model.urn, bad)
+
+
+@pytest.fixture(scope="module")
+def open_route_dev(tmp_path_factory, snapshots) -> Snapshot:
+    """dev with one route opted out of authentication (auth: none, metered by an API key)."""
+    def edit(config: dict) -> None:
+        config["aiplatform:knobs"]["api"]["routes"].append({"path": "predict-open", "auth": "none", "apiKey": True})
+
+    project = project_variant(tmp_path_factory, "open-route", "dev", edit)
+    return synth_isolated(project, "dev", {"shared": snapshots["shared"].outputs})
+
+
+def test_an_unauthenticated_route_is_an_explicit_none_and_is_warned_about(open_route_dev):
+    # API Gateway's authorizationType is one of NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS: the opt-out must be NONE.
+    assert method_for(open_route_dev, "predict-open").inputs["authorization"] == "NONE"
+    assert method_for(open_route_dev, "predict").inputs["authorization"] == "COGNITO_USER_POOLS"
+    assert any("predict-open" in w and "unauthenticated" in w for w in open_route_dev.warnings)
+
+def test_user_pool_deletion_protection_follows_protection(snapshots):
+    # A protected (prod) pool holds the API's client credentials: Cognito's own deletion protection is on exactly
+    # where Pulumi's protect is, so dev stays disposable.
+    pools = [r for snap in snapshots.values() for r in snap.resources if r.type == "aws:cognito/userPool:UserPool"]
+    assert {p.protect for p in pools} == {True, False}
+    for pool in pools:
+        assert pool.inputs["deletionProtection"] == ("ACTIVE" if pool.protect else "INACTIVE"), pool.urn
+
+
+def test_every_web_acl_lets_through_what_no_rule_blocks(snapshots):
+    # A web ACL's default action is exactly one of allow or block; the API's rules block the bad traffic, so its
+    # default must allow (a block default would turn every prediction away).
+    acls = [r for snap in snapshots.values() for r in snap.resources if r.type == "aws:wafv2/webAcl:WebAcl"]
+    assert acls
+    for acl in acls:
+        assert list(acl.inputs["defaultAction"]) == ["allow"], acl.urn

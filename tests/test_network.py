@@ -5,15 +5,24 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
+from pulumi.runtime.mocks import MockCallArgs
 
 from components.network import WORKLOAD_INTERFACE_SERVICES, service_name
+from platformctl.offline.mocks import PlatformMocks
 from tests.conftest import decoded
 
-# The foundation's promise: these endpoints exist in every workload VPC (later layers add more).
+# The promise: these endpoints exist in every workload VPC.
 REQUIRED = {
     "sagemaker.api", "sagemaker.runtime", "sagemaker.featurestore-runtime", "aws.sagemaker.{region}.studio",
     "aws.sagemaker.{region}.notebook", "sts", "logs", "monitoring", "events", "kms", "ecr.api", "ecr.dkr", "glue",
     "servicecatalog", "ssm", "secretsmanager",
+    # What the later layers call from inside the VPC, with no internet path to fall back on:
+    "sqs", "sns",  # the remediation Lambda's dead-letter queue and alert topic
+    "application-autoscaling",  # the remediation Lambda resizes endpoint variants
+    "xray",  # VPC Lambdas trace
+    "lambda", "execute-api",  # invoking functions and the private API from the VPC
+    "kinesis-firehose",  # ingestion delivery streams
+    "lakeformation",  # Glue jobs in the VPC fetch Lake Formation-vended credentials for governed tables
 }
 
 
@@ -138,3 +147,44 @@ def test_vpc_cidrs_come_from_config(workload):
     for vpc in vpcs(workload):
         assert vpc.inputs["cidrBlock"] == cidrs[region_of(workload, vpc)]
         assert decoded(vpc.inputs["availabilityZoneNames"])
+
+
+AZ_LOOKUP = "aws:index/getAvailabilityZones:getAvailabilityZones"
+
+
+@pytest.mark.parametrize(("status", "found"), [
+    ("opt-in-not-required", True),  # the standard zones: what the network asks for
+    ("opted-in", False),  # Local and Wavelength Zones only: none in the offline regions
+    ("opt-in-not-requried", False),  # a misspelt status matches nothing, in AWS as here
+])
+def test_the_offline_zone_lookup_filters_as_describe_availability_zones_does(status: str, found: bool) -> None:
+    # The network's lookup keeps to zones that need no opt-in (opt-in-status, one of opt-in-not-required, opted-in,
+    # not-opted-in): its subnets must not land in a Local Zone. The offline answer applies the filter, so a wrong
+    # filter leaves the program without zones (it then stops) instead of passing unseen.
+    answer = PlatformMocks(default_region="us-west-2").call(MockCallArgs(
+        AZ_LOOKUP, {"state": "available", "filters": [{"name": "opt-in-status", "values": [status]}]}, ""))
+    expected = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"] if found else []
+    assert answer["names"] == expected
+    assert len(answer["zoneIds"]) == len(expected)
+
+
+def test_every_glue_connections_security_group_admits_its_own_members(stack):
+    # AWS Glue requires a self-referencing inbound rule for all TCP ports on a connection's security groups (its Spark
+    # executors talk to each other); the same group carries Studio's app-to-app and EFS traffic.
+    ingress = [r.inputs for r in stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")]
+    connections = stack.of_type("aws:glue/connection:Connection")
+    for connection in connections:
+        for group in connection.inputs["physicalConnectionRequirements"]["securityGroupIdLists"]:
+            assert any(rule["securityGroupId"] == group and rule.get("referencedSecurityGroupId") == group
+                       and (rule["ipProtocol"] == "-1" or (rule["ipProtocol"] == "tcp" and rule.get("fromPort") == 0
+                                                           and rule.get("toPort") == 65535))
+                       for rule in ingress), f"{connection.urn}: {group} does not admit itself on all TCP ports"
+    assert connections or stack.stack == "shared"
+
+
+def test_flow_logs_aggregate_every_minute(stack):
+    # MaxAggregationInterval takes 60 or 600 seconds only; one minute keeps an incident's traffic visible quickly.
+    flows = stack.of_type("aws:ec2/flowLog:FlowLog")
+    assert flows
+    for flow in flows:
+        assert flow.inputs["maxAggregationInterval"] == 60, flow.urn

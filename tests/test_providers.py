@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 
-from tests.conftest import ROOT, STACKS, decoded
+from platformctl.offline.runner import synth_isolated
+from tests.conftest import ROOT, STACKS, decoded, project_variant
 
 EXPECTED_TARGETS = {
     "shared": {("111111111111", "us-east-1"), ("111111111111", "us-west-2"), ("222222222222", "us-east-1"), ("222222222222", "us-west-2")},
@@ -47,6 +50,25 @@ def test_one_provider_per_account_and_region(stack):
     assert set(targets) == EXPECTED_TARGETS[stack.stack]
 
 
+def test_every_invoke_asks_through_an_explicit_provider(stack):
+    # With default providers disabled the engine refuses an invoke without a provider; and a lookup through another
+    # account's provider would answer for the wrong account.
+    providers = {p.urn: p for p in aws_providers(stack)}
+    assert stack.invokes
+    for invoke in stack.invokes:
+        package = invoke["token"].split(":")[0]
+        provider = providers.get(invoke["provider"].rsplit("::", 1)[0]) if package == "aws" else None
+        assert provider is not None and not provider.name.startswith("default"), f"{invoke['token']}: {invoke['provider']!r}"
+
+
+def test_every_urn_is_registered_once(stack):
+    # The engine refuses a program that registers a URN twice ("Duplicate resource URN"): the logical names of
+    # what is built once per (account, region) must tell the targets apart.
+    urns = [r.urn for r in stack.resources]
+    assert len(urns) > 100
+    assert [u for u in set(urns) if urns.count(u) > 1] == []
+
+
 def test_providers_assume_the_deploy_role_of_exactly_their_account(stack):
     for p in aws_providers(stack):
         allowed = decoded(p.inputs["allowedAccountIds"])
@@ -78,3 +100,30 @@ def test_workload_stacks_read_the_configured_shared_stack(workload, snapshots):
     ref = workload.one("pulumi:pulumi:StackReference")
     assert ref.inputs["name"] == workload.config["aiplatform:sharedStack"]
     assert ref.outputs["outputs"]["logArchiveKeyArn"] == snapshots["shared"].outputs["logArchiveKeyArn"]
+
+
+EXTERNAL_ID = "platform-deploy-7f3a"
+
+
+@pytest.fixture(scope="module")
+def external_id_dev(tmp_path_factory, snapshots):
+    """dev whose deploy role's trust requires an external id (sts:ExternalId)."""
+    def edit(config: dict) -> None:
+        config["aiplatform:deployRole"]["externalId"] = EXTERNAL_ID
+
+    project = project_variant(tmp_path_factory, "external-id", "dev", edit)
+    return synth_isolated(project, "dev", {"shared": snapshots["shared"].outputs})
+
+
+def test_a_configured_external_id_reaches_every_provider_only_as_a_secret(external_id_dev, snapshots):
+    # A role whose trust requires sts:ExternalId refuses AssumeRole without it: every provider must pass it, and
+    # (a credential) only as a secret, so its whole assume-role block is masked in the records.
+    providers = [r for r in external_id_dev.resources if r.type in ("pulumi:providers:aws", "pulumi:providers:aws-native")]
+    assert {p.type for p in providers} == {"pulumi:providers:aws", "pulumi:providers:aws-native"}
+    for p in providers:
+        assert p.inputs.get("assumeRoles", p.inputs.get("assumeRole")) == {"__secret__": True}, p.urn
+    recorded = [r.inputs for r in external_id_dev.resources] + [r.outputs for r in external_id_dev.resources]
+    assert EXTERNAL_ID not in json.dumps([recorded, external_id_dev.outputs], default=str)
+    # Without one, nothing is secret there: the block above is secret because of the id.
+    for p in aws_providers(snapshots["dev"]):
+        assert decoded(p.inputs["assumeRoles"])[0].keys() == {"roleArn", "sessionName"}

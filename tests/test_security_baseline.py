@@ -71,6 +71,20 @@ def test_data_key_lets_macie_decrypt_through_its_service_linked_role(workload):
             assert any(p.endswith("role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie") for p in principals)
 
 
+MACIE_ROLE = "role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie"
+
+
+def test_exactly_the_keys_naming_macies_role_wait_for_macie(stack):
+    # KMS rejects a key policy naming a principal that does not exist yet, and Macie's service-linked role exists
+    # only once Macie is enabled: those keys must depend on the Macie account. No other key waits for it.
+    macie = {r.urn for r in stack.of_type("aws:macie2/account:Account")}
+    keys = stack.of_type("aws:kms/key:Key")
+    assert keys
+    for key in keys:
+        names_role = MACIE_ROLE in json.dumps(key_policy(key))
+        assert bool(macie & set(key.dependencies)) == names_role, key.urn
+
+
 def test_one_multi_region_trail_per_account_into_the_log_archive(stack, snapshots):
     shared = snapshots["shared"].outputs
     trails = stack.of_type("aws:cloudtrail/trail:Trail")

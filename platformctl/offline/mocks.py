@@ -320,9 +320,19 @@ class PlatformMocks(Mocks):
         return {"accountId": p.account, "arn": f"arn:aws:sts::{p.account}:assumed-role/deployer/pulumi", "userId": "AROAEXAMPLE:pulumi", "id": p.account}
 
     def _azs(self, args: dict[str, Any], p: ProviderView) -> dict[str, Any]:
-        names = self.zones(p.region)
         code = p.region.replace("-", "")[:4]
-        return {"names": names, "zoneIds": [f"{code}-az{i + 1}" for i in range(len(names))], "groupNames": [p.region] * len(names), "id": p.region}
+        # The region's standard zones, with the attributes DescribeAvailabilityZones filters on: a program that asks
+        # for zones none of them has (a misspelt opt-in status, Local Zones) gets none, as from AWS. A filter on an
+        # attribute not modelled here matches every zone.
+        zones = [{"zone-name": name, "zone-id": f"{code}-az{i + 1}", "group-name": p.region, "region-name": p.region,
+                  "opt-in-status": "opt-in-not-required", "zone-type": "availability-zone", "state": "available"}
+                 for i, name in enumerate(self.zones(p.region))]
+        wanted = [(f.get("name"), set(f.get("values") or ())) for f in args.get("filters") or ()]
+        excluded = set(args.get("excludeNames") or ()) | set(args.get("excludeZoneIds") or ())
+        zones = [z for z in zones if all(name not in z or z[name] in values for name, values in wanted)
+                 and args.get("state") in (None, z["state"]) and not excluded & {z["zone-name"], z["zone-id"]}]
+        names = [z["zone-name"] for z in zones]
+        return {"names": names, "zoneIds": [z["zone-id"] for z in zones], "groupNames": [z["group-name"] for z in zones], "id": p.region}
 
     @staticmethod
     def _kms_target(ref: str, p: ProviderView) -> tuple[str, str, bool]:

@@ -30,7 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from platformctl.offline import cache
+from platformctl.offline import cache, zygote
 from platformctl.offline.project import ProjectError, StackConfig, load_stack_config, referenced_stacks, stacks_of
 from platformctl.offline.records import ResourceRecord, Snapshot, canonical_order
 
@@ -143,6 +143,14 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
 
 
+def _start_worker(args: list[str], **streams: Any) -> subprocess.Popen | zygote.Process:
+    """``python -m platformctl.offline.worker ARGS``, or the same worker forked by the zygote that
+    ``$PLATFORMCTL_SYNTH_ZYGOTE`` names (bench/mutation.py sets it; see ``zygote``)."""
+    if os.environ.get(zygote.ENV):
+        return zygote.Process(os.environ[zygote.ENV], args, env=_env(), **streams)
+    return subprocess.Popen([sys.executable, "-m", "platformctl.offline.worker", *args], env=_env(), **streams)
+
+
 def _result(stack: str, out_file: Path, log: str) -> Snapshot:
     if not out_file.exists():
         raise SynthError(stack, f"the offline runner crashed:\n{log.strip()}", user_error=False)
@@ -158,11 +166,12 @@ def synth_isolated(project_dir: Path, stack: str, refs: dict[str, Any], preview:
     with tempfile.TemporaryDirectory(prefix="synth-") as tmp:
         refs_file, out_file = Path(tmp, "refs.json"), Path(tmp, "out.json")
         refs_file.write_text(json.dumps(refs))
-        cmd = [sys.executable, "-m", "platformctl.offline.worker", "--project-dir", str(project_dir), "--stack", stack,
-               "--refs", str(refs_file), "--out", str(out_file)] + (["--preview"] if preview else []) + (
-                   ["--validate-only"] if validate_only else [])
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=_env())
-        return _result(stack, out_file, proc.stderr)
+        args = ["--project-dir", str(project_dir), "--stack", stack, "--refs", str(refs_file), "--out", str(out_file)] + (
+            ["--preview"] if preview else []) + (["--validate-only"] if validate_only else [])
+        with open(Path(tmp, "stderr"), "w+b") as stderr:
+            _start_worker(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr).wait()
+            stderr.seek(0)
+            return _result(stack, out_file, stderr.read().decode(errors="replace"))
 
 
 class _Tail(threading.Thread):
@@ -205,8 +214,7 @@ class WarmInterpreter:
     def __init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="synth-")
         self._log = open(Path(self._tmp.name, "serve.log"), "w+b")
-        self._proc = subprocess.Popen([sys.executable, "-m", "platformctl.offline.worker", "--serve"], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, stderr=self._log, env=_env())
+        self._proc = _start_worker(["--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
         self._pending: dict[str, Future] = {}
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, daemon=True)

@@ -1,0 +1,89 @@
+"""$PLATFORMCTL_SYNTH_ZYGOTE (set by bench/mutation.py): the offline runner's workers are forked by the zygote
+instead of started, and record exactly what a started worker records, with the caller's environment and
+working directory; a failing program still reports its traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from platformctl.offline import SynthError, synth
+from platformctl.offline.cache import ENV as SYNTH_CACHE_ENV
+from platformctl.offline.runner import synth_isolated
+from tests.conftest import ROOT
+
+ZYGOTE_ENV = "PLATFORMCTL_SYNTH_ZYGOTE"  # written out: the documented name bench/mutation.py sets
+PROGRAM = '''
+import os
+
+import pulumi
+import pulumi_aws as aws
+
+bucket = aws.s3.BucketV2("data", bucket="zygote-data", force_destroy=False)
+aws.s3.BucketPublicAccessBlock("data", bucket=bucket.id, block_public_acls=True, restrict_public_buckets=True)
+if pulumi.Config().get_bool("fail"):
+    raise ValueError("the program broke on purpose")
+pulumi.export("parent", os.getppid())
+pulumi.export("mark", os.environ.get("ZYGOTE_TEST_MARK"))
+pulumi.export("cwd", os.getcwd())
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv(SYNTH_CACHE_ENV, raising=False)  # every synth below must run its program
+    (tmp_path / "Pulumi.yaml").write_text("name: zygote\nruntime: python\n")
+    (tmp_path / "Pulumi.ok.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    (tmp_path / "Pulumi.bad.yaml").write_text("config:\n  aws:region: eu-west-1\n  zygote:fail: 'true'\n")
+    (tmp_path / "__main__.py").write_text(textwrap.dedent(PROGRAM))
+    return tmp_path
+
+
+@pytest.fixture
+def zygote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """A zygote started from a fresh, thread-free interpreter (as the mutation runner's child is); its pid."""
+    socket_path = tmp_path / "z.sock"
+    code = ("import sys, signal; from pathlib import Path; from platformctl.offline import zygote; "
+            "print(zygote.start(Path(sys.argv[1])), flush=True); signal.pause()")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(socket_path)], stdout=subprocess.PIPE, text=True,
+                              cwd=ROOT, start_new_session=True)
+    try:
+        pid = int(holder.stdout.readline())
+        monkeypatch.setenv(ZYGOTE_ENV, str(socket_path))
+        yield pid
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)  # the holder, the zygote and any worker left
+        holder.wait()
+
+
+def test_forked_workers_record_what_started_workers_record(project: Path, zygote: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZYGOTE_TEST_MARK", "seen")
+    forked = synth_isolated(project, "ok", {})
+    served = synth("ok", project)  # through WarmInterpreter: a `--serve` worker forking the stack's child
+    monkeypatch.delenv(ZYGOTE_ENV)
+    started = synth_isolated(project, "ok", {})
+
+    assert int(forked.outputs["parent"]) == zygote  # the one-shot worker is the zygote's child
+    assert int(started.outputs["parent"]) == os.getpid()  # without the variable, a started interpreter
+    for snapshot in (forked, served, started):
+        assert snapshot.outputs["mark"] == "seen"  # the caller's environment at call time, not the zygote's
+        assert snapshot.outputs["cwd"] == str(project)
+    assert [asdict(r) for r in forked.resources] == [asdict(r) for r in started.resources]
+    assert [asdict(r) for r in served.resources] == [asdict(r) for r in started.resources]
+    assert {r.type for r in started.resources if r.custom and not r.is_provider} == {
+        "aws:s3/bucketV2:BucketV2", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"}
+
+
+def test_a_failing_program_reports_its_traceback_through_the_zygote(project: Path, zygote: int) -> None:
+    for run in (lambda: synth_isolated(project, "bad", {}), lambda: synth("bad", project)):
+        with pytest.raises(SynthError, match="the program broke on purpose"):
+            run()
