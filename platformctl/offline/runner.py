@@ -162,7 +162,8 @@ def _result(stack: str, out_file: Path, log: str) -> Snapshot:
 
 def synth_isolated(project_dir: Path, stack: str, refs: dict[str, Any], preview: bool = False,
                    validate_only: bool = False) -> Snapshot:
-    """One stack in a fresh interpreter, its StackReferences answered from ``refs`` (stack name -> outputs)."""
+    """One stack in a worker of its own (a fresh interpreter, or one the zygote forks), its StackReferences
+    answered from ``refs`` (stack name -> outputs)."""
     with tempfile.TemporaryDirectory(prefix="synth-") as tmp:
         refs_file, out_file = Path(tmp, "refs.json"), Path(tmp, "out.json")
         refs_file.write_text(json.dumps(refs))
