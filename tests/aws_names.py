@@ -11,8 +11,10 @@ import re
 
 AWS_NAME_RULES = {
     # S3 bucket: 3-63 characters; lowercase letters, numbers, '.' and '-'; begins and ends with a letter or number.
-    # Reserved: prefixes xn--, sthree-, amzn-s3-demo-; suffixes -s3alias, --ol-s3, --x-s3, --table-s3.
-    "s3": r"(?=.{3,63}$)(?!xn--|sthree-|amzn-s3-demo-)[a-z0-9][a-z0-9.-]*[a-z0-9](?<!-s3alias)(?<!--ol-s3)(?<!--x-s3)(?<!--table-s3)",
+    # Reserved: prefixes xn--, sthree-, amzn-s3-demo-; suffixes -s3alias, --ol-s3, .mrap, --x-s3, --table-s3. No two
+    # adjacent periods, and not formatted as an IP address (S3 User Guide, "General purpose bucket naming rules").
+    "s3": (r"(?=.{3,63}$)(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)"
+           r"[a-z0-9][a-z0-9.-]*[a-z0-9](?<!-s3alias)(?<!--ol-s3)(?<!\.mrap)(?<!--x-s3)(?<!--table-s3)"),
     # IAM role name: 1-64 characters; letters, numbers and +=,.@_-
     "iam": r"[A-Za-z0-9_+=,.@-]{1,64}",
     # KMS alias: 'alias/' then letters, numbers, '/', '_' and '-'; at most 256 characters in all.
