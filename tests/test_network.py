@@ -188,3 +188,14 @@ def test_flow_logs_aggregate_every_minute(stack):
     assert flows
     for flow in flows:
         assert flow.inputs["maxAggregationInterval"] == 60, flow.urn
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "us-west-2"])
+def test_the_offline_zone_lookup_names_zone_groups_as_aws_does(region: str) -> None:
+    # EC2 API reference (AvailabilityZone.GroupName): an Availability Zone's group is '<region>-zg-1' ('us-east-1-zg-1'),
+    # not the region; a program filtering group-name on the region would find zones offline and none in AWS.
+    mocks = PlatformMocks(default_region=region)
+    every = mocks.call(MockCallArgs(AZ_LOOKUP, {}, ""))
+    assert every["names"] and set(every["groupNames"]) == {f"{region}-zg-1"}
+    by_region = mocks.call(MockCallArgs(AZ_LOOKUP, {"filters": [{"name": "group-name", "values": [region]}]}, ""))
+    assert by_region["names"] == []

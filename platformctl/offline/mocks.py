@@ -323,8 +323,9 @@ class PlatformMocks(Mocks):
         code = p.region.replace("-", "")[:4]
         # The region's standard zones, with the attributes DescribeAvailabilityZones filters on: a program that asks
         # for zones none of them has (a misspelt opt-in status, Local Zones) gets none, as from AWS. A filter on an
-        # attribute not modelled here matches every zone.
-        zones = [{"zone-name": name, "zone-id": f"{code}-az{i + 1}", "group-name": p.region, "region-name": p.region,
+        # attribute not modelled here matches every zone. A standard zone's group is '<region>-zg-1' (EC2 API
+        # reference, AvailabilityZone.GroupName), no longer the region name.
+        zones = [{"zone-name": name, "zone-id": f"{code}-az{i + 1}", "group-name": f"{p.region}-zg-1", "region-name": p.region,
                   "opt-in-status": "opt-in-not-required", "zone-type": "availability-zone", "state": "available"}
                  for i, name in enumerate(self.zones(p.region))]
         wanted = [(f.get("name"), set(f.get("values") or ())) for f in args.get("filters") or ()]
