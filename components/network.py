@@ -26,8 +26,9 @@ WORKLOAD_INTERFACE_SERVICES = (
     "aws.sagemaker.{region}.studio", "aws.sagemaker.{region}.notebook",
     "sts", "logs", "monitoring", "events", "kms", "ecr.api", "ecr.dkr", "glue",
     "servicecatalog", "ssm", "secretsmanager",
-    # later layers: Lambda DLQs and alerts, ingestion, autoscaling actions, tracing, private API
-    "sqs", "sns", "kinesis-firehose", "application-autoscaling", "xray", "execute-api", "lambda",
+    # later layers: Lambda DLQs and alerts, ingestion, autoscaling actions, tracing. No execute-api: the platform's
+    # REST APIs are REGIONAL, and that endpoint's private DNS would send the VPC's calls to them to a 403.
+    "sqs", "sns", "kinesis-firehose", "application-autoscaling", "xray", "lambda",
     # Glue jobs in the VPC fetch Lake Formation-vended credentials for governed tables
     "lakeformation",
 )

@@ -20,7 +20,7 @@ REQUIRED = {
     "sqs", "sns",  # the remediation Lambda's dead-letter queue and alert topic
     "application-autoscaling",  # the remediation Lambda resizes endpoint variants
     "xray",  # VPC Lambdas trace
-    "lambda", "execute-api",  # invoking functions and the private API from the VPC
+    "lambda",  # invoking functions from the VPC
     "kinesis-firehose",  # ingestion delivery streams
     "lakeformation",  # Glue jobs in the VPC fetch Lake Formation-vended credentials for governed tables
 }
@@ -199,3 +199,19 @@ def test_the_offline_zone_lookup_names_zone_groups_as_aws_does(region: str) -> N
     assert every["names"] and set(every["groupNames"]) == {f"{region}-zg-1"}
     by_region = mocks.call(MockCallArgs(AZ_LOOKUP, {"filters": [{"name": "group-name", "values": [region]}]}, ""))
     assert by_region["names"] == []
+
+
+def test_no_execute_api_endpoint_hides_a_public_api(stack):
+    # An execute-api interface endpoint with private DNS answers *.execute-api.<region>.amazonaws.com inside the VPC,
+    # and it reaches PRIVATE REST APIs only: every call from the VPC to a REGIONAL or EDGE API gets 403 Forbidden
+    # (API Gateway Developer Guide, "Private REST APIs"). Such an endpoint is for stacks whose APIs are all private.
+    def types(api) -> set[str]:
+        value = (api.inputs.get("endpointConfiguration") or {}).get("types", "EDGE")
+        return set(value if isinstance(value, list) else [value])
+
+    apis = stack.of_type("aws:apigateway/restApi:RestApi")
+    public = [a.urn for a in apis if types(a) - {"PRIVATE"}]
+    hijacking = [e.urn for e in stack.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+                 if e.inputs["serviceName"].endswith(".execute-api") and e.inputs.get("privateDnsEnabled")]
+    assert not (public and hijacking), (public, hijacking)
+    assert apis or stack.stack == "shared"
