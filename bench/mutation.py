@@ -154,8 +154,20 @@ def _docstrings(tree: ast.AST) -> set[int]:
 
 
 def mutants(path: Path, root: Path = ROOT) -> Iterator[Mutant]:
-    """Every mutant of ``path``: flipped comparisons, swapped and/or, dropped `not`, negated conditions, changed
-    constants, removed calls (a report, an `add`, a statement appended to a policy), returns of None."""
+    """Every mutant of ``path``, each with a unique key: a second mutant with the same line and description (two
+    equal strings on one line) is told apart by a ``[2]`` after its description, in source order."""
+    seen: dict[str, int] = defaultdict(int)
+    for mutant in sorted(_mutants(path, root), key=lambda m: m.start):
+        seen[mutant.key] += 1
+        if seen[mutant.key] > 1:
+            mutant = Mutant(mutant.file, mutant.line, f"{mutant.description} [{seen[mutant.key]}]", mutant.start,
+                            mutant.end, mutant.replacement)
+        yield mutant
+
+
+def _mutants(path: Path, root: Path) -> Iterator[Mutant]:
+    """Flipped comparisons, swapped and/or, dropped `not`, negated conditions, changed constants, removed calls
+    (a report, an `add`, a statement appended to a policy), returns of None."""
     text = path.read_text()
     tree = ast.parse(text)
     at = _Offsets(text)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     cold = tempfile.mkdtemp(prefix="synth-cache-")
     started, before = time.perf_counter(), os.times()
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=15"],
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "--durations=15"],
                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PLATFORMCTL_SYNTH_CACHE": cold})
     wall, after = time.perf_counter() - started, os.times()
     cpu = after.children_user + after.children_system - before.children_user - before.children_system

@@ -100,3 +100,12 @@ def test_forked_runs_kill_survive_and_time_out_and_select_by_coverage(tmp_path):
     assert (runner.slots[0].root / target.name).read_text() == original  # every copy restored
     assert (runner.slots[1].root / target.name).read_text() == original
     assert not list(runner.slots[0].root.rglob("__pycache__"))
+
+
+def test_two_equal_mutants_on_one_line_have_distinct_keys(tmp_path):
+    target = tmp_path / "twice.py"
+    target.write_text("def pick(a):\n    return 'x' if a else 'x'\n")
+    keys = [m.key for m in mutation.mutants(target, tmp_path)]
+    assert len(keys) == len(set(keys))
+    assert keys.count("twice.py:2: string 'x' -> 'XX'") == 1
+    assert keys.count("twice.py:2: string 'x' -> 'XX' [2]") == 1

@@ -111,7 +111,12 @@ class Res:
 
 
 class Stack:
-    """Every resource of one stack, with the joins stack rules need."""
+    """Every resource of one stack, with the joins stack rules need.
+
+    The joins use indexes built once per stack (by type, by parent), so a rule that joins each of its subjects
+    costs time in proportion to the resources it joins, not to the whole stack: a 20-account prod judged with
+    scans over every resource per join was quadratic (the packs' stack rules 100 s instead of a few).
+    """
 
     def __init__(self, resources: Iterable[Res]):
         self.resources = list(resources)
@@ -120,9 +125,30 @@ class Stack:
     def by_urn(self) -> Mapping[str, Res]:
         return {r.urn: r for r in self.resources}
 
+    @cached_property
+    def _by_type(self) -> Mapping[str, list[Res]]:
+        index: dict[str, list[Res]] = {}
+        for r in self.resources:
+            index.setdefault(r.type, []).append(r)
+        return index
+
+    @cached_property
+    def _by_parent(self) -> Mapping[str | None, list[Res]]:
+        index: dict[str | None, list[Res]] = {}
+        for r in self.resources:
+            index.setdefault(r.parent, []).append(r)
+        return index
+
+    @cached_property
+    def _position(self) -> Mapping[int, int]:
+        return {id(r): i for i, r in enumerate(self.resources)}
+
     def of_types(self, types: Iterable[str]) -> list[Res]:
-        wanted = set(types)
-        return [r for r in self.resources if r.type in wanted]
+        """The resources of ``types``, in the stack's order."""
+        lists = [self._by_type.get(t, []) for t in dict.fromkeys(types)]
+        if len(lists) == 1:
+            return list(lists[0])
+        return sorted((r for found in lists for r in found), key=lambda r: self._position[id(r)])
 
     def attached(self, target: Res, types: Iterable[str], *props: str, match_values: Iterable[str] = ()) -> list[Res]:
         """Resources of ``types`` that point at ``target`` through the inputs ``props`` (dotted paths allowed).
@@ -131,20 +157,57 @@ class Stack:
         (and plain dependencies); when values are known (an update, or names fixed in code) the inputs are
         also compared with the target's identifying values ``match_values`` (e.g. "id", "bucket", "arn").
         """
-        keys = {v for v in (_known_str(target.get(m)) for m in match_values) if v}
-        found = []
-        for r in self.of_types(types):
-            if r.urn == target.urn:
-                continue
-            if r.depends_on(target.urn, *(p.split(".", 1)[0] for p in props)):
-                found.append(r)
-                continue
-            if keys and any(_known_str(r.get(p)) in keys for p in props):
-                found.append(r)
-        return found
+        types = tuple(dict.fromkeys(types))
+        keys = _keys(target, match_values)
+        candidates = {id(r): r for r in self._dependents.get(target.urn, ()) if r.type in types}
+        for t in types:
+            for prop in props if keys else ():
+                index = self._values(t, prop)
+                candidates.update((id(r), r) for key in keys for r in index.get(key, ()))
+        found = [r for r in candidates.values() if _points_at(r, target, props, keys)]
+        return sorted(found, key=lambda r: self._position[id(r)])
+
+    @cached_property
+    def _dependents(self) -> Mapping[str, list[Res]]:
+        """urn -> the resources that depend on it (plainly or through an input)."""
+        index: dict[str, list[Res]] = {}
+        for r in self.resources:
+            for urn in {*r.dependencies, *(u for urns in r.property_dependencies.values() for u in urns)}:
+                index.setdefault(urn, []).append(r)
+        return index
+
+    def _values(self, type_: str, prop: str) -> Mapping[str, list[Res]]:
+        """Known string value of ``prop`` -> the resources of ``type_`` that have it (built on first use)."""
+        memo = self.__dict__.setdefault("_value_indexes", {})
+        if (type_, prop) not in memo:
+            index: dict[str, list[Res]] = {}
+            for r in self._by_type.get(type_, ()):
+                value = _known_str(r.get(prop))
+                if value:
+                    index.setdefault(value, []).append(r)
+            memo[(type_, prop)] = index
+        return memo[(type_, prop)]
+
+    def targets(self, source: Res, types: Iterable[str], *props: str, match_values: Iterable[str] = ()) -> list[Res]:
+        """The inverse join: resources of ``types`` that ``source`` points at through ``props`` (``r`` is among
+        ``targets(source, ...)`` exactly when ``source`` is among ``attached(r, ...)``)."""
+        match_values = tuple(match_values)
+        return [r for r in self.of_types(types) if _points_at(source, r, props, _keys(r, match_values))]
 
     def children_of(self, urn: str) -> list[Res]:
-        return [r for r in self.resources if r.parent == urn]
+        return list(self._by_parent.get(urn, ()))
+
+
+def _keys(target: Res, match_values: Iterable[str]) -> set[str]:
+    return {v for v in (_known_str(target.get(m)) for m in match_values) if v}
+
+
+def _points_at(source: Res, target: Res, props: tuple[str, ...], keys: set[str]) -> bool:
+    if source.urn == target.urn:
+        return False
+    if source.depends_on(target.urn, *(p.split(".", 1)[0] for p in props)):
+        return True
+    return bool(keys) and any(_known_str(source.get(p)) in keys for p in props)
 
 
 def _known_str(value: Any) -> str | None:

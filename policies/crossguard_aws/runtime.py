@@ -12,6 +12,7 @@ Shared behaviour, so each rule stays a small function:
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -121,6 +122,22 @@ def _resource_validate(rule: Rule) -> Callable[[ResourceValidationArgs, ReportVi
     return validate
 
 
+# The stack view built for the last list of resource objects this thread saw.
+_STACK_VIEW = threading.local()
+
+
+def _stack_view(resources: list[Any]) -> Stack:
+    """One :class:`Stack` per set of the analyzer's resource objects. crossguard_aws.sdk hands every stack rule of
+    a request (and every pack sharing the process) the same objects, so the view and its indexes are built once
+    per request, not once per rule; the stock SDK builds new objects for each policy, and each gets a new view."""
+    last = getattr(_STACK_VIEW, "last", None)
+    if last is not None and len(last[0]) == len(resources) and all(a is b for a, b in zip(last[0], resources)):
+        return last[1]
+    stack = Stack(Res.from_policy_resource(r) for r in resources)
+    _STACK_VIEW.last = (list(resources), stack)
+    return stack
+
+
 def _stack_validate(rule: Rule) -> Callable[[StackValidationArgs, ReportViolation], None]:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         try:
@@ -128,7 +145,7 @@ def _stack_validate(rule: Rule) -> Callable[[StackValidationArgs, ReportViolatio
         except ConfigError as e:
             _config_error(rule, report, e)
             return
-        stack = Stack(Res.from_policy_resource(r) for r in args.resources)
+        stack = _stack_view(args.resources)
         subjects = stack.of_types(rule.types) if rule.types is not None else stack.resources
         for subject in subjects:
             run.judge(subject, lambda s=subject: rule.check(s, stack, run.ctx))

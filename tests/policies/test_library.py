@@ -239,6 +239,53 @@ def test_stack_attached_skips_the_target_lists_each_resource_once_and_compares_s
     assert stack.attached(queue, ["aws:sqs/queuePolicy:QueuePolicy"], "queueUrl", match_values=["name", "id"]) == [both]
 
 
+
+def _brute_attached(stack: Stack, target: Res, types: list[str], props: tuple[str, ...], match: list[str]) -> list[Res]:
+    """The join as documented, over every resource: an input of ``props`` depends on ``target``, or (values known)
+    equals one of ``target``'s ``match`` values."""
+    keys = {target.get(m) for m in match} - {None}
+    keys = {k for k in keys if isinstance(k, str) and k}
+    out = []
+    for r in stack.resources:
+        if r.type not in types or r is target:
+            continue
+        heads = [p.split(".")[0] for p in props]
+        by_dep = any(target.urn in r.property_dependencies.get(h, []) for h in heads) if props else (
+            target.urn in r.dependencies or any(target.urn in v for v in r.property_dependencies.values()))
+        by_value = any(isinstance(r.get(p), str) and r.get(p) in keys for p in props)
+        if by_dep or by_value:
+            out.append(r)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_indexed_joins_equal_a_scan_of_every_resource_and_targets_inverts_attached(seed: int) -> None:
+    import random
+    rng = random.Random(seed)
+    types = ["aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketLogging:BucketLogging"]
+    names = ["a", "b", "c", "d"]
+    resources: list[Res] = []
+    for i in range(60):
+        earlier = [r.urn for r in resources]
+        deps = rng.sample(earlier, k=min(len(earlier), rng.randint(0, 2)))
+        prop_deps = {"bucket": rng.sample(earlier, k=min(len(earlier), rng.randint(0, 1)))} if earlier and rng.random() < .5 else {}
+        props = {"bucket": rng.choice([*names, UNKNOWN_PLAIN, 3]), "target": {"arn": rng.choice(names)}}
+        resources.append(Res(rng.choice(types), f"urn:{i}", f"r{i}", props, dependencies=deps,
+                             property_dependencies=prop_deps, parent=rng.choice([None, *earlier[-3:]])))
+    stack = Stack(resources)
+    for target in resources:
+        for wanted, props, match in (([types[1]], ("bucket",), ["bucket"]), ([types[1], types[2]], ("bucket", "target.arn"), ["bucket"]),
+                                     ([types[0], types[2]], (), []), (types, ("target.arn",), ["bucket", "missing"])):
+            found = stack.attached(target, wanted, *props, match_values=match)
+            assert found == _brute_attached(stack, target, wanted, props, match)
+            # targets() is the inverse join: source -> the resources whose attached() lists it.
+            assert [r.urn for r in stack.targets(target, wanted, *props, match_values=match)] == [
+                r.urn for r in resources if r.type in wanted and target in _brute_attached(stack, r, [target.type], props, match)]
+        assert stack.children_of(target.urn) == [r for r in resources if r.parent == target.urn]
+    for pair in ([types[2], types[0]], [types[0]]):
+        assert stack.of_types(pair) == [r for r in resources if r.type in pair]
+
+
 # ---- knobs: policy config parsing ---------------------------------------------------------------------------
 def test_knob_defaults_when_unset() -> None:
     assert knobs.parse(("minRetentionDays", "production", "allowedPublicIngressPorts", "productionStacks"), None) == {

@@ -88,10 +88,8 @@ def eks_nodegroup_imdsv2(group: Res, stack: Stack, ctx: RuleContext) -> Iterator
     if not ref:
         yield "has no launch template of its own, so nothing in the stack requires IMDSv2 on its nodes."
         return
-    templates = [tpl for tpl in stack.of_types(LAUNCH_TEMPLATES)
-                 if any(g.urn == group.urn for g in stack.attached(
-                     tpl, NODE_GROUPS, "launchTemplate", "launchTemplate.id", "launchTemplate.name",
-                     match_values=("id", "name", "launchTemplateName")))]
+    templates = stack.targets(group, LAUNCH_TEMPLATES, "launchTemplate", "launchTemplate.id", "launchTemplate.name",
+                              match_values=("id", "name", "launchTemplateName"))
     if not templates:
         return  # a template outside this stack: not visible to policy
     for template in templates:

@@ -93,9 +93,7 @@ def _sse_problems(where: str, block: Any, log_target: bool = False) -> Iterator[
     controls=fsbp("S3.17"), tags=("kms",),
 )
 def s3_bucket_enforce_kms(res: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    owners = [res] if res.type in BUCKETS else [
-        b for b in stack.of_types(BUCKETS)
-        if any(c.urn == res.urn for c in stack.attached(b, SSE_CONFIGS, "bucket", match_values=BUCKET_IDS))]
+    owners = [res] if res.type in BUCKETS else stack.targets(res, BUCKETS, "bucket", match_values=BUCKET_IDS)
     log_target = any(_log_target(b, stack) for b in owners)
     for where, block in sse_defaults(res, outputs=True):
         if block is None:
