@@ -114,6 +114,13 @@ def test_table_does_not_fold_messages_into_narrow_columns_in_a_log():
     assert "bucket my-bucket has no server-side encryption configuration" in run.stdout
 
 
+
+def test_a_table_on_a_terminal_is_coloured_and_one_in_a_log_is_not():
+    coloured = check("test", "--project-dir", str(PLAIN), tty=True)
+    assert "\x1b[31mFAIL\x1b[0m test: 2 mandatory" in coloured.stdout, coloured.stdout
+    plain = check("test", "--project-dir", str(PLAIN))
+    assert "FAIL test: 2 mandatory" in plain.stdout and "\x1b[" not in plain.stdout
+
 @pytest.mark.parametrize(("output", "words"), [
     ("missing-dir/report.json", "missing-dir does not exist"),
     (".", "is a directory"),

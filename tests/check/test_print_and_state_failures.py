@@ -58,6 +58,8 @@ def test_an_unreadable_state_is_reported_and_exits_2(tmp_path):
     assert code == 2
     assert f"] check --state {missing}\n" in stderr
     assert f"check --state {missing}: not checked (the error is in the report)" in stderr
+    [stack] = json.loads((tmp_path / "report.json").read_text())["stacks"]
+    assert (stack["stack"], stack["error"]["kind"]) == (str(missing), "state")
 
 
 def test_stacks_are_checked_together_and_one_by_one_only_after_a_failure(tmp_path):
@@ -199,6 +201,7 @@ def test_each_packs_own_config_file_is_checked_against_that_pack(tmp_path):
     [stack] = json.loads(out.read_text())["stacks"]
     assert code == 2, stdout + stderr
     assert stack["error"] == {"kind": "policy", "message": "--policy-pack-config names policies no pack has: required-tags"}
+    assert "check test: not checked (a policy pack or the policy config failed; the error is in the report)" in stderr
 
 
 def test_json_gives_a_failed_stack_every_list_empty_and_its_error(tmp_path):

@@ -121,5 +121,6 @@ def test_a_resource_without_a_source_position_is_located_at_the_stack_file(tmp_p
                             "--format", "json", "--output", str(report), "--print", "none"])
     [web] = json.loads(report.read_text())["stacks"][0]["violations"]
     assert code == 0, stderr  # no-public-ingress is advisory
+    assert f"check --state {state}: PASS, 1 finding(s)" in stderr  # the verdict, as for a stack: advisory only
     assert (web["policy"], web["source_file"], web["source_line"]) == ("no-public-ingress", "", 0)
     assert web["location"] == {"file": "Pulumi.prod.yaml", "line": 1}
