@@ -81,24 +81,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EQUIVALENT = ROOT / "bench" / "mutation_equivalent.txt"
 CACHE = ROOT / ".mutation"
+INVARIANTS = ["tests/test_arns.py", "tests/test_aws_rules.py", "tests/test_aws_runtime_rules.py", "tests/test_aws_names.py",
+              "tests/test_naming.py"]
 # Curated security-relevant files (glob) -> the tests that guard them.
 TARGETS: dict[str, list[str]] = {
     "policies/crossguard_aws/*.py": ["tests/policies"],
     "policies/crossguard_aws/rules/*.py": ["tests/policies"],
     "config/rules.py": ["tests/test_config.py", "tests/test_config_rules.py"],
-    # Every component that builds a policy document or an ARN: test_iam lints every document, test_arns checks
-    # every ARN in one against the formats AWS issues.
-    "components/iam.py": ["tests/test_iam.py", "tests/test_arns.py"],
+    # Every component also runs the invariants over every recorded resource (tests/test_aws_*.py: what AWS
+    # validates at create time and at run time, names; test_iam lints every document, test_arns checks every ARN
+    # in one against the formats AWS issues): a component's bug usually breaks an invariant, not its own test.
+    "components/iam.py": ["tests/test_iam.py", *INVARIANTS],
     # test_compute: the compute layer's keys (behind feature flags, synthesized there) use service_use's defaults.
     "components/kms.py": ["tests/test_security_baseline.py", "tests/test_iam.py", "tests/test_lake_access.py",
-                          "tests/test_arns.py", "tests/test_compute.py"],
-    "components/secure_bucket.py": ["tests/test_data.py", "tests/test_policy_gate.py", "tests/test_iam.py",
-                                    "tests/test_arns.py"],
-    "components/sagemaker_iam.py": ["tests/test_training.py", "tests/test_deployment.py", "tests/test_iam.py",
-                                    "tests/test_arns.py"],
-    "components/inference.py": ["tests/test_inference.py", "tests/test_iam.py", "tests/test_arns.py"],
-    "components/network.py": ["tests/test_network.py", "tests/test_iam.py", "tests/test_arns.py"],
-    "components/providers.py": ["tests/test_providers.py", "tests/test_iam.py", "tests/test_arns.py"],
+                          "tests/test_compute.py", *INVARIANTS],
+    "components/secure_bucket.py": ["tests/test_data.py", "tests/test_security_baseline.py", "tests/test_policy_gate.py",
+                                    "tests/test_iam.py", *INVARIANTS],
+    "components/sagemaker_iam.py": ["tests/test_training.py", "tests/test_deployment.py", "tests/test_iam.py", *INVARIANTS],
+    "components/inference.py": ["tests/test_inference.py", "tests/test_iam.py", *INVARIANTS],
+    "components/network.py": ["tests/test_network.py", "tests/test_iam.py", *INVARIANTS],
+    "components/providers.py": ["tests/test_providers.py", "tests/test_iam.py", *INVARIANTS],
     "platformctl/check_cmd.py": ["tests/check"],
     "platformctl/policy_host/gate.py": ["tests/check", "tests/test_policy_gate.py"],
     "platformctl/policy_host/report.py": ["tests/check"],

@@ -10,7 +10,7 @@ logging to a log bucket in the same region, and optional Object Lock.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -22,9 +22,10 @@ from components.providers import Target
 
 @dataclass
 class Lifecycle:
-    ia_days: int | None = 30
-    glacier_days: int | None = 90
-    noncurrent_expiration_days: int = 90
+    """Days to each transition; None skips it. Every bucket states its own (no silent default)."""
+    ia_days: int | None
+    glacier_days: int | None
+    noncurrent_expiration_days: int
     expiration_days: int | None = None
 
 
@@ -34,7 +35,7 @@ class SecureBucketArgs:
     bucket_name: str
     kms_key_arn: pulumi.Input[str] | None  # None only for a server access log target (SSE-S3)
     protect: bool
-    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    lifecycle: Lifecycle
     # Server access logs go here (same region). None only for the access-log bucket itself.
     access_log_bucket: pulumi.Input[str] | None = None
     # Extra statements; called with the bucket ARN so they can scope to it.

@@ -123,3 +123,31 @@ def test_every_condition_compares_with_real_values(stack):
         for st in as_list(doc["Statement"]):
             for value in condition_values(st.get("Condition", {})):
                 assert isinstance(value, (str, bool, int)) and value != "", f"{r.urn}: {st['Condition']}"
+
+
+def _trust(*args, **kwargs) -> dict:
+    """components.iam.service_trust's document, resolved outside a Pulumi run."""
+    import asyncio
+    import json
+
+    from components import iam
+
+    async def resolve():
+        return await iam.service_trust(*args, **kwargs).future()
+
+    return json.loads(asyncio.run(resolve()))
+
+
+def test_a_service_trust_names_every_service_and_action_and_pins_account_and_source():
+    [st] = _trust(["glue.amazonaws.com", "databrew.amazonaws.com"], "111122223333",
+                  source_arn="arn:aws:glue:us-east-1:111122223333:job/*", actions=("sts:AssumeRole", "sts:TagSession"))["Statement"]
+    assert st == {"Effect": "Allow", "Principal": {"Service": ["glue.amazonaws.com", "databrew.amazonaws.com"]},
+                  "Action": ["sts:AssumeRole", "sts:TagSession"],
+                  "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"},
+                                "ArnLike": {"aws:SourceArn": "arn:aws:glue:us-east-1:111122223333:job/*"}}}
+    [single] = _trust("lambda.amazonaws.com", "111122223333")["Statement"]
+    assert (single["Principal"], single["Action"]) == ({"Service": "lambda.amazonaws.com"}, "sts:AssumeRole")
+    assert single["Condition"] == {"StringEquals": {"aws:SourceAccount": "111122223333"}}
+    # CloudTrail's log delivery sends no source context: a pinned trust would stop delivery.
+    [trail] = _trust("cloudtrail.amazonaws.com", "111122223333", source_arn="arn:aws:cloudtrail:*")["Statement"]
+    assert "Condition" not in trail

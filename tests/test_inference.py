@@ -303,3 +303,59 @@ def test_every_web_acl_lets_through_what_no_rule_blocks(snapshots):
     assert acls
     for acl in acls:
         assert list(acl.inputs["defaultAction"]) == ["allow"], acl.urn
+
+
+# AWS WAF accepts only these evaluation windows for a rate-based rule (AWS WAF Developer Guide, rate-based rule
+# high-level settings); the default is 300.
+WAF_EVALUATION_WINDOWS = {60, 120, 300, 600}
+
+
+def test_every_rate_based_rule_uses_an_evaluation_window_waf_accepts(snapshots):
+    windows = [rule["statement"]["rateBasedStatement"].get("evaluationWindowSec", 300)
+               for snap in snapshots.values() for acl in snap.of_type("aws:wafv2/webAcl:WebAcl")
+               for rule in acl.inputs["rules"] if "rateBasedStatement" in rule["statement"]]
+    assert windows and set(windows) <= WAF_EVALUATION_WINDOWS, windows
+
+
+def test_every_web_acl_and_rule_keeps_metrics_and_sampled_requests(snapshots):
+    """Sampled requests are the only record of what a rule blocked before logs are searched: on for every rule."""
+    acls = [acl for snap in snapshots.values() for acl in snap.of_type("aws:wafv2/webAcl:WebAcl")]
+    assert acls
+    for acl in acls:
+        for config in [acl.inputs["visibilityConfig"], *(r["visibilityConfig"] for r in acl.inputs["rules"])]:
+            assert (config["cloudwatchMetricsEnabled"], config["sampledRequestsEnabled"]) == (True, True), acl.urn
+            assert config["metricName"]
+
+
+def test_every_rest_api_is_regional(snapshots):
+    """A REGIONAL endpoint is what the REGIONAL web ACL and the VPC's DNS (no execute-api endpoint) assume."""
+    apis = [api for snap in snapshots.values() for api in snap.of_type("aws:apigateway/restApi:RestApi")]
+    assert apis and all(api.inputs["endpointConfiguration"] == {"types": "REGIONAL"} for api in apis)
+
+
+def test_cognito_access_tokens_and_temporary_passwords_are_short_lived(snapshots):
+    pools = [p for snap in snapshots.values() for p in snap.of_type("aws:cognito/userPool:UserPool")]
+    clients = [c for snap in snapshots.values() for c in snap.of_type("aws:cognito/userPoolClient:UserPoolClient")]
+    assert pools and clients
+    for pool in pools:
+        assert pool.inputs["passwordPolicy"]["temporaryPasswordValidityDays"] == 1, "an unused invitation expires in a day"
+    for client in clients:
+        assert client.inputs["tokenValidityUnits"]["accessToken"] == "minutes"
+        assert 5 <= client.inputs["accessTokenValidity"] <= 60, "access tokens live at most an hour (Cognito's minimum is 5 minutes)"
+
+
+# The access log's fields, by name: a renamed field silently breaks every saved Logs Insights query that reads it.
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId", "ip": "$context.identity.sourceIp", "caller": "$context.identity.caller",
+    "user": "$context.identity.user", "apiKeyId": "$context.identity.apiKeyId",
+    "clientId": "$context.authorizer.claims.client_id", "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod", "resourcePath": "$context.resourcePath", "status": "$context.status",
+    "protocol": "$context.protocol", "responseLength": "$context.responseLength",
+    "integrationLatency": "$context.integrationLatency", "wafResponseCode": "$context.wafResponseCode",
+    "xrayTraceId": "$context.xrayTraceId",
+}
+
+
+def test_the_access_log_schema_is_the_documented_one(workload):
+    stage = only(workload, "aws:apigateway/stage:Stage")
+    assert json.loads(stage.inputs["accessLogSettings"]["format"]) == ACCESS_LOG_FIELDS

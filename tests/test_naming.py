@@ -81,3 +81,13 @@ def test_names_aws_would_refuse_are_refused(name, kind):
 
 def test_invalid_characters_are_replaced_in_bucket_names():
     assert fit("Acme_Data.Lake", "s3") == "acme-data-lake"
+
+
+def test_every_component_type_is_in_the_projects_package(stack):
+    """A component's type token is part of every child's URN: a renamed package or module replaces everything under
+    it on the next `pulumi up` (data buckets included). Components are `aiplatform:<layer>:<Name>` tokens."""
+    import re
+
+    types = {r.type for r in stack.resources if not r.custom and not r.type.startswith(("pulumi:", "awsx:"))}
+    assert types
+    assert all(re.fullmatch(r"aiplatform:[a-z]+:[A-Z][A-Za-z]+", t) for t in types), sorted(types)

@@ -120,6 +120,10 @@ def test_isolated_subnets_have_a_network_acl(workload):
         assert set(denied) == {22, 3389}
         assert max(denied.values()) < min(r["ruleNo"] for r in open_ingress)
         assert any(ipaddress.ip_network(r["cidrBlock"]) == cidr and r["protocol"] == "-1" for r in acl.inputs["ingress"])
+        # NACLs are stateless: replies to the isolated subnets' clients (S3 through the gateway endpoint) arrive on
+        # the client's source port, and Lambda functions and NAT gateways use 1024-65535 (VPC User Guide, ephemeral
+        # ports): the allowed range must cover all of it.
+        assert any(r["protocol"] == "tcp" and r["fromPort"] <= 1024 and r["toPort"] >= 65535 for r in open_ingress)
 
 
 def test_flow_logs_for_every_vpc_into_encrypted_groups(stack):
@@ -215,3 +219,16 @@ def test_no_execute_api_endpoint_hides_a_public_api(stack):
                  if e.inputs["serviceName"].endswith(".execute-api") and e.inputs.get("privateDnsEnabled")]
     assert not (public and hijacking), (public, hijacking)
     assert apis or stack.stack == "shared"
+
+
+def test_every_vpcs_subnets_fit_its_range_with_masks_aws_accepts(stack):
+    """Each awsx subnet spec is one subnet per AZ: AWS accepts subnet masks /16 to /28, and together they must fit the
+    VPC's range; an isolated VPC keeps half its range free for later tiers."""
+    for vpc in vpcs(stack):
+        network = ipaddress.ip_network(vpc.inputs["cidrBlock"])
+        zones = len(vpc.inputs["availabilityZoneNames"])
+        masks = [spec["cidrMask"] for spec in vpc.inputs["subnetSpecs"]]
+        assert all(isinstance(m, int | float) and 16 <= m <= 28 for m in masks), (vpc.urn, masks)
+        used = sum(zones * 2 ** (32 - int(m)) for m in masks)
+        isolated = all(spec["type"] == "Isolated" for spec in vpc.inputs["subnetSpecs"])
+        assert used <= network.num_addresses // (2 if isolated else 1), (vpc.urn, used, network)

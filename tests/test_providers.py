@@ -127,3 +127,16 @@ def test_a_configured_external_id_reaches_every_provider_only_as_a_secret(extern
     # Without one, nothing is secret there: the block above is secret because of the id.
     for p in aws_providers(snapshots["dev"]):
         assert decoded(p.inputs["assumeRoles"])[0].keys() == {"roleArn", "sessionName"}
+
+
+def test_a_target_cannot_be_changed_by_the_components_that_share_it():
+    """Every component of an account and region holds the same Target: one that reassigned its region or provider
+    would move every later resource of the others."""
+    import dataclasses
+
+    from components.providers import Target
+
+    target = object.__new__(Target)
+    for name in ("region", "aws", "account"):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(target, name, "elsewhere")

@@ -25,6 +25,8 @@ def test_every_key_rotates_and_keeps_its_lockout_check(stack):
     assert keys
     for key in keys:
         assert key.inputs["enableKeyRotation"] is True, key.name
+        # At least yearly (KMS's default period; AWS accepts 90-2560 days): a longer period keeps old material in use.
+        assert 90 <= (key.inputs.get("rotationPeriodInDays") or 365) <= 365, key.name
         assert key.inputs.get("bypassPolicyLockoutSafetyCheck") in (None, False), key.name
 
 
@@ -164,6 +166,7 @@ class TestLogArchive:
         assert versioning.inputs["versioningConfiguration"]["status"] == "Enabled"
         assert bucket.inputs["objectLockEnabled"] is True
         (lock,) = self.attached(shared, bucket, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")
+        assert lock.inputs["objectLockEnabled"] == "Enabled"  # the only value S3 accepts
         assert lock.inputs["rule"]["defaultRetention"]["days"] >= 365
         (pab,) = self.attached(shared, bucket, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
         assert all(pab.inputs[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
