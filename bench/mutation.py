@@ -89,8 +89,9 @@ TARGETS: dict[str, list[str]] = {
     "policies/crossguard_aws/rules/*.py": ["tests/policies"],
     "config/rules.py": ["tests/test_config.py", "tests/test_config_rules.py"],
     # Every component also runs the invariants over every recorded resource (tests/test_aws_*.py: what AWS
-    # validates at create time and at run time, names; test_iam lints every document, test_arns checks every ARN
-    # in one against the formats AWS issues): a component's bug usually breaks an invariant, not its own test.
+    # validates at create time and at run time; test_naming: names and type tokens; test_arns: every ARN in a
+    # document against the formats AWS issues; test_iam lints every document): a component's bug usually breaks
+    # an invariant, not its own test.
     "components/iam.py": ["tests/test_iam.py", *INVARIANTS],
     # test_compute: the compute layer's keys (behind feature flags, synthesized there) use service_use's defaults.
     "components/kms.py": ["tests/test_security_baseline.py", "tests/test_iam.py", "tests/test_lake_access.py",

@@ -125,17 +125,33 @@ def test_every_condition_compares_with_real_values(stack):
                 assert isinstance(value, (str, bool, int)) and value != "", f"{r.urn}: {st['Condition']}"
 
 
-def _trust(*args, **kwargs) -> dict:
-    """components.iam.service_trust's document, resolved outside a Pulumi run."""
+def _resolved(build) -> dict:
+    """The components.iam document ``build()`` returns (an Output, made on the loop that resolves it), outside a
+    Pulumi run."""
     import asyncio
     import json
 
-    from components import iam
-
     async def resolve():
-        return await iam.service_trust(*args, **kwargs).future()
+        return await build().future()
 
     return json.loads(asyncio.run(resolve()))
+
+
+def _trust(*args, **kwargs) -> dict:
+    from components import iam
+
+    return _resolved(lambda: iam.service_trust(*args, **kwargs))
+
+
+def test_an_account_trust_names_its_principals_and_requires_the_external_id_when_one_is_set():
+    from components import iam
+
+    operator = "arn:aws:iam::111122223333:role/platform-operator"
+    [st] = _resolved(lambda: iam.account_trust([operator], external_id="ext-7f3a"))["Statement"]
+    assert st == {"Effect": "Allow", "Principal": {"AWS": [operator]}, "Action": "sts:AssumeRole",
+                  "Condition": {"StringEquals": {"sts:ExternalId": "ext-7f3a"}}}
+    [plain] = _resolved(lambda: iam.account_trust([operator]))["Statement"]
+    assert "Condition" not in plain
 
 
 def test_a_service_trust_names_every_service_and_action_and_pins_account_and_source():
@@ -151,3 +167,38 @@ def test_a_service_trust_names_every_service_and_action_and_pins_account_and_sou
     # CloudTrail's log delivery sends no source context: a pinned trust would stop delivery.
     [trail] = _trust("cloudtrail.amazonaws.com", "111122223333", source_arn="arn:aws:cloudtrail:*")["Statement"]
     assert "Condition" not in trail
+
+
+# Every service principal the stacks name, each one AWS documents for the use it has here. Written out: a misspelt
+# principal is accepted by IAM and KMS at create time (a service principal is not validated), then silently
+# denies the service it was meant for.
+SERVICE_PRINCIPALS = {
+    "apigateway.amazonaws.com", "backup.amazonaws.com", "budgets.amazonaws.com", "cloudtrail.amazonaws.com",
+    "cloudwatch.amazonaws.com", "codebuild.amazonaws.com", "codepipeline.amazonaws.com",
+    "codestar-notifications.amazonaws.com", "config.amazonaws.com", "costalerts.amazonaws.com",
+    "databrew.amazonaws.com", "ecr.amazonaws.com", "events.amazonaws.com", "firehose.amazonaws.com",
+    "glue.amazonaws.com", "lakeformation.amazonaws.com", "lambda.amazonaws.com", "logging.s3.amazonaws.com",
+    "redshift-serverless.amazonaws.com", "redshift.amazonaws.com", "s3.amazonaws.com", "sagemaker.amazonaws.com",
+    "scheduler.amazonaws.com", "vpc-flow-logs.amazonaws.com",
+    # the compute options (EKS, Fargate), synthesized behind their feature flags in tests/test_compute.py
+    "ecs-tasks.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "ec2.amazonaws.com",
+    "delivery.logs.amazonaws.com",
+}
+
+
+def _service_principals(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in (as_list(v) if k == "Service" else _service_principals(v))]
+    return [p for item in value for p in _service_principals(item)] if isinstance(value, list) else []
+
+
+def test_every_service_principal_is_one_aws_defines(stack):
+    named = [(r.urn, p) for r, _, doc in documents(stack) for st in as_list(doc["Statement"])
+             for p in _service_principals(st.get("Principal", {}))]
+    named += [(r.urn, r.inputs["principal"]) for r in stack.of_type("aws:lambda/permission:Permission")
+              if r.inputs["principal"].endswith(".amazonaws.com")]
+    assert named
+    regional_logs = [p for _, p in named if p.startswith("logs.")]
+    assert all(p == f"logs.{p.split('.')[1]}.amazonaws.com" and p.split(".")[1].count("-") == 2 for p in regional_logs)
+    unknown = sorted({(urn, p) for urn, p in named if p not in SERVICE_PRINCIPALS and not p.startswith("logs.")})
+    assert not unknown, unknown

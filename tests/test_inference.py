@@ -91,6 +91,10 @@ def test_cognito_routes_need_an_access_token_with_the_invoke_scope(workload):
             method = method_for(workload, path)
             assert authorizer.urn in method.property_dependencies["authorizerId"]
             assert method.inputs["authorizationScopes"] == client.inputs["allowedOauthScopes"]
+    # A client may only be given scopes its resource server defines ("<identifier>/<scope name>"); Cognito refuses others.
+    server = only(workload, "aws:cognito/resourceServer:ResourceServer")
+    defined = {f"{server.inputs['identifier']}/{scope['scopeName']}" for scope in server.inputs["scopes"]}
+    assert client.inputs["allowedOauthScopes"] and set(client.inputs["allowedOauthScopes"]) <= defined
     assert pool.inputs["adminCreateUserConfig"]["allowAdminCreateUserOnly"] is True
     assert pool.inputs["mfaConfiguration"] == "ON"
 

@@ -106,8 +106,8 @@ def test_each_severity_table_title_has_its_colour_in_a_terminal(severity, title)
 class _Analyzer:
     """A pack that answers every resource with the given diagnostics and remediates with a preview note."""
 
-    def __init__(self, diagnostics: list[analyzer_pb2.AnalyzeDiagnostic]):
-        self.diagnostics = diagnostics
+    def __init__(self, diagnostics: list[analyzer_pb2.AnalyzeDiagnostic], stack: list[analyzer_pb2.AnalyzeDiagnostic] = ()):
+        self.diagnostics, self.stack = diagnostics, list(stack)
 
     def remediate(self, _request):
         return analyzer_pb2.RemediateResponse(remediations=[analyzer_pb2.Remediation(
@@ -118,7 +118,7 @@ class _Analyzer:
         return [analyzer_pb2.AnalyzeResponse(diagnostics=self.diagnostics if r.urn == BUCKET else []) for r in requests]
 
     def analyze_stack(self, _request):
-        return analyzer_pb2.AnalyzeResponse()
+        return analyzer_pb2.AnalyzeResponse(diagnostics=self.stack)
 
 
 def test_a_diagnostic_without_severity_takes_the_policys_and_an_unknown_policy_is_unspecified():
@@ -130,12 +130,17 @@ def test_a_diagnostic_without_severity_takes_the_policys_and_an_unknown_policy_i
         analyzer_pb2.AnalyzeDiagnostic(policyName="declared", message="low sent", enforcementLevel=analyzer_pb2.MANDATORY,
                                        severity=analyzer_pb2.POLICY_SEVERITY_LOW),
         analyzer_pb2.AnalyzeDiagnostic(policyName="stranger", message="no such policy", enforcementLevel=analyzer_pb2.ADVISORY),
+        analyzer_pb2.AnalyzeDiagnostic(policyName="declared", message="off", enforcementLevel=analyzer_pb2.DISABLED),
     ]
-    session = SimpleNamespace(analyzers=[_Analyzer(diagnostics)], group=None, managed_keys=frozenset())
+    stack = [analyzer_pb2.AnalyzeDiagnostic(policyName="declared", message="stack-wide", urn=BUCKET,
+                                            enforcementLevel=analyzer_pb2.ADVISORY),
+             analyzer_pb2.AnalyzeDiagnostic(policyName="declared", message="stack off", enforcementLevel=analyzer_pb2.DISABLED)]
+    session = SimpleNamespace(analyzers=[_Analyzer(diagnostics, stack)], group=None, managed_keys=frozenset())
     violations, _, notes = gate._analyze(session, _snapshot(), [info], Path("/proj"))
-    assert sorted((v.policy, v.message, v.severity) for v in violations) == [
-        ("declared", "low sent", "low"), ("declared", "no severity sent", "high"),
-        ("stranger", "no such policy", "unspecified")]
+    # A disabled policy's diagnostic is never a finding, from a resource or from the stack.
+    assert sorted((v.policy, v.message, v.severity, v.resource_name) for v in violations) == [
+        ("declared", "low sent", "low", "b"), ("declared", "no severity sent", "high", "b"),
+        ("declared", "stack-wide", "high", "b"), ("stranger", "no such policy", "unspecified", "b")]
     # The remediation's preview note carries no severity either: the policy's, and the version the pack reports.
     assert {(n.policy, n.severity, n.message) for n in notes} == {
         ("fixer", "medium", "can't run remediation 'fixer' from policy pack 'pack@v1.2.0' during preview: tags unknown")}
