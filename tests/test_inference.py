@@ -342,7 +342,10 @@ def test_cognito_access_tokens_and_temporary_passwords_are_short_lived(snapshots
     clients = [c for snap in snapshots.values() for c in snap.of_type("aws:cognito/userPoolClient:UserPoolClient")]
     assert pools and clients
     for pool in pools:
-        assert pool.inputs["passwordPolicy"]["temporaryPasswordValidityDays"] == 1, "an unused invitation expires in a day"
+        policy = pool.inputs["passwordPolicy"]
+        assert policy["temporaryPasswordValidityDays"] == 1, "an unused invitation expires in a day"
+        assert policy["minimumLength"] >= 14 and all(policy[k] for k in (
+            "requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols")), policy
     for client in clients:
         assert client.inputs["tokenValidityUnits"]["accessToken"] == "minutes"
         assert 5 <= client.inputs["accessTokenValidity"] <= 60, "access tokens live at most an hour (Cognito's minimum is 5 minutes)"

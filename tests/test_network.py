@@ -59,6 +59,15 @@ def test_build_vpc_has_controlled_egress(snapshots):
     egress = [r for r in snapshots["shared"].of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
               if r.inputs.get("cidrIpv4") == "0.0.0.0/0"]
     assert [(r.inputs["fromPort"], r.inputs["toPort"]) for r in egress] == [(443, 443)]
+    # What CodeBuild in the build VPC calls privately: roles (sts), logs, keys, image pulls (ECR's API and registry),
+    # package pulls (CodeArtifact's API for the token, its repositories endpoint for packages) and secrets; S3 (the
+    # image layers, artifacts) through the gateway endpoint.
+    region = region_of(snapshots["shared"], vpc)
+    endpoints = {e.inputs["serviceName"]: e.inputs["vpcEndpointType"]
+                 for e in in_vpc(snapshots["shared"], vpc, "aws:ec2/vpcEndpoint:VpcEndpoint")}
+    assert endpoints == {f"com.amazonaws.{region}.{service}": "Interface" for service in (
+        "sts", "logs", "kms", "ecr.api", "ecr.dkr", "codeartifact.api", "codeartifact.repositories", "secretsmanager")} | {
+        f"com.amazonaws.{region}.s3": "Gateway"}
 
 
 def test_every_required_interface_endpoint_with_private_dns(workload):
@@ -72,6 +81,7 @@ def test_every_required_interface_endpoint_with_private_dns(workload):
             e = endpoints[name]
             assert e.inputs["vpcEndpointType"] == "Interface" and e.inputs["privateDnsEnabled"] is True
             assert e.inputs["subnetIds"], f"{name} is in no subnet"
+            assert set(e.inputs["subnetIds"]) <= set(vpc.outputs["isolatedSubnetIds"]), f"{name} is outside the VPC's isolated subnets"
         s3 = endpoints[f"com.amazonaws.{region}.s3"]
         assert s3.inputs["vpcEndpointType"] == "Gateway" and s3.inputs["routeTableIds"]
 

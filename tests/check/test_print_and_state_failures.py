@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -60,6 +61,13 @@ def test_an_unreadable_state_is_reported_and_exits_2(tmp_path):
     assert f"check --state {missing}: not checked (the error is in the report)" in stderr
     [stack] = json.loads((tmp_path / "report.json").read_text())["stacks"]
     assert (stack["stack"], stack["error"]["kind"]) == (str(missing), "state")
+    # The closing summary stays one line however long the report's path (a log is searched line by line; a log
+    # line is 240 columns).
+    deep = tmp_path / ("d" * 120) / ("e" * 120)
+    deep.mkdir(parents=True)
+    _, _, stderr = _run(["check", "--state", str(missing), "--project-dir", str(tmp_path), "--policy-pack", str(FIXTURE_PACK),
+                         "--output", str(deep / "report.json"), "--format", "json"])
+    assert re.search(rf"1 stack\(s\) in \d+\.\ds wall time; wrote {re.escape(str(deep / 'report.json'))}\n", stderr), stderr
 
 
 def test_stacks_are_checked_together_and_one_by_one_only_after_a_failure(tmp_path):

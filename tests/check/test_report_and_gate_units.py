@@ -58,6 +58,13 @@ def test_counts_managed_resources_only_not_providers_or_components():
     assert "p/t: 2 resources checked by pack@1.0.0" in console.file.getvalue()
 
 
+def test_the_table_has_a_column_for_each_part_of_a_finding():
+    console = Console(file=io.StringIO(), width=200)
+    print_table([_outcome([_violation("high")])], console)
+    header = next(line for line in console.file.getvalue().splitlines() if "┃" in line)
+    assert [cell.strip() for cell in header.strip("┃").split("┃")] == ["level", "policy", "resource", "message", "remediation"]
+
+
 def test_sarif_rule_texts_fall_back_from_display_name_to_description_to_name():
     policies = {"shown": PolicyMeta("shown", description="the description", display_name="Shown Name"),
                 "described": PolicyMeta("described", description="only a description"),
@@ -82,12 +89,15 @@ def test_sarif_marks_a_disabled_rule_locates_results_under_the_source_root_and_n
     outcome = _outcome([_violation("high")], policies=policies)
     outcome.packs[0].effective = {"off": {"enforcementLevel": "disabled"}}
     outcome.not_judged = [_violation("high", policy="p1")]
+    outcome.warnings = ["pack said so"]
     [run] = to_sarif([outcome])["runs"]
     rules = {r["name"]: r["defaultConfiguration"] for r in run["tool"]["driver"]["rules"]}
     assert rules == {"off": {"level": "note", "enabled": False}, "p1": {"level": "error", "enabled": True}}
     [result] = run["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "Pulumi.t.yaml", "uriBaseId": "%SRCROOT%"}
+    assert result["locations"][0]["logicalLocations"] == [{"fullyQualifiedName": BUCKET, "name": "b", "kind": "resource"}]
     assert run["invocations"][0]["toolExecutionNotifications"] == [
+        {"level": "warning", "message": {"text": "pack said so"}},
         {"level": "note", "message": {"text": "not judged: pack/p1 b: a high finding"}}]
 
 # SGR codes of each severity's title in a colour terminal: bold red, red, yellow, cyan.
@@ -204,3 +214,14 @@ def test_a_check_reports_the_streamed_answers_unless_the_run_resolved_aws_manage
     gate.check_stack(stack, PROGRAMS / program, packs=[FIXTURE_PACK])
     gate.check_stacks([stack], PROGRAMS / program, packs=[FIXTURE_PACK])  # the CLI's entry: streams by default too
     assert paths == [streamed, streamed]
+
+
+
+def test_closing_a_session_keeps_the_packs_warnings_and_errors_only():
+    session = object.__new__(gate._Session)  # only what close() touches
+    stopped = []
+    session.analyzers, session.group, session.processes = [], None, []
+    session.engine = SimpleNamespace(messages=[("error", "cannot load"), ("info", "started"), ("warning", "slow"),
+                                               ("debug", "x")], stop=lambda: stopped.append(True))
+    assert session.close() == ["policy pack error: cannot load", "policy pack warning: slow"]
+    assert stopped == [True]
