@@ -33,6 +33,9 @@ def main() -> None:
     setup = sum(float(d) for d, phase, _ in durations if phase == "setup")
     print(f"suite: {wall:.1f} s wall, {cpu:.1f} s CPU ({summary.strip('= ')}); goal <= 60 s wall: "
           f"{'met' if wall <= 60 else 'NOT MET'} (load average {os.getloadavg()[0]:.1f})")
+    for line in out.splitlines():
+        if line.startswith(("FAILED", "ERROR")):
+            print(f"  {line}")
     print(f"slowest setups (stack synthesis) among the top 15: {setup:.1f} s")
     for seconds, phase, test in durations:
         print(f"  {float(seconds):6.2f} s {phase:8} {test}")
