@@ -346,3 +346,11 @@ def test_no_bucket_is_emptied_on_delete(snapshots):
     assert len(buckets) >= 5
     for bucket in buckets:
         assert not bucket.inputs.get("forceDestroy"), bucket.urn
+
+
+def test_every_lifecycle_rule_aborts_incomplete_uploads_within_a_week(stack):
+    """Parts of an abandoned multipart upload are stored (and billed) until aborted; docs/data.md promises 7 days."""
+    rules = [rule for config in stack.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+             for rule in config.inputs["rules"]]
+    assert rules
+    assert all(rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 7 for rule in rules)

@@ -106,6 +106,20 @@ def test_endpoint_security_group_admits_only_https_from_the_vpc(workload):
         rules = [r for r in workload.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
                  if sg.urn in r.property_dependencies.get("securityGroupId", [])]
         assert [(r.inputs["fromPort"], r.inputs["toPort"], r.inputs["cidrIpv4"]) for r in rules] == [(443, 443, vpc.inputs["cidrBlock"])]
+        # ...and what the workloads may send toward the VPC's range is HTTPS to those endpoints (peers in the same
+        # group aside, matched by group, and S3 by its prefix list).
+        to_vpc = [(r.inputs["ipProtocol"], r.inputs["fromPort"], r.inputs["toPort"])
+                  for r in workload.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+                  if r.inputs.get("cidrIpv4") == vpc.inputs["cidrBlock"] and vpc.urn in _ancestors_vpc(workload, r)]
+        assert to_vpc == [("tcp", 443, 443)], to_vpc
+
+
+def _ancestors_vpc(snap, record) -> set[str]:
+    """The awsx VPCs of the Network component ``record`` belongs to."""
+    parent = snap.by_urn.get(record.parent)
+    while parent is not None and parent.type != "aiplatform:network:Network":
+        parent = snap.by_urn.get(parent.parent)
+    return {r.urn for r in snap.of_type("awsx:ec2:Vpc") if parent is not None and r.parent == parent.urn}
 
 
 def test_no_security_group_admits_the_internet(stack):

@@ -115,9 +115,12 @@ def test_table_does_not_fold_messages_into_narrow_columns_in_a_log():
 
 
 
-def test_a_table_on_a_terminal_is_coloured_and_one_in_a_log_is_not():
+def test_a_table_on_a_terminal_is_coloured_and_one_in_a_log_is_not(tmp_path):
     coloured = check("test", "--project-dir", str(PLAIN), tty=True)
     assert "\x1b[31mFAIL\x1b[0m test: 2 mandatory" in coloured.stdout, coloured.stdout
+    # With the report in a file, the table printed beside it is the terminal's too.
+    beside = check("test", "--project-dir", str(PLAIN), "--format", "json", "--output", str(tmp_path / "r.json"), tty=True)
+    assert "\x1b[31mFAIL\x1b[0m test: 2 mandatory" in beside.stdout, beside.stdout
     plain = check("test", "--project-dir", str(PLAIN))
     assert "FAIL test: 2 mandatory" in plain.stdout and "\x1b[" not in plain.stdout
 
