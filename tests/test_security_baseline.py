@@ -199,3 +199,20 @@ def test_stateful_resources_are_protected_outside_dev(snapshots, token):
             assert r.protect and r.retain_on_delete, f"{name}: {r.urn} is not protected"
     for r in snapshots["dev"].of_type(token):
         assert not r.protect, f"dev: {r.urn} is protected; dev stays disposable"
+
+
+def test_every_notification_rule_may_use_its_topics_key(snapshots):
+    """CodeStar Notifications publishes to an encrypted topic with the topic's key as itself: without
+    kms:GenerateDataKey* and kms:Decrypt for codestar-notifications.amazonaws.com in that key's policy, every
+    notification is dropped (CodeStar Notifications User Guide, encrypted topics)."""
+    shared = snapshots["shared"]
+    rules = shared.of_type("aws:codestarnotifications/notificationRule:NotificationRule")
+    assert rules
+    for rule in rules:
+        for topic_urn in rule.property_dependencies["targets"]:
+            (key_urn,) = shared.by_urn[topic_urn].property_dependencies["kmsMasterKeyId"]
+            statements = json.loads(shared.by_urn[key_urn].inputs["policy"])["Statement"]
+            granted = {action for st in statements if st["Effect"] == "Allow"
+                       and "codestar-notifications.amazonaws.com" in str(st["Principal"].get("Service"))
+                       for action in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])}
+            assert {"kms:GenerateDataKey*", "kms:Decrypt"} <= granted, (rule.name, granted)

@@ -53,6 +53,13 @@ def _outcome(violations: list[Violation] = (), policies: dict[str, PolicyMeta] |
 def test_counts_managed_resources_only_not_providers_or_components():
     outcome = _outcome()
     assert to_json([outcome])["stacks"][0]["resources"] == 2
+
+
+def test_json_lists_each_packs_policies_at_the_level_they_ran():
+    outcome = _outcome(policies={"p1": PolicyMeta("p1"), "p2": PolicyMeta("p2")})
+    outcome.packs[0].effective = {"p1": {"enforcementLevel": "mandatory"}, "p2": {"enforcementLevel": "disabled", "x": 1}}
+    [pack] = to_json([outcome])["stacks"][0]["packs"]
+    assert pack == {"name": "pack", "version": "1.0.0", "path": "/packs/pack", "policies": {"p1": "mandatory", "p2": "disabled"}}
     console = Console(file=io.StringIO(), width=200)
     print_table([outcome], console)
     assert "p/t: 2 resources checked by pack@1.0.0" in console.file.getvalue()
