@@ -237,7 +237,8 @@ def test_closing_a_session_keeps_the_packs_warnings_and_errors_only():
 def test_a_failed_stacks_error_is_printed_as_written_brackets_included():
     from platformctl.policy_host.failure import StackFailure
 
-    message = "stack dev: knobs.api.routes[0].path: [bold]not[/bold] a path"
+    # Longer than the console is wide: a log keeps it on one line.
+    message = "stack dev: knobs.api.routes[0].path: [bold]not[/bold] a path; " + "fix it in Pulumi.dev.yaml " * 10
     console = Console(file=io.StringIO(), width=200)
     print_table([], console, [StackFailure("dev", "program", message)])
     assert console.file.getvalue().splitlines()[:2] == ["ERROR dev: not checked (program failed):", message]
