@@ -113,13 +113,14 @@ class Res:
 class Stack:
     """Every resource of one stack, with the joins stack rules need.
 
-    The joins use indexes built once per stack (by type, by parent), so a rule that joins each of its subjects
-    costs time in proportion to the resources it joins, not to the whole stack: a 20-account prod judged with
-    scans over every resource per join was quadratic (the packs' stack rules 100 s instead of a few).
+    The joins use indexes built on first use (by type, parent, dependents and known identifying values), so a
+    rule that joins each of its subjects costs time in proportion to what it joins, not to the whole stack: with
+    a scan of every resource per join, a 20-account prod's stack rules took 100 s instead of a few.
     """
 
     def __init__(self, resources: Iterable[Res]):
         self.resources = list(resources)
+        self._value_indexes: dict[tuple[str, str], dict[str, list[Res]]] = {}
 
     @cached_property
     def by_urn(self) -> Mapping[str, Res]:
@@ -178,15 +179,14 @@ class Stack:
 
     def _values(self, type_: str, prop: str) -> Mapping[str, list[Res]]:
         """Known string value of ``prop`` -> the resources of ``type_`` that have it (built on first use)."""
-        memo = self.__dict__.setdefault("_value_indexes", {})
-        if (type_, prop) not in memo:
+        if (type_, prop) not in self._value_indexes:
             index: dict[str, list[Res]] = {}
             for r in self._by_type.get(type_, ()):
                 value = _known_str(r.get(prop))
                 if value:
                     index.setdefault(value, []).append(r)
-            memo[(type_, prop)] = index
-        return memo[(type_, prop)]
+            self._value_indexes[(type_, prop)] = index
+        return self._value_indexes[(type_, prop)]
 
     def targets(self, source: Res, types: Iterable[str], *props: str, match_values: Iterable[str] = ()) -> list[Res]:
         """The inverse join: resources of ``types`` that ``source`` points at through ``props`` (``r`` is among
