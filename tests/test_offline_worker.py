@@ -16,9 +16,18 @@ def test_headroom_collects_only_after_the_limit_and_restarts_from_there() -> Non
     headroom = Headroom(512 * MiB, rss=100 * MiB)
     assert not headroom.exceeded(611 * MiB)
     assert headroom.exceeded(612 * MiB)
-    headroom.collected(400 * MiB)  # what a collection left
+    headroom.collected(400 * MiB)  # what a collection left: the run holds 300 MiB, less than the limit
     assert not headroom.exceeded(911 * MiB)
     assert headroom.exceeded(912 * MiB)
+
+
+def test_headroom_grows_with_what_the_run_holds_so_collections_stay_linear() -> None:
+    headroom = Headroom(512 * MiB, rss=100 * MiB)
+    headroom.collected(900 * MiB)  # the run holds 800 MiB: the next collection waits for as much again
+    assert not headroom.exceeded(1699 * MiB)
+    assert headroom.exceeded(1700 * MiB)
+    headroom.collected(1000 * MiB)  # most of it was garbage: back to the 900 MiB the run now holds
+    assert not headroom.exceeded(1899 * MiB) and headroom.exceeded(1900 * MiB)
 
 
 def test_a_program_run_keeps_the_collector_off_with_a_watcher() -> None:
