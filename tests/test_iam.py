@@ -202,3 +202,11 @@ def test_every_service_principal_is_one_aws_defines(stack):
     assert all(p == f"logs.{p.split('.')[1]}.amazonaws.com" and p.split(".")[1].count("-") == 2 for p in regional_logs)
     unknown = sorted({(urn, p) for urn, p in named if p not in SERVICE_PRINCIPALS and not p.startswith("logs.")})
     assert not unknown, unknown
+
+
+
+def test_every_lambda_permission_grants_an_action_add_permission_accepts(stack):
+    """Lambda's AddPermission takes lambda:InvokeFunction (or InvokeFunctionUrl for function URLs) from a service."""
+    permissions = stack.of_type("aws:lambda/permission:Permission")
+    for permission in permissions:
+        assert permission.inputs["action"] in ("lambda:InvokeFunction", "lambda:InvokeFunctionUrl"), permission.name

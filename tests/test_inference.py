@@ -77,6 +77,8 @@ def test_no_method_without_authorization(workload):
     """An API key is not authentication (AWS: usage plans): only IAM or Cognito counts."""
     for method in mine(workload, "aws:apigateway/method:Method"):
         assert method.inputs["authorization"] in ("AWS_IAM", "COGNITO_USER_POOLS"), f"{method.name} is open to anyone"
+        # An authorizer belongs to Cognito routes only: API Gateway rejects an authorizer id beside AWS_IAM.
+        assert bool(method.inputs.get("authorizerId")) == (method.inputs["authorization"] == "COGNITO_USER_POOLS"), method.name
 
 
 def test_cognito_routes_need_an_access_token_with_the_invoke_scope(workload):
@@ -269,6 +271,7 @@ def test_every_api_model_is_a_valid_draft_4_schema_that_accepts_a_prediction(sna
         jsonschema.Draft4Validator.check_schema(schema)
         validator = jsonschema.Draft4Validator(schema)
         assert validator.is_valid({"instances": [[1.0, 2.5], [0, -3]]}), model.urn
+        assert validator.is_valid({"instances": [[0.5]]}), "a model of one feature gets rows of one number"
         # Rows of numbers only: the invoke Lambda sends each row on as a CSV line of features.
         for bad in ({"instances": []}, {"rows": [[1]]}, {"instances": [1, 2]}, {"instances": [[]]}, {"instances": [["a"]]},
                     {"instances": [[1]], "extra": 1}, {"instances": [[1]] * 101}):

@@ -256,3 +256,13 @@ def test_every_vpcs_subnets_fit_its_range_with_masks_aws_accepts(stack):
         used = sum(zones * 2 ** (32 - int(m)) for m in masks)
         isolated = all(spec["type"] == "Isolated" for spec in vpc.inputs["subnetSpecs"])
         assert used <= network.num_addresses // (2 if isolated else 1), (vpc.urn, used, network)
+
+
+def test_every_security_group_rule_names_a_protocol_ec2_accepts(stack):
+    """EC2 takes tcp, udp, icmp, icmpv6, -1 (all) or an IANA protocol number; anything else fails at create time."""
+    rules = [r for t in ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+                         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") for r in stack.of_type(t)]
+    assert rules
+    for rule in rules:
+        protocol = str(rule.inputs["ipProtocol"])
+        assert protocol in ("tcp", "udp", "icmp", "icmpv6", "-1") or protocol.isdigit(), (rule.name, protocol)

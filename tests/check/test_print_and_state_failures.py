@@ -271,3 +271,10 @@ def test_help_names_each_options_argument():
     text = " ".join(out.getvalue().split())  # argparse wraps to the terminal's width
     for usage in ("--state EXPORT_JSON", "--policy-pack DIR", "--policy-pack-config FILE", "--output FILE"):
         assert usage in text
+
+
+def test_stacks_checked_together_each_get_their_verdict(tmp_path):
+    code, _, stderr = _check(tmp_path, "test", "prod", "--project-dir", str(PROGRAMS / "clean"), "--print", "none")
+    assert code == 1  # prod's unprotected bucket
+    assert "one stack failed" not in stderr
+    assert re.search(r"check test: PASS, 0 finding\(s\) in ", stderr) and re.search(r"check prod: FAIL, 1 finding\(s\) in ", stderr), stderr

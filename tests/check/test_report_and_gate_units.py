@@ -148,6 +148,8 @@ def test_a_diagnostic_without_severity_takes_the_policys_and_an_unknown_policy_i
                                        severity=analyzer_pb2.POLICY_SEVERITY_LOW),
         analyzer_pb2.AnalyzeDiagnostic(policyName="stranger", message="no such policy", enforcementLevel=analyzer_pb2.ADVISORY),
         analyzer_pb2.AnalyzeDiagnostic(policyName="declared", message="off", enforcementLevel=analyzer_pb2.DISABLED),
+        # What a remediating policy could not fix stands, and blocks like a mandatory one.
+        analyzer_pb2.AnalyzeDiagnostic(policyName="fixer", message="not fixed", enforcementLevel=analyzer_pb2.REMEDIATE),
     ]
     stack = [analyzer_pb2.AnalyzeDiagnostic(policyName="declared", message="stack-wide", urn=BUCKET,
                                             enforcementLevel=analyzer_pb2.ADVISORY),
@@ -157,7 +159,9 @@ def test_a_diagnostic_without_severity_takes_the_policys_and_an_unknown_policy_i
     # A disabled policy's diagnostic is never a finding, from a resource or from the stack.
     assert sorted((v.policy, v.message, v.severity, v.resource_name) for v in violations) == [
         ("declared", "low sent", "low", "b"), ("declared", "no severity sent", "high", "b"),
-        ("declared", "stack-wide", "high", "b"), ("stranger", "no such policy", "unspecified", "b")]
+        ("declared", "stack-wide", "high", "b"), ("fixer", "not fixed", "medium", "b"),
+        ("stranger", "no such policy", "unspecified", "b")]
+    assert {v.message: v.enforcement for v in violations}["not fixed"] == "mandatory"
     # The remediation's preview note carries no severity either: the policy's, and the version the pack reports.
     assert {(n.policy, n.severity, n.message) for n in notes} == {
         ("fixer", "medium", "can't run remediation 'fixer' from policy pack 'pack@v1.2.0' during preview: tags unknown")}
@@ -242,3 +246,16 @@ def test_a_failed_stacks_error_is_printed_as_written_brackets_included():
     console = Console(file=io.StringIO(), width=200)
     print_table([], console, [StackFailure("dev", "program", message)])
     assert console.file.getvalue().splitlines()[:2] == ["ERROR dev: not checked (program failed):", message]
+
+
+
+def test_a_finding_points_at_the_programs_own_line_not_a_library_frame():
+    from platformctl.policy_host.gate import _Locator
+
+    component = ResourceRecord(urn="urn:pulumi:t::p::platform:data:Lake::lake", type="platform:data:Lake", name="lake",
+                               custom=False, source_file="/proj/components/data.py", source_line=42)
+    bucket = ResourceRecord(urn=BUCKET, type="aws:s3/bucket:Bucket", name="b", custom=True, parent=component.urn,
+                            source_file="/venv/lib/python3.11/site-packages/pulumi_awsx/ec2/vpc.py", source_line=7)
+    locate = _Locator(Snapshot(project="p", stack="t", resources=[component, bucket]), Path("/proj"))
+    assert locate(bucket) == ("components/data.py", 42)
+    assert locate(None) == ("", 0)
