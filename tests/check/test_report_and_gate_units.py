@@ -255,7 +255,7 @@ def test_a_finding_points_at_the_programs_own_line_not_a_library_frame():
     component = ResourceRecord(urn="urn:pulumi:t::p::platform:data:Lake::lake", type="platform:data:Lake", name="lake",
                                custom=False, source_file="/proj/components/data.py", source_line=42)
     bucket = ResourceRecord(urn=BUCKET, type="aws:s3/bucket:Bucket", name="b", custom=True, parent=component.urn,
-                            source_file="/venv/lib/python3.11/site-packages/pulumi_awsx/ec2/vpc.py", source_line=7)
+                            source_file="/proj/venv/lib/python3.11/site-packages/pulumi_awsx/ec2/vpc.py", source_line=7)  # a venv in the checkout, as CI makes
     locate = _Locator(Snapshot(project="p", stack="t", resources=[component, bucket]), Path("/proj"))
     assert locate(bucket) == ("components/data.py", 42)
     assert locate(None) == ("", 0)
