@@ -88,7 +88,7 @@ class LogArchive(pulumi.ComponentResource):
             SecureBucketArgs(
                 target=t, bucket_name=fit(f"{args.org}-log-archive-access-{t.account_id}-{t.region}", "s3"),
                 kms_key_arn=None, protect=True, is_log_target=True,
-                lifecycle=Lifecycle(ia_days=None, glacier_days=90, noncurrent_expiration_days=30, expiration_days=args.retention_days),
+                lifecycle=Lifecycle.access_logs(30, ),
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )

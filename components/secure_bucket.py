@@ -18,15 +18,36 @@ import pulumi_aws as aws
 
 from components import iam
 from components.providers import Target
+from config.schema import S3_IA_BEFORE_GLACIER_DAYS, S3_IA_MIN_DAYS
+
+# Server access logs move to Glacier after this many days when they are kept longer.
+LOG_GLACIER_DAYS = 90
 
 
-@dataclass
+@dataclass(frozen=True)
 class Lifecycle:
     """Days to each transition; None skips it. Every bucket states its own (no silent default)."""
     ia_days: int | None
     glacier_days: int | None
     noncurrent_expiration_days: int
     expiration_days: int | None = None
+
+    def __post_init__(self) -> None:
+        # What PutBucketLifecycleConfiguration rejects with InvalidArgument (an Expiration must also come after
+        # every Transition of its rule). Config rules refuse such days with a fix; reaching here is a programming error.
+        if self.ia_days is not None and self.ia_days < S3_IA_MIN_DAYS:
+            raise ValueError(f"STANDARD_IA transition at {self.ia_days} days: S3 requires at least {S3_IA_MIN_DAYS}")
+        if self.ia_days is not None and self.glacier_days is not None and self.glacier_days < self.ia_days + S3_IA_BEFORE_GLACIER_DAYS:
+            raise ValueError(f"GLACIER transition at {self.glacier_days} days: S3 requires {S3_IA_BEFORE_GLACIER_DAYS} days after STANDARD_IA ({self.ia_days})")
+        last = max((d for d in (self.ia_days, self.glacier_days) if d is not None), default=0)
+        if self.expiration_days is not None and self.expiration_days <= last:
+            raise ValueError(f"expiration at {self.expiration_days} days: S3 requires it after every transition ({last})")
+
+    @classmethod
+    def access_logs(cls, retention_days: int) -> Lifecycle:
+        """Server access logs kept ``retention_days``; archived to Glacier only when they outlive the transition."""
+        glacier = LOG_GLACIER_DAYS if retention_days > LOG_GLACIER_DAYS else None
+        return cls(ia_days=None, glacier_days=glacier, noncurrent_expiration_days=30, expiration_days=retention_days)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from config.schema import (
     MANDATORY_TAGS,
     ROLE_ARN,
     ROLE_NAME,
+    S3_IA_BEFORE_GLACIER_DAYS,
     ApiAuth,
     Environment,
     PlatformConfig,
@@ -120,8 +121,10 @@ def semantic_problems(cfg: PlatformConfig, stack: str) -> list[Problem]:
         if days not in LOG_RETENTION_DAYS:
             key = f"network.{name}" if name.startswith("flow") else f"knobs.{name}"
             add(key, f"CloudWatch Logs does not accept a retention of {days} days", f"use one of {sorted(LOG_RETENTION_DAYS)}")
-    if knobs.lake_glacier_transition_days <= knobs.lake_ia_transition_days:
-        add("knobs.lakeGlacierTransitionDays", "Glacier transition must come after the Infrequent Access transition", "make it larger than knobs.lakeIaTransitionDays")
+    earliest_glacier = knobs.lake_ia_transition_days + S3_IA_BEFORE_GLACIER_DAYS
+    if knobs.lake_glacier_transition_days < earliest_glacier:
+        add("knobs.lakeGlacierTransitionDays", f"S3 moves objects to Glacier no sooner than {S3_IA_BEFORE_GLACIER_DAYS} days after the Infrequent Access transition",
+            f"make it at least knobs.lakeIaTransitionDays + {S3_IA_BEFORE_GLACIER_DAYS} ({earliest_glacier})")
     for name, value in (("trainingInstanceType", knobs.training_instance_type), ("inferenceInstanceType", knobs.inference_instance_type)):
         if not re.match(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", value):
             add(f"knobs.{name}", f"'{value}' is not a SageMaker instance type", "use a type such as ml.m5.xlarge")

@@ -260,6 +260,12 @@ class ModelRegistry(Model):
     consumers: list[AccountId] = Field(default_factory=list, description="accounts that read approved versions to deploy them")
 
 
+# S3 lifecycle rules (S3 User Guide, "Constraints and considerations for transitions"): objects move to
+# STANDARD_IA no earlier than 30 days after creation and stay there 30 days before GLACIER.
+S3_IA_MIN_DAYS = 30
+S3_IA_BEFORE_GLACIER_DAYS = 30
+
+
 class Knobs(Model):
     """Per-environment settings the layers read."""
 
@@ -269,8 +275,8 @@ class Knobs(Model):
     inference_instance_type: str = Field(default="ml.m5.large", alias="inferenceInstanceType")
     processing_instance_type: str = Field(default="ml.m5.xlarge", alias="processingInstanceType",
                                           description="feature preparation and evaluation jobs of the training pipeline")
-    lake_ia_transition_days: int = Field(default=30, ge=30, alias="lakeIaTransitionDays")
-    lake_glacier_transition_days: int = Field(default=90, ge=31, alias="lakeGlacierTransitionDays")
+    lake_ia_transition_days: int = Field(default=30, ge=S3_IA_MIN_DAYS, alias="lakeIaTransitionDays")
+    lake_glacier_transition_days: int = Field(default=90, ge=S3_IA_MIN_DAYS + S3_IA_BEFORE_GLACIER_DAYS, alias="lakeGlacierTransitionDays")
     noncurrent_version_expiration_days: int = Field(default=90, ge=1, alias="noncurrentVersionExpirationDays")
     backup_retention_days: int = Field(default=35, ge=1, alias="backupRetentionDays")
     monthly_budget_usd: float = Field(default=1000, gt=0, alias="monthlyBudgetUsd")

@@ -137,6 +137,8 @@ RULE_CASES = [
      "accounts.sharedServices.vpcCidrs.us-east-1", "no VPC CIDR"),
     ("flow-log-retention-invalid", "dev", set_path("network.flowLogRetentionDays", 100), "network.flowLogRetentionDays",
      "does not accept a retention of 100 days"),
+    ("glacier-under-30-days-after-ia", "dev", each(set_path("knobs.lakeIaTransitionDays", 60), set_path("knobs.lakeGlacierTransitionDays", 89)),
+     "knobs.lakeGlacierTransitionDays", "at least knobs.lakeIaTransitionDays + 30 (90)"),
     ("glacier-same-day-as-ia", "dev", each(set_path("knobs.lakeIaTransitionDays", 90), set_path("knobs.lakeGlacierTransitionDays", 90)),
      "knobs.lakeGlacierTransitionDays", "after the Infrequent Access"),
     ("inference-type-malformed", "dev", set_path("knobs.inferenceInstanceType", "m5.large"), "knobs.inferenceInstanceType",
@@ -159,7 +161,7 @@ def test_each_rule_names_its_key_and_fix(stack, mutate, key, words):
     found = problems(stack, mutate)
     matching = [p for p in found if p.key == key]
     assert matching, f"no problem reported for {key}: {[(p.key, p.message) for p in found]}"
-    assert any(words in p.message for p in matching), [p.message for p in matching]
+    assert any(words in f"{p.message} {p.fix}" for p in matching), [(p.message, p.fix) for p in matching]
     assert all(p.fix for p in matching)
 
 
@@ -240,6 +242,7 @@ VALID_EDGES = [
         "arn:aws:iam::333333333333:role/Operator", "arn:aws:sts::333333333333:assumed-role/Operator/alice"])),
     ("vault-lock-equal-to-retention", "prod", each(set_path("knobs.backupRetentionDays", 90), set_path("knobs.backupMaxRetentionDays", 90))),
     ("burst-equal-to-rate", "dev", set_path("knobs.api.burstLimit", 20)),
+    ("glacier-30-days-after-ia", "dev", each(set_path("knobs.lakeIaTransitionDays", 60), set_path("knobs.lakeGlacierTransitionDays", 90))),
     ("model-package-in-shared-registry", "dev",
      set_path("knobs.endpoint.modelPackageArn", "arn:aws:sagemaker:us-east-1:222222222222:model-package/acme-ml-models/1")),
     ("codecommit-repository", "shared", each(set_path("knobs.modelDelivery.sourceProvider", "codecommit"),

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import config
+from components.secure_bucket import Lifecycle
 from tests.conftest import decoded
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -354,3 +355,38 @@ def test_every_lifecycle_rule_aborts_incomplete_uploads_within_a_week(stack):
              for rule in config.inputs["rules"]]
     assert rules
     assert all(rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 7 for rule in rules)
+
+
+def test_every_lifecycle_rule_orders_its_days_as_s3_requires(snapshots):
+    """PutBucketLifecycleConfiguration rejects a STANDARD_IA transition before day 30, a GLACIER transition sooner
+    than 30 days after STANDARD_IA, and an Expiration not after every Transition of its rule."""
+    rules = [rule for snap in snapshots.values()
+             for config in snap.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+             for rule in config.inputs["rules"]]
+    assert any(rule.get("expiration") for rule in rules) and any(rule.get("transitions") for rule in rules)
+    for rule in rules:
+        days = {t["storageClass"]: t["days"] for t in rule.get("transitions") or []}
+        assert days.get("STANDARD_IA", 30) >= 30, rule
+        if "STANDARD_IA" in days and "GLACIER" in days:
+            assert days["GLACIER"] >= days["STANDARD_IA"] + 30, rule
+        if rule.get("expiration"):
+            assert all(rule["expiration"]["days"] > d for d in days.values()), rule
+
+
+@pytest.mark.parametrize("retention", sorted(config.schema.LOG_RETENTION_DAYS))
+def test_access_logs_of_every_allowed_retention_make_a_rule_s3_accepts(retention):
+    lifecycle = Lifecycle.access_logs(retention)
+    assert lifecycle.expiration_days == retention
+    # Glacier only for logs that outlive the 90-day transition; a shorter retention would be refused.
+    assert lifecycle.glacier_days == (90 if retention > 90 else None)
+
+
+@pytest.mark.parametrize(("days", "words"), [
+    ({"ia_days": 29, "glacier_days": None}, "STANDARD_IA transition at 29 days"),
+    ({"ia_days": 30, "glacier_days": 59}, "30 days after STANDARD_IA"),
+    ({"ia_days": None, "glacier_days": 90, "expiration_days": 90}, "after every transition (90)"),
+    ({"ia_days": 60, "glacier_days": None, "expiration_days": 45}, "after every transition (60)"),
+])
+def test_a_lifecycle_s3_would_refuse_is_refused_at_construction(days, words):
+    with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        Lifecycle(noncurrent_expiration_days=30, **days)
