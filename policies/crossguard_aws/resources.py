@@ -189,8 +189,10 @@ class Stack:
         return self._value_indexes[(type_, prop)]
 
     def targets(self, source: Res, types: Iterable[str], *props: str, match_values: Iterable[str] = ()) -> list[Res]:
-        """The inverse join: resources of ``types`` that ``source`` points at through ``props`` (``r`` is among
-        ``targets(source, ...)`` exactly when ``source`` is among ``attached(r, ...)``)."""
+        """The inverse join: resources of ``types`` that ``source`` points at through ``props``. For ``r`` of
+        ``types``, ``r`` is among ``targets(source, types, *props)`` exactly when ``source`` is among
+        ``attached(r, [source.type], *props)`` with the same ``match_values``; an ``attached`` asked for other
+        types never returns ``source``."""
         match_values = tuple(match_values)
         return [r for r in self.of_types(types) if _points_at(source, r, props, _keys(r, match_values))]
 
