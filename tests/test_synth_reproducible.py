@@ -67,6 +67,49 @@ def test_the_cache_serves_an_unchanged_project_and_misses_after_any_change(proje
         assert _lookup(cache.SynthCache(directory, project)), path
 
 
+def _lookup_of_run(store: cache.SynthCache, read: list[str] | None) -> bool:
+    return store.get_or_compute("test", {}, False, lambda: Snapshot(project="cached", stack="test", resources=[],
+                                                                     stack_files_read=read))[1]
+
+
+@pytest.mark.parametrize(("read", "shared"), [([], True), (["Pulumi.other.yaml"], False), (None, False)],
+                         ids=["read-none", "read-other", "not-watched"])
+def test_another_stacks_config_is_an_input_only_of_a_run_that_read_it(project, tmp_path_factory, read, shared):
+    directory = tmp_path_factory.mktemp("synth-cache-other")
+    (project / "Pulumi.other.yaml").write_text("config:\n  cached:name: a\n")
+    assert not _lookup_of_run(cache.SynthCache(directory, project), read)
+    (project / "Pulumi.other.yaml").write_text("config:\n  cached:name: b\n")
+    assert _lookup_of_run(cache.SynthCache(directory, project), read) is shared
+    # Its name still counts (a program may list the stack files), and so does the stack's own file.
+    (project / "Pulumi.third.yaml").write_text("config: {}\n")
+    assert not _lookup_of_run(cache.SynthCache(directory, project), read)
+    (project / "Pulumi.test.yaml").write_text("config:\n  cached:name: two\n")
+    assert not _lookup_of_run(cache.SynthCache(directory, project), read)
+
+
+@pytest.mark.parametrize(("extra", "read"), [
+    ("", []),
+    ("open('Pulumi.other.yaml').read()", ["Pulumi.other.yaml"]),
+    ("import pathlib; pathlib.Path('sub', 'Pulumi.other.yml').read_text()", ["sub/Pulumi.other.yml"]),
+    ("import subprocess; subprocess.run(['true'], check=True)", ["<subprocess>"]),
+], ids=["none", "open", "pathlib-yml", "subprocess"])
+def test_the_worker_reports_which_other_stack_files_a_program_opened(project, tmp_path_factory, synth_variant, extra, read):
+    """A program that never opens another stack's config is reused across its edits; one that may is run again."""
+    program = textwrap.dedent(PROGRAM) + f"import uuid\npulumi.export('run', str(uuid.uuid4()))\n{extra}\n"
+    (project / "__main__.py").write_text(program)
+    (project / "sub").mkdir()
+    for path in ("Pulumi.other.yaml", "sub/Pulumi.other.yml"):
+        (project / path).write_text(f"# {program}\nconfig: {{}}\n")  # unique to this case: no earlier run's entry
+    first = synth_variant(project, "test", {})
+    assert first.stack_files_read == read
+    copy = tmp_path_factory.mktemp("other-edited") / "project"
+    shutil.copytree(project, copy)
+    for path in ("Pulumi.other.yaml", "sub/Pulumi.other.yml"):
+        (copy / path).write_text((copy / path).read_text() + "# edited\n")
+    again = synth_variant(copy, "test", {})
+    assert (again.outputs["run"] == first.outputs["run"]) is (read == [])
+
+
 def test_the_cache_key_covers_the_offline_runner_and_ignores_where_the_project_lives(project, tmp_path_factory, monkeypatch):
     moved = tmp_path_factory.mktemp("elsewhere") / "project"
     shutil.copytree(project, moved)

@@ -8,6 +8,10 @@ The key is a digest of everything that can change what a program registers:
 - the offline runner (``platformctl/offline``: the mocks and the recording monitor decide what a record holds)
   and the versions of Python and of every installed ``pulumi*`` distribution (the SDKs shape inputs and outputs);
 - the stack, preview or not, and the outputs of the stacks it references.
+Other stacks' config files (``Pulumi.<other>.yaml``) count only by name when the run never opened them (the
+worker watches every ``open`` of the program, and any process it starts): the engine gives a program only its
+own stack's config, so a synth of ``shared`` is reused by project copies whose ``dev`` config differs. A run
+that did read them is stored under the key of every file's content.
 Policy packs are not part of a synth: the gate runs them on every check. Since the key ignores where the
 project lives, a record's source file inside the project is stored relative to it and read back inside the
 project that reads the entry (findings are located by it).
@@ -28,6 +32,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -41,9 +46,30 @@ _OFFLINE = Path(__file__).resolve().parent
 IGNORE_FILE = ".synthignore"
 
 
-def _digest_tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = (), top: set[str] = frozenset()) -> str:
-    """``skip``: directory names anywhere; ``top``: file or directory names directly under ``root``."""
+_STACK_FILE = re.compile(r"Pulumi\.(.+)\.ya?ml")
+
+
+def other_stack_file(relative: str, stack: str) -> bool:
+    """Whether ``relative`` (a path in the project) names another stack's config file than ``stack``'s."""
+    found = _STACK_FILE.fullmatch(relative.rsplit("/", 1)[-1])
+    return found is not None and found.group(1) != stack
+
+
+def _digest(entries: list[tuple[str, bytes]]) -> str:
     h = hashlib.sha256()
+    for relative, content in entries:
+        h.update(relative.encode() + b"\0" + content)
+    return h.hexdigest()
+
+
+def _digest_tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = (), top: set[str] = frozenset()) -> str:
+    return _digest(_tree(root, skip, suffixes, top))
+
+
+def _tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = (), top: set[str] = frozenset()) -> list[tuple[str, bytes]]:
+    """(relative path, content digest) of every file, sorted. ``skip``: directory names anywhere; ``top``: file
+    or directory names directly under ``root``."""
+    entries = []
     for dirpath, dirnames, filenames in os.walk(root):
         at_top = Path(dirpath) == root
         dirnames[:] = sorted(d for d in dirnames if d not in skip and not (at_top and d in top)
@@ -57,8 +83,8 @@ def _digest_tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = (), top
                 data = path.read_bytes()
             except OSError:
                 continue
-            h.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
-    return h.hexdigest()
+            entries.append((path.relative_to(root).as_posix(), hashlib.sha256(data).digest()))
+    return entries
 
 
 @functools.cache
@@ -78,12 +104,20 @@ def ignored(project_dir: Path) -> set[str]:
     return {line.strip().strip("/") for line in lines if line.strip() and not line.lstrip().startswith("#")}
 
 
-def project_digest(project_dir: Path, exclude: Path | None = None) -> str:
+def _project_tree(project_dir: Path, exclude: Path | None = None) -> list[tuple[str, bytes]]:
     skip = set(_NOT_INPUTS)
-    top = ignored(project_dir)
     if exclude is not None and exclude.parent == project_dir:
         skip.add(exclude.name)  # the cache itself, when it lives inside the project
-    return _digest_tree(project_dir, skip, top=top)
+    return _tree(project_dir, skip, top=ignored(project_dir))
+
+
+def project_digest(project_dir: Path, exclude: Path | None = None) -> str:
+    return _digest(_project_tree(project_dir, exclude))
+
+
+def stack_digest(entries: list[tuple[str, bytes]], stack: str) -> str:
+    """The project's digest for a run of ``stack`` that opens no other stack's config file: those count by name."""
+    return _digest([(relative, b"" if other_stack_file(relative, stack) else content) for relative, content in entries])
 
 
 def synth_key(project: str, stack: str, preview: bool, refs: dict[str, Any]) -> str:
@@ -121,7 +155,8 @@ class SynthCache:
         self.directory = directory
         self.directory.mkdir(parents=True, exist_ok=True)
         self.project_dir = project_dir.resolve()
-        self.project = project_digest(project_dir, directory.resolve())
+        self._tree = _project_tree(project_dir, directory.resolve())
+        self.project = _digest(self._tree)
 
     @classmethod
     def at(cls, directory: Path | None, project_dir: Path) -> SynthCache | None:
@@ -132,16 +167,20 @@ class SynthCache:
     def get_or_compute(self, stack: str, refs: dict[str, Any], preview: bool,
                        compute: Callable[[], Snapshot]) -> tuple[Snapshot, bool]:
         """The cached snapshot and True, or ``compute()``'s (stored) and False. Failures are never stored."""
-        key = synth_key(self.project, stack, preview, refs)
-        path = self.directory / f"{key}.json"
-        with open(self.directory / f"{key}.lock", "w") as lock:
+        narrow = self.directory / f"{synth_key(stack_digest(self._tree, stack), stack, preview, refs)}.json"
+        full = self.directory / f"{synth_key(self.project, stack, preview, refs)}.json"
+        # Both entries of one run are computed under the narrow key's lock: a copy that differs only in other
+        # stacks' config waits for the run that may serve it.
+        with open(narrow.with_suffix(".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another process computing this key: wait for its result
-            if path.exists():
-                try:
-                    return Snapshot.from_json(_read(json.loads(path.read_text()), self.project_dir)), True
-                except (ValueError, TypeError):  # a truncated or old-format entry: compute it again
-                    pass
+            for path in (narrow, full):
+                if path.exists():
+                    try:
+                        return Snapshot.from_json(_read(json.loads(path.read_text()), self.project_dir)), True
+                    except (ValueError, TypeError):  # a truncated or old-format entry: compute it again
+                        pass
             snapshot = compute()
+            path = narrow if snapshot.stack_files_read == [] else full
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps(_stored(snapshot.to_json(), self.project_dir)))
             tmp.replace(path)

@@ -95,6 +95,9 @@ class Snapshot:
     warnings: list[str] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    # Other stacks' config files the program opened ("<subprocess>" when it started a process, which may read
+    # anything); None when not watched. A run that read none is cached for every content of them (``cache``).
+    stack_files_read: list[str] | None = None
 
     # -- queries -------------------------------------------------------------
     @cached_property
@@ -153,6 +156,7 @@ class Snapshot:
         """Everything recorded, byte-identical for two runs of the same program (the run's duration is left out)."""
         data = self.to_json()
         data.pop("seconds")
+        data.pop("stack_files_read")  # how the cache may share the run, not what it registered
         path.write_text(json.dumps(data, indent=1, sort_keys=True))
 
     @classmethod

@@ -143,6 +143,30 @@ def _import_quietly(names: list[str]) -> None:
             pass
 
 
+# Events after which a process may have read any file: a child process, or another program in this one.
+_OPAQUE_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty"}
+
+
+def watch_stack_files(project_dir: Path, stack: str) -> list[str]:
+    """From now on, the other stacks' config files this process opens inside ``project_dir`` (paths relative to
+    it), and "<subprocess>" once it starts a process. An audit hook sees every ``open`` through Python's I/O."""
+    from platformctl.offline.cache import other_stack_file
+
+    root = f"{project_dir.resolve()}{os.sep}"
+    seen: list[str] = []
+
+    def hook(event: str, args: tuple) -> None:
+        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+            path = os.path.abspath(os.fsdecode(args[0]))
+            if path.startswith(root) and other_stack_file(path[len(root):], stack):
+                seen.append(path[len(root):])
+        elif event in _OPAQUE_EVENTS:
+            seen.append("<subprocess>")
+
+    sys.addaudithook(hook)
+    return seen
+
+
 def _run_one(project_dir: Path, stack: str, refs_file: Path, out: Path, preview: bool, stream: str | None = None,
              validate_only: bool = False) -> None:
     from dataclasses import asdict
@@ -151,6 +175,7 @@ def _run_one(project_dir: Path, stack: str, refs_file: Path, out: Path, preview:
     from platformctl.offline.runner import SynthError, run_program
 
     refs = json.loads(refs_file.read_text())
+    read = watch_stack_files(project_dir, stack)
     sink = None
     if stream:
         handle = open(stream, "a")
@@ -160,7 +185,9 @@ def _run_one(project_dir: Path, stack: str, refs_file: Path, out: Path, preview:
             handle.flush()
     try:
         cfg = load_stack_config(project_dir, stack)
-        result = {"snapshot": run_program(cfg, refs, preview=preview, sink=sink, validate_only=validate_only).to_json()}
+        snapshot = run_program(cfg, refs, preview=preview, sink=sink, validate_only=validate_only)
+        snapshot.stack_files_read = sorted(set(read))
+        result = {"snapshot": snapshot.to_json()}
     except ProjectError as exc:
         result = {"error": str(exc), "user_error": True}
     except SynthError as exc:
