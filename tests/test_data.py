@@ -373,7 +373,7 @@ def test_every_lifecycle_rule_orders_its_days_as_s3_requires(snapshots):
             assert all(rule["expiration"]["days"] > d for d in days.values()), rule
 
 
-@pytest.mark.parametrize("retention", sorted(config.schema.LOG_RETENTION_DAYS))
+@pytest.mark.parametrize("retention", [1, 30, 60, 90, 91, 120, 365, 3653])
 def test_access_logs_of_every_allowed_retention_make_a_rule_s3_accepts(retention):
     lifecycle = Lifecycle.access_logs(retention)
     assert lifecycle.expiration_days == retention
