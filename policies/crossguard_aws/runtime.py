@@ -12,7 +12,6 @@ Shared behaviour, so each rule stays a small function:
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -30,6 +29,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 from crossguard_aws.checks import AWS_MANAGED_KEYS
 from crossguard_aws.context import Exemption, RuleContext, StackEnv, parse_exemptions
 from crossguard_aws.knobs import PRODUCTION_KNOBS, ConfigError, parse, schema_properties
+from crossguard_aws.memo import LastBuilt
 from crossguard_aws.model import Rule
 from crossguard_aws.resources import Res, Stack
 
@@ -122,20 +122,10 @@ def _resource_validate(rule: Rule) -> Callable[[ResourceValidationArgs, ReportVi
     return validate
 
 
-# The stack view built for the last list of resource objects this thread saw.
-_STACK_VIEW = threading.local()
-
-
-def _stack_view(resources: list[Any]) -> Stack:
-    """One :class:`Stack` per set of the analyzer's resource objects. crossguard_aws.sdk hands every stack rule of
-    a request (and every pack sharing the process) the same objects, so the view and its indexes are built once
-    per request, not once per rule; the stock SDK builds new objects for each policy, and each gets a new view."""
-    last = getattr(_STACK_VIEW, "last", None)
-    if last is not None and len(last[0]) == len(resources) and all(a is b for a, b in zip(last[0], resources)):
-        return last[1]
-    stack = Stack(Res.from_policy_resource(r) for r in resources)
-    _STACK_VIEW.last = (list(resources), stack)
-    return stack
+# One Stack per set of the analyzer's resource objects. crossguard_aws.sdk hands every stack rule of a request (and
+# every pack sharing the process) the same objects, so the view and its indexes are built once per request, not
+# once per rule; the stock SDK builds new objects for each policy, and each gets a new view.
+_STACK_VIEW: LastBuilt[Stack] = LastBuilt()
 
 
 def _stack_validate(rule: Rule) -> Callable[[StackValidationArgs, ReportViolation], None]:
@@ -145,7 +135,7 @@ def _stack_validate(rule: Rule) -> Callable[[StackValidationArgs, ReportViolatio
         except ConfigError as e:
             _config_error(rule, report, e)
             return
-        stack = _stack_view(args.resources)
+        stack = _STACK_VIEW.get(args.resources, lambda: Stack(Res.from_policy_resource(r) for r in args.resources))
         subjects = stack.of_types(rule.types) if rule.types is not None else stack.resources
         for subject in subjects:
             run.judge(subject, lambda s=subject: rule.check(s, stack, run.ctx))

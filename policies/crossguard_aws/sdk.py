@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from contextvars import ContextVar
 from inspect import isawaitable
 from typing import Any
@@ -35,6 +34,8 @@ from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 from pulumi_policy.version import VERSION
 
+from crossguard_aws.memo import LastBuilt
+
 PATCHED_VERSIONS = ("1.21.",)
 PLAIN_ENV = "CROSSGUARD_PLAIN_SDK"
 _S = sdk._PolicyAnalyzerServicer
@@ -43,7 +44,8 @@ _CONFIGURED: ContextVar[tuple | None] = ContextVar("crossguard_configured", defa
 _ORIGINAL = {"Analyze": _S.Analyze, "AnalyzeStack": _S.AnalyzeStack, "_configure_runtime_settings": _S._configure_runtime_settings}
 # The values built from the last request this thread saw: packs sharing a process (the offline gate's pack
 # group) judge the same request object one after the other, and decode it once.
-_LAST = threading.local()
+_RESOURCE_VALUES: LastBuilt[tuple] = LastBuilt()
+_STACK_RESOURCES: LastBuilt[list] = LastBuilt()
 
 
 def _private(servicer: Any, name: str) -> Any:
@@ -61,15 +63,6 @@ def _configure_once(self) -> None:
 
 def _props(message) -> Any:
     return unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(message)))
-
-
-def _per_request(kind: str, request, build) -> Any:
-    """``build()`` once per request object (and kind of value) in this thread."""
-    last = getattr(_LAST, kind, None)
-    if last is None or last[0] is not request:
-        last = (request, build())
-        setattr(_LAST, kind, last)
-    return last[1]
 
 
 def _run(validate, args, report) -> None:
@@ -116,7 +109,7 @@ def analyze(self, request, _context):
             level = sdk.EnforcementLevel.MANDATORY
         report = self._create_report_violation(response, policy.name, policy.description, level, policy.severity)
         if not shared:
-            shared[:] = _per_request("resource", request, lambda: (
+            shared[:] = _RESOURCE_VALUES.get((request,), lambda: (
                 _props(request.properties), self._get_resource_options(request), self._get_provider_resource(request)))
         props, opts, provider = shared
         args = sdk.ResourceValidationArgs(request.type, props, request.urn, request.name, opts, provider,
@@ -155,7 +148,7 @@ def analyze_stack(self, request, _context):
             level = sdk.EnforcementLevel.MANDATORY
         report = self._create_report_violation(response, policy.name, policy.description, level, policy.severity)
         if resources is None:
-            resources = _per_request("stack", request, lambda: _stack_resources(self, request))
+            resources = _STACK_RESOURCES.get((request,), lambda: _stack_resources(self, request))
         args = sdk.StackValidationArgs(list(resources), self._get_policy_config(policy.name), _private(self, "stack_tags"))
         _policy_outcome(self, response, policy, lambda p=policy, a=args, r=report: _run(p.validate, a, r))
     return response

@@ -7,6 +7,7 @@ import contextvars
 import dataclasses
 import datetime as dt
 import os
+import threading
 from types import SimpleNamespace
 
 import pulumi
@@ -14,6 +15,7 @@ import pulumi.runtime.config
 import pytest
 from crossguard_aws import checks, instance_storage, knobs, model, packs, runtime, sdk, tags, values
 from crossguard_aws.context import Exemption, RuleContext, StackEnv, is_production, parse_exemptions
+from crossguard_aws.memo import LastBuilt
 from crossguard_aws.model import Rule, cdk_nag, checkov, cis, fsbp, rules_of
 from crossguard_aws.resources import Provider, Res, Stack
 from crossguard_aws.values import Unknown, is_unknown
@@ -646,19 +648,29 @@ def test_unknown_tag_bags_are_returned_as_unknown_parts() -> None:
 
 
 # ---- sdk: per-request and per-environment work ------------------------------------------------------------
-def test_per_request_builds_once_per_request_object_and_kind() -> None:
+def test_last_built_is_reused_only_for_the_same_objects_in_the_same_thread() -> None:
     built = []
 
     def build(value):
         return lambda: built.append(value) or value
 
+    memo, other = LastBuilt(), LastBuilt()
     first, second = object(), object()
-    assert sdk._per_request("library-test", first, build("a")) == "a"
-    assert sdk._per_request("library-test", first, build("b")) == "a"
-    assert sdk._per_request("library-test-other", first, build("c")) == "c"
-    assert sdk._per_request("library-test", second, build("d")) == "d"
-    assert sdk._per_request("library-test", first, build("e")) == "e"
-    assert built == ["a", "c", "d", "e"]
+    assert memo.get((first,), build("a")) == "a"
+    assert memo.get([first], build("b")) == "a"  # any sequence of the same objects
+    assert other.get((first,), build("c")) == "c"  # another memo: its own value
+    assert memo.get((second,), build("d")) == "d"
+    assert memo.get((first,), build("e")) == "e"  # only the last objects are remembered
+    assert memo.get((first, second), build("f")) == "f"  # a longer list with the same head is new
+    assert memo.get((first, object()), build("g")) == "g"  # an equal length, another object
+    assert memo.get([{}], build("h")) == "h" and memo.get([{}], build("i")) == "i"  # equal but new: built anew
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(memo.get([first, second], build("j"))))
+    memo.get([first, second], build("k"))
+    thread.start()
+    thread.join()
+    assert seen == ["j"]  # per thread
+    assert built == ["a", "c", "d", "e", "f", "g", "h", "i", "k", "j"]
 
 
 @pytest.mark.parametrize("variable, value", [
