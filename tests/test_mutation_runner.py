@@ -89,7 +89,7 @@ def test_forked_runs_kill_survive_and_time_out_and_select_by_coverage(tmp_path):
     for mutant in (flip, unreached, endless, renamed, table, table):
         how, selected = cmap.select(mutant.file, mutant.line, kinds, tests)
         confirm = len(tasks) == 5
-        tasks.append(mutation.Task(mutant, original, selected, fallback=tests, timeout=3 if mutant is endless else 60,
+        tasks.append(mutation.Task(mutant, original, selected, fallback=tests, timeout=1 if mutant is endless else 60,
                                    selection=how, confirm=confirm))
     outcomes = [(task.mutant.key, task.selection, outcome) for task, outcome, _, _ in runner.run(tasks)]
 
