@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -111,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     print_summary(snap, summary_console, args.types, wall_seconds=wall)
     if args.format == "json":
         if output is None:
-            terminal.write_report(None, json.dumps(snap.to_json(), indent=1, sort_keys=True) + "\n")
+            terminal.write_report(None, snap.document() + "\n")
         else:
             summary_console.print(f"wrote {output}")
     return 0

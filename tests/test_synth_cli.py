@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -38,3 +39,13 @@ def test_synth_prints_counts_per_layer_account_and_region_and_writes_json(tmp_pa
     took = float(re.search(r"outputs \((\d+\.\d)s\)", proc.stdout)[1])
     last_step = float(re.search(r"\[\s*(\d+\.\d)s\] synth dev: \d+ resources registered", proc.stderr)[1])
     assert took >= last_step > 0
+
+
+def test_json_on_stdout_is_the_document_a_file_gets(snapshots, capsys):
+    """The same bytes whichever way the JSON goes: no duration, nothing of the cache's (this run reads the cache)."""
+    from platformctl.cli import main
+
+    assert main(["synth", "dev", "--format", "json"]) == 0
+    printed = capsys.readouterr().out
+    assert '"seconds"' not in printed and '"stack_files_read"' not in printed
+    assert json.loads(printed) == json.loads(snapshots["dev"].document())

@@ -152,12 +152,15 @@ class Snapshot:
         data["resources"] = [ResourceRecord(**r) for r in data["resources"]]
         return cls(**data)
 
-    def save(self, path: Path) -> None:
-        """Everything recorded, byte-identical for two runs of the same program (the run's duration is left out)."""
+    def document(self) -> str:
+        """Everything recorded, byte-identical for two runs of the same program: the run's duration and what the
+        cache may share it with are left out."""
         data = self.to_json()
-        data.pop("seconds")
-        data.pop("stack_files_read")  # how the cache may share the run, not what it registered
-        path.write_text(json.dumps(data, indent=1, sort_keys=True))
+        del data["seconds"], data["stack_files_read"]
+        return json.dumps(data, indent=1, sort_keys=True)
+
+    def save(self, path: Path) -> None:
+        path.write_text(self.document())
 
     @classmethod
     def load(cls, path: Path) -> Snapshot:
