@@ -63,6 +63,21 @@ def iam_doc(action: Any, resource: Any = "*") -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "S1", "Effect": "Allow", "Action": action, "Resource": resource}]})
 
 
+def trust(principal: Any, condition: dict[str, Any] | None = None, action: str = "sts:AssumeRole") -> str:
+    statement = {"Sid": "T1", "Effect": "Allow", "Principal": principal, "Action": action}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement | ({"Condition": condition} if condition else {})]})
+
+
+GITHUB = {"Federated": "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com"}
+EKS_OIDC = {"Federated": "arn:aws:iam::333333333333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}
+WEB = "sts:AssumeRoleWithWebIdentity"
+GITHUB_AUD = {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
+
+
+def role(document: Any) -> R:
+    return R("aws:iam/role:Role", "r", {"assumeRolePolicy": document})
+
+
 def pipeline(steps: list[dict[str, Any]]) -> str:
     return json.dumps({"Version": "2020-12-01", "Steps": steps})
 
@@ -369,6 +384,27 @@ CASES: list[Case] = [
        "policy": iam_doc("iam:PassRole", "arn:aws:iam::333333333333:role/sagemaker-exec")})),
     bad("aws-iam-policy-deny-passrole-wildcard", "wildcard", R("aws-native:iam:ManagedPolicy", "p", {
         "policyDocument": json.loads(iam_doc(["iam:PassRole", "s3:GetObject"]))}), "allows iam:PassRole on Resource '*'"),
+    ok("aws-iam-role-deny-open-trust", "service", role(trust({"Service": "sagemaker.amazonaws.com"}))),
+    ok("aws-iam-role-deny-open-trust", "account", role(trust({"AWS": "arn:aws:iam::222222222222:root"}))),
+    ok("aws-iam-role-deny-open-trust", "star-in-the-organization", role(trust({"AWS": "*"}, {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}))),
+    ok("aws-iam-role-deny-open-trust", "github-repository", role(trust(GITHUB, {"StringEquals": GITHUB_AUD, "StringLike": {
+        "token.actions.githubusercontent.com:sub": "repo:acme/ml-models:ref:refs/heads/main"}}, WEB))),
+    ok("aws-iam-role-deny-open-trust", "eks-service-account", role(trust(EKS_OIDC, {"StringEquals": {
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:ml:trainer"}}, WEB))),
+    ok("aws-iam-role-deny-open-trust", "cognito-pool", role(trust({"Federated": "cognito-identity.amazonaws.com"}, {"StringEquals": {
+        "cognito-identity.amazonaws.com:aud": "us-east-1:12345678-abcd-abcd-abcd-123456789012"}}, WEB))),
+    bad("aws-iam-role-deny-open-trust", "everyone", role(trust("*")), "trust statement 'T1' lets Principal '*' assume the role"),
+    bad("aws-iam-role-deny-open-trust", "external-id-is-no-scope", role(trust({"AWS": ["*"]}, {"StringEquals": {"sts:ExternalId": "x"}})),
+        "lets Principal '*' assume"),
+    bad("aws-iam-role-deny-open-trust", "github-audience-only", role(trust(GITHUB, {"StringEquals": GITHUB_AUD}, WEB)),
+        "lets any identity of token.actions.githubusercontent.com assume the role; add a condition on token.actions.githubusercontent.com:sub"),
+    bad("aws-iam-role-deny-open-trust", "github-any-subject", role(trust(GITHUB, {"StringLike": {"token.actions.githubusercontent.com:sub": "*"}}, WEB)),
+        "add a condition on token.actions.githubusercontent.com:sub"),
+    bad("aws-iam-role-deny-open-trust", "eks-any-service-account", role(trust(EKS_OIDC, None, WEB)),
+        "add a condition on oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"),
+    bad("aws-iam-role-deny-open-trust", "cognito-any-pool", R("aws-native:iam:Role", "r", {"assumeRolePolicyDocument": json.loads(
+        trust({"Federated": "cognito-identity.amazonaws.com"}, {"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}, WEB))}),
+        "add a condition on cognito-identity.amazonaws.com:aud"),
     ok("aws-stack-stateful-require-protect", "protected", [R("aws:s3/bucket:Bucket", "b", protect=True), R("aws:sns/topic:Topic", "t")], env=PROD_ENV),
     bad("aws-stack-stateful-require-protect", "unprotected-key", [R("aws:kms/key:Key", "k")], "is stateful but not protected", env=PROD_ENV),
     bad("aws-stack-stateful-require-protect", "configured-types", [R("aws:sns/topic:Topic", "t")], "is stateful but not protected",

@@ -1,4 +1,4 @@
-"""IAM: no full-admin statements, no iam:PassRole on every role."""
+"""IAM: no full-admin statements, no iam:PassRole on every role, no role anyone (or any federated identity) may assume."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from crossguard_aws.checks import grants, statements
+from crossguard_aws.checks import as_list, field, grants, public_allow_statements, statements
 from crossguard_aws.context import RuleContext
 from crossguard_aws.model import cis, fsbp, resource_rule
 from crossguard_aws.resources import Res
@@ -63,3 +63,47 @@ def iam_admin_wildcard(res: Res, ctx: RuleContext) -> Iterator[str]:
 def iam_passrole_wildcard(res: Res, ctx: RuleContext) -> Iterator[str]:
     for where in _offending(res, ctx, r"iam:(PassRole|Pass\*|\*)"):
         yield f"{where} allows iam:PassRole on Resource '*'."
+
+
+TRUST_FIELDS = {"aws:iam/role:Role": "assumeRolePolicy", "aws-native:iam:Role": "assumeRolePolicyDocument"}
+# Web identity providers named by domain, whose tokens say which application they were issued to in ``:aud``; any
+# other federated principal is an IAM OIDC provider (GitHub Actions, EKS, ...) whose ``:sub`` names the caller.
+_AUDIENCE_SCOPED = {"cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com", "www.amazon.com"}
+
+
+def _federated_scope_problem(st: dict[str, Any]) -> str | None:
+    """A web-identity statement must name whose tokens it accepts: without it any repository of GitHub, any
+    service account of the cluster, or any app of the identity provider can assume the role."""
+    actions = [str(a).lower() for a in as_list(field(st, "Action"))]
+    if str(field(st, "Effect")) != "Allow" or not any(a in ("sts:assumerolewithwebidentity", "sts:*", "*") for a in actions):
+        return None
+    principal = field(st, "Principal")
+    providers = [str(p) for p in as_list(principal.get("Federated") if isinstance(principal, dict) else None)]
+    conditions = {k.lower(): as_list(v) for ops in (field(st, "Condition") or {}).values() if isinstance(ops, dict) for k, v in ops.items()}
+    for arn in providers:
+        host = arn.split("oidc-provider/", 1)[-1]
+        claim = f"{host}:aud" if host.lower() in _AUDIENCE_SCOPED else f"{host}:sub"
+        values = [str(v) for v in conditions.get(claim.lower(), [])]  # condition keys are case-insensitive
+        if not values or all(v.strip("*") == "" for v in values):
+            return f"lets any identity of {host} assume the role; add a condition on {claim}"
+    return None
+
+
+@resource_rule(
+    id="aws-iam-role-deny-open-trust", pack="operations", types=tuple(TRUST_FIELDS), severity=Severity.CRITICAL,
+    description="A role's trust policy must not let everyone ('*') or any identity of a web identity provider assume it.",
+    remediation="Trust named accounts, roles or services; with '*' add aws:PrincipalOrgID or aws:PrincipalAccount; for "
+                "OIDC providers (GitHub Actions, EKS) add a condition on <provider>:sub naming the repository or service "
+                "account (for Cognito identity pools, cognito-identity.amazonaws.com:aud naming the pool).",
+    tags=("iam", "public-access"),
+)
+def iam_role_open_trust(res: Res, ctx: RuleContext) -> Iterator[str]:
+    document = res.get(TRUST_FIELDS[res.type])
+    if document is None or not ctx.known(document):
+        return
+    for st in public_allow_statements(document):
+        yield f"trust statement {st.get('Sid', '(no Sid)')!r} lets Principal '*' assume the role without a scoping condition."
+    for st in statements(document):
+        problem = _federated_scope_problem(st)
+        if problem:
+            yield f"trust statement {st.get('Sid', '(no Sid)')!r} {problem}."

@@ -7,15 +7,13 @@ TAGS = {"owner": "data-team", "cost-center": "cc-1001", "environment": "dev", "d
 provider = aws.Provider("use1", region="us-east-1", default_tags={"tags": TAGS})
 opts = pulumi.ResourceOptions(provider=provider)
 account = aws.get_caller_identity().account_id
-# S3 server access logging delivers with the logging service principal: the key policy lets it encrypt.
 key = aws.kms.Key("main", description="bucket data", enable_key_rotation=True, deletion_window_in_days=30, policy=json.dumps({
     "Version": "2012-10-17",
     "Statement": [
         {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "kms:*", "Resource": "*"},
-        {"Sid": "AccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-         "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
-         "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
     ]}), opts=opts)
+
+
 def tls_only(arn):
     return json.dumps({"Version": "2012-10-17", "Statement": [
         {"Sid": "TLSOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, f"{arn}/*"],
@@ -33,6 +31,7 @@ def private(name, sse):
     return bucket
 
 
-logs = private("access-logs", {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn})
+# A server access log target's default encryption is SSE-S3: AWS does not deliver access logs under an SSE-KMS default.
+logs = private("access-logs", {"sse_algorithm": "AES256"})
 data = private("data", {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn})
 aws.s3.BucketLogging("data", bucket=data.id, target_bucket=logs.id, target_prefix="data/", opts=opts)
