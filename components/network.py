@@ -9,6 +9,7 @@ component's children are invisible (under mocks).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -54,6 +55,9 @@ class NetworkArgs:
     extra_interface_services: tuple[str, ...] = field(default_factory=tuple)
     # Accounts whose buckets the subnets may reach through the S3 gateway endpoint (None: no endpoint policy).
     s3_resource_accounts: list[str] | None = None
+    # Accounts whose principals may use the interface endpoints: the VPC's own, and the accounts whose roles its
+    # workloads take on (the build VPC's deploy jobs act in the workload accounts).
+    principal_accounts: Sequence[str] = ()
 
 
 def s3_endpoint_policy(region: str, accounts: list[str]) -> dict:
@@ -68,6 +72,40 @@ def s3_endpoint_policy(region: str, accounts: list[str]) -> dict:
         {"Sid": "EcrImageLayers", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
          "Resource": f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*"},
     ]}
+
+
+# IAM prefix of the endpoint services whose name does not start with it (the rest: the name's first label).
+_IAM_PREFIX = {"monitoring": "cloudwatch", "kinesis-firehose": "firehose"}
+# CodeArtifact authorizes its token call as sts:GetServiceBearerToken too; its documented endpoint policy allows both.
+_EXTRA_ACTIONS = {"codeartifact": ("sts:GetServiceBearerToken",)}
+# Sign-in with a web identity (EKS IRSA, OIDC CI) or a SAML assertion carries no AWS credentials, so no principal
+# account of ours: a principal-account condition alone would refuse it.
+UNAUTHENTICATED_STS_ACTIONS = ("sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
+
+
+def interface_endpoint_statements(service: str, accounts: Sequence[str]) -> list[dict]:
+    """The endpoint's service, for principals of our accounts only: credentials of any other account brought into the
+    VPC get no path out through it. No aws:ResourceAccount condition: our roles read AWS-owned resources through these
+    endpoints (AWS-managed keys, AWS-owned ECR images)."""
+    prefix = _IAM_PREFIX.get(service.split(".")[0], service.split(".")[0])
+    ours = sorted(set(accounts))
+    statements = [{**iam.allow([f"{prefix}:*", *_EXTRA_ACTIONS.get(prefix, ())], "*", sid="PlatformPrincipals",
+                               condition={"StringEquals": {"aws:PrincipalAccount": ours}}), "Principal": "*"}]
+    if prefix == "sts":
+        # No principal account to check there: anyone may sign in, into our accounts' roles only (their trust decides who).
+        statements.append({**iam.allow(UNAUTHENTICATED_STS_ACTIONS, [f"arn:aws:iam::{a}:role/*" for a in ours],
+                                       sid="FederatedSignInToPlatformRoles"), "Principal": "*"})
+    return statements
+
+
+def interface_endpoint_policy(service: str, accounts: Sequence[str], supported: bool | None) -> pulumi.Output[str] | None:
+    """None where AWS says the service takes no endpoint policy (VpcEndpointPolicySupported): CreateVpcEndpoint refuses any
+    but the full-access one there, and the answer differs by service and changes over time. None too on the Studio and
+    notebook endpoints: browsers reach them with a presigned URL's session, which a principal-account condition has
+    not been shown to admit, and AWS documents only app-creation policies for them."""
+    if not supported or service.startswith("aws."):
+        return None
+    return iam.document(interface_endpoint_statements(service, accounts))
 
 
 class Network(pulumi.ComponentResource):
@@ -124,7 +162,8 @@ class Network(pulumi.ComponentResource):
 
         self._gateway_endpoint(name, t, args)
         services = (*args.interface_services, *args.extra_interface_services)
-        self.endpoints = {svc: self._interface_endpoint(name, t, svc) for svc in dict.fromkeys(services)}
+        accounts = sorted({t.account_id, *args.principal_accounts})
+        self.endpoints = {svc: self._interface_endpoint(name, t, svc, accounts) for svc in dict.fromkeys(services)}
         if isolated:
             self._network_acl(name, t, args)
         else:
@@ -165,7 +204,7 @@ class Network(pulumi.ComponentResource):
             f"{name}-workload-s3-out", security_group_id=self.workload_sg.id, ip_protocol="tcp", from_port=443, to_port=443,
             prefix_list_id=self.s3_endpoint.prefix_list_id, description="S3 through the gateway endpoint", opts=t.opts(self))
 
-    def _interface_endpoint(self, name: str, t: Target, service: str) -> aws.ec2.VpcEndpoint:
+    def _interface_endpoint(self, name: str, t: Target, service: str, accounts: Sequence[str]) -> aws.ec2.VpcEndpoint:
         full = service_name(service, t.region)
         offered = aws.ec2.get_vpc_endpoint_service_output(service_name=full, service_type="Interface", opts=t.invoke(self))
         zones = self.az_names
@@ -175,7 +214,9 @@ class Network(pulumi.ComponentResource):
         return aws.ec2.VpcEndpoint(
             f"{name}-{service.replace('aws.sagemaker.{region}.', 'sagemaker-').replace('.', '-')}",
             vpc_id=self.vpc_id, service_name=full, vpc_endpoint_type="Interface", private_dns_enabled=True,
-            subnet_ids=subnets, security_group_ids=[self.endpoint_sg.id], opts=t.opts(self))
+            subnet_ids=subnets, security_group_ids=[self.endpoint_sg.id],
+            policy=offered.vpc_endpoint_policy_supported.apply(lambda ok: interface_endpoint_policy(service, accounts, ok)),
+            opts=t.opts(self))
 
     def _network_acl(self, name: str, t: Target, args: NetworkArgs) -> None:
         rule = aws.ec2.NetworkAclIngressArgs

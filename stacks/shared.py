@@ -34,7 +34,8 @@ def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
     build = Network(f"{services.key}-build-network", NetworkArgs(
         target=services, cidr=accts.shared_services.vpc_cidrs[s.primary_region], az_count=s.config.network.az_count,
         logs_key_arn=services_keys[s.primary_region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
-        protect=s.protect_stateful, tier="build", interface_services=BUILD_INTERFACE_SERVICES))
+        protect=s.protect_stateful, tier="build", interface_services=BUILD_INTERFACE_SERVICES,
+        principal_accounts=accts.members))  # deploy jobs act with the workload accounts' deploy roles
 
     pulumi.export("logArchiveBucketName", archive.bucket_name)
     pulumi.export("logArchiveBucketArn", archive.bucket_arn)

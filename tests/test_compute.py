@@ -19,6 +19,7 @@ from platformctl.offline.records import ResourceRecord, Snapshot
 from tests.aws_names import meets_aws_rule
 from tests.conftest import ROOT, policy_docs, project_variant
 from tests.iam_lint import kind_of, lint
+from tests.test_network import interface_endpoints, perimeter_violations
 
 CERT = "arn:aws:acm:us-east-1:333333333333:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 HOSTNAME = "models.internal.example.com"
@@ -581,3 +582,10 @@ def test_cost_prices_every_compute_resource(compute):
     # The EKS control plane, its nodes, the Fargate tasks and the internal NLB all cost money by existing.
     assert {"cluster", "vcpu", "memory", "network-load-balancer"} <= fixed
     assert any(p.startswith("instance:") for p in fixed)
+
+
+def test_the_eks_endpoints_keep_the_same_perimeter(compute):
+    region = compute.config["aiplatform:regions"]["primary"]
+    added = {f"com.amazonaws.{region}.{s}" for s in ("ec2", "elasticloadbalancing", "eks", "eks-auth")}
+    assert added <= {e.inputs["serviceName"] for e in interface_endpoints(compute) if e.inputs.get("policy")}
+    assert not perimeter_violations(compute)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
+import json
+import re
 
 import pytest
 from pulumi.runtime.mocks import MockCallArgs
 
-from components.network import WORKLOAD_INTERFACE_SERVICES, service_name
-from platformctl.offline.mocks import PlatformMocks
+from components.network import WORKLOAD_INTERFACE_SERVICES, interface_endpoint_policy, service_name
+from platformctl.offline.mocks import PlatformMocks, ProviderView
+from platformctl.offline.records import Snapshot
 from tests.conftest import decoded
+from tests.iam_lint import kind_of, lint
 
 # The promise: these endpoints exist in every workload VPC.
 REQUIRED = {
@@ -266,3 +270,128 @@ def test_every_security_group_rule_names_a_protocol_ec2_accepts(stack):
     for rule in rules:
         protocol = str(rule.inputs["ipProtocol"])
         assert protocol in ("tcp", "udp", "icmp", "icmpv6", "-1") or protocol.isdigit(), (rule.name, protocol)
+
+
+# -- Interface endpoint policies: the data perimeter ------------------------------------------------------------------
+
+ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+# The IAM prefix of every endpoint service the stacks put a policy on (Service Authorization Reference), written out:
+# all an endpoint's policy may allow. A new endpoint service fails these tests until its prefix is entered here.
+ENDPOINT_PREFIXES = {
+    "sagemaker.api": "sagemaker", "sagemaker.runtime": "sagemaker", "sagemaker.featurestore-runtime": "sagemaker",
+    "sts": "sts", "logs": "logs", "monitoring": "cloudwatch", "events": "events", "kms": "kms", "ecr.api": "ecr",
+    "ecr.dkr": "ecr", "glue": "glue", "servicecatalog": "servicecatalog", "ssm": "ssm", "secretsmanager": "secretsmanager",
+    "sqs": "sqs", "sns": "sns", "kinesis-firehose": "firehose", "application-autoscaling": "application-autoscaling",
+    "xray": "xray", "lambda": "lambda", "lakeformation": "lakeformation", "codeartifact.api": "codeartifact",
+    "codeartifact.repositories": "codeartifact", "ec2": "ec2", "elasticloadbalancing": "elasticloadbalancing",
+    "eks": "eks", "eks-auth": "eks-auth",
+}
+# Browsers reach these with a presigned URL's session: left on AWS's full-access default.
+BROWSER_ENDPOINTS = {"aws.sagemaker.{region}.studio", "aws.sagemaker.{region}.notebook"}
+# CodeArtifact's documented endpoint policy also allows sts:GetServiceBearerToken (its token call needs both).
+EXTRA_ACTIONS = {"codeartifact": {"sts:GetServiceBearerToken"}}
+# Sign-in with a web identity token or a SAML assertion carries no AWS credentials (no principal account of ours).
+UNAUTHENTICATED_STS = {"sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"}
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def interface_endpoints(snap: Snapshot) -> list:
+    return [e for e in snap.of_type(ENDPOINT) if e.inputs["vpcEndpointType"] == "Interface"]
+
+
+def endpoint_key(full_name: str, region: str) -> str:
+    """'com.amazonaws.<region>.ecr.api' -> 'ecr.api'; 'aws.sagemaker.<region>.studio' -> 'aws.sagemaker.{region}.studio'."""
+    prefix = f"com.amazonaws.{region}."
+    return full_name.removeprefix(prefix) if full_name.startswith(prefix) else full_name.replace(region, "{region}")
+
+
+def principal_accounts(snap: Snapshot, endpoint) -> set[str]:
+    """The VPC's own account; the build VPC's deploy jobs also act with the workload accounts' (accounts.members) roles."""
+    own = {snap.placement(endpoint)[0]}
+    return own | set(snap.config["aiplatform:accounts"]["members"]) if "build-network" in endpoint.name else own
+
+
+def perimeter_violations(snap: Snapshot) -> list[str]:
+    """Every statement of every interface endpoint policy either carries aws:PrincipalAccount = exactly the accounts
+    whose principals work in that VPC and allows only the endpoint's own service, or (STS only) allows nothing but
+    the credential-less sign-ins, into roles of those accounts."""
+    found = []
+    for e in interface_endpoints(snap):
+        if not e.inputs.get("policy"):
+            continue
+        ours = principal_accounts(snap, e)
+        prefix = ENDPOINT_PREFIXES[endpoint_key(e.inputs["serviceName"], region_of(snap, e))]
+        statements = json.loads(e.inputs["policy"])["Statement"]
+        for st in statements:
+            actions, resources = set(as_list(st["Action"])), as_list(st["Resource"])
+            where = f"{e.name} {st.get('Sid')}"
+            if st["Effect"] != "Allow" or st.get("Principal") != "*" or "NotAction" in st or "NotResource" in st:
+                found.append(f"{where}: not a plain Allow to '*': {st}")
+            elif "Condition" in st:
+                if st["Condition"] != {"StringEquals": {"aws:PrincipalAccount": sorted(ours)}}:
+                    found.append(f"{where}: condition {st['Condition']} is not aws:PrincipalAccount = {sorted(ours)}")
+                if not actions <= {f"{prefix}:*"} | EXTRA_ACTIONS.get(prefix, set()):
+                    found.append(f"{where}: {sorted(actions)} beyond {prefix}:*")
+            elif not (prefix == "sts" and actions <= UNAUTHENTICATED_STS and all(
+                    (m := re.fullmatch(r"arn:aws:iam::(\d{12}):role/.+", r)) and m[1] in ours for r in resources)):
+                found.append(f"{where}: allows {sorted(actions)} on {resources} without the principal-account condition")
+        if not any("Condition" in st for st in statements):
+            found.append(f"{e.name}: no statement for the platform's own principals")
+    return found
+
+
+def test_every_api_endpoint_whose_service_takes_a_policy_has_one(stack):
+    """A missing policy is AWS's full-access default: any account's credentials reach the service from the VPC. Where
+    the service takes none (DescribeVpcEndpointServices' VpcEndpointPolicySupported, answered offline by the mocks),
+    CreateVpcEndpoint refuses a custom policy, so there must be none; nor on the browser endpoints."""
+    endpoints = interface_endpoints(stack)
+    assert endpoints
+    mocks = PlatformMocks()
+    for e in endpoints:
+        region = region_of(stack, e)
+        answer = mocks._endpoint_service({"serviceName": e.inputs["serviceName"], "serviceType": "Interface"},
+                                         ProviderView({"region": region}))
+        browser = endpoint_key(e.inputs["serviceName"], region) in BROWSER_ENDPOINTS
+        assert bool(e.inputs.get("policy")) == (answer["vpcEndpointPolicySupported"] and not browser), e.name
+
+
+@pytest.mark.parametrize("service", ["ssm", "sts", "aws.sagemaker.{region}.studio"])
+def test_no_endpoint_policy_where_the_service_takes_none_or_on_a_browser_endpoint(service):
+    assert interface_endpoint_policy(service, ["111122223333"], False) is None
+    assert interface_endpoint_policy(service, ["111122223333"], None) is None
+    assert interface_endpoint_policy("aws.sagemaker.{region}.notebook", ["111122223333"], True) is None
+
+
+def test_interface_endpoint_policies_admit_only_the_principals_working_in_the_vpc(stack):
+    assert [e for e in interface_endpoints(stack) if e.inputs.get("policy")]
+    assert not perimeter_violations(stack)
+
+
+def test_sts_endpoints_still_admit_web_identity_and_saml_sign_in_to_our_roles(stack):
+    # AssumeRoleWithWebIdentity / AssumeRoleWithSAML are not signed with AWS credentials: under a principal-account
+    # condition alone IRSA and SAML federation from inside the VPC would be refused.
+    sts = [e for e in interface_endpoints(stack) if e.inputs["serviceName"].endswith(".sts")]
+    assert sts
+    for e in sts:
+        sign_in = [st for st in json.loads(e.inputs["policy"])["Statement"] if "Condition" not in st]
+        assert [(set(as_list(st["Action"])), set(as_list(st["Resource"]))) for st in sign_in] == [
+            (UNAUTHENTICATED_STS, {f"arn:aws:iam::{a}:role/*" for a in principal_accounts(stack, e)})], e.name
+
+
+def test_the_build_vpc_admits_the_workload_accounts_its_deploy_jobs_act_in(snapshots):
+    shared = snapshots["shared"]
+    build = [e for e in interface_endpoints(shared) if "build-network" in e.name and e.inputs.get("policy")]
+    assert build
+    for e in build:
+        condition = json.loads(e.inputs["policy"])["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalAccount"]
+        assert condition == ["222222222222", "333333333333", "444444444444"], e.name
+
+
+def test_interface_endpoint_policies_pass_parliament(stack):
+    docs = [(e, json.loads(e.inputs["policy"])) for e in interface_endpoints(stack) if e.inputs.get("policy")]
+    assert docs
+    failures = [f"{e.name}: {finding}" for e, doc in docs for finding in lint(doc, kind_of("policy", doc, e.type))]
+    assert not failures, "\n".join(failures)
