@@ -185,7 +185,7 @@ class ModelDelivery(pulumi.ComponentResource):
         access_logs = SecureBucket(f"{name}-access-logs", SecureBucketArgs(
             target=t, bucket_name=fit(f"{a.org}-cicd-access-logs-{t.account_id}-{t.region}", "s3"), kms_key_arn=None,
             protect=a.protect, is_log_target=True,
-            lifecycle=Lifecycle.access_logs(30, )),
+            lifecycle=Lifecycle.access_logs(a.log_retention_days)),
             opts=pulumi.ResourceOptions(parent=self))
         accounts = sorted({s.account_id for s in a.stages})
 

@@ -88,7 +88,7 @@ class LogArchive(pulumi.ComponentResource):
             SecureBucketArgs(
                 target=t, bucket_name=fit(f"{args.org}-log-archive-access-{t.account_id}-{t.region}", "s3"),
                 kms_key_arn=None, protect=True, is_log_target=True,
-                lifecycle=Lifecycle.access_logs(30, ),
+                lifecycle=Lifecycle.access_logs(args.retention_days),
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )

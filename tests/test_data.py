@@ -390,3 +390,13 @@ def test_access_logs_of_every_allowed_retention_make_a_rule_s3_accepts(retention
 def test_a_lifecycle_s3_would_refuse_is_refused_at_construction(days, words):
     with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
         Lifecycle(noncurrent_expiration_days=30, **days)
+
+
+def test_server_access_logs_of_the_shared_stack_expire_after_the_configured_retention(snapshots):
+    """The log archive's and the CI/CD account's access logs are kept logRetentionDays (365 in Pulumi.shared.yaml)."""
+    shared = snapshots["shared"]
+    expiring = {config.name: rule["expiration"]["days"]
+                for config in shared.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+                for rule in config.inputs["rules"] if rule.get("expiration")}
+    assert any("log-archive" in name for name in expiring) and any("model-delivery" in name for name in expiring), sorted(expiring)
+    assert set(expiring.values()) == {365}, expiring
