@@ -165,7 +165,8 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def step(sink: EventSink, stack: str, op: str, type_: str, name: str, planning: bool, **extra) -> None:
+def step(sink: EventSink, stack: str, op: str, type_: str, name: str, planning: bool, cancel: Path | None = None,
+         **extra) -> None:
     meta = {"op": op, "urn": urn(stack, type_, name), "type": type_, "provider": "", **extra}
     if op != "create":
         meta["old"] = {"type": type_, "urn": meta["urn"], "id": f"{name}-id", "inputs": {}, "outputs": {}}
@@ -174,7 +175,8 @@ def step(sink: EventSink, stack: str, op: str, type_: str, name: str, planning: 
     sink.emit(resourcePreEvent={"metadata": meta, "planning": planning})
     delay = float(os.environ.get("FAKE_PULUMI_SLEEP", "0"))
     deadline = time.monotonic() + delay
-    while time.monotonic() < deadline and not INTERRUPTED.is_set():
+    # A cancel ends the step at once, as the engine stops its in-flight steps (the next step reports it).
+    while time.monotonic() < deadline and not INTERRUPTED.is_set() and not (cancel and cancel.exists()):
         time.sleep(min(0.02, delay))
     sink.emit(resOutputsEvent={"metadata": meta, "planning": planning})
 
@@ -249,7 +251,7 @@ def operation(cmd: str, args: list[str], state: State, sink: EventSink) -> int:
             sink.emit(resOpFailedEvent={"metadata": meta, "status": 1, "steps": 1})
             error = "error: update failed" if cmd != "preview" else "error: preview failed"
             break
-        step(sink, stack, op, type_, name, preview_only, **extra)
+        step(sink, stack, op, type_, name, preview_only, cancel=state.root / f"cancel-{stack}", **extra)
         counted = "same" if op == "refresh" else op
         changes[counted] = changes.get(counted, 0) + 1
     if error is None and packs and stack in env_list("FAKE_PULUMI_VIOLATION") and cmd in ("preview", "up"):

@@ -90,7 +90,7 @@ def test_a_failure_in_a_parallel_wave_lets_its_sibling_finish_but_gates_the_next
     assert run.result("prod")["outcome"] == "skipped"
 
 
-def wait_for(path: Path, timeout: float = 20.0) -> None:
+def wait_for(path: Path, timeout: float = 90.0) -> None:  # a ceiling: a loaded CI machine starts the CLI slowly
     deadline = time.monotonic() + timeout
     while not path.exists():
         assert time.monotonic() < deadline, f"{path} never appeared"
@@ -98,7 +98,9 @@ def wait_for(path: Path, timeout: float = 20.0) -> None:
 
 
 def test_ctrl_c_cancels_the_running_update_and_starts_nothing_else(project: Path, fake_cli: FakeCli):
-    fake_cli.set(sleep=0.3, resources=6)
+    # An update far longer than the signal's path (a cancel ends it at once): on a loaded machine a short one
+    # finished before the cancel arrived.
+    fake_cli.set(sleep=10, resources=6)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "platformctl", "up", "--yes", "--project-dir", str(project), "--json"],
@@ -106,7 +108,7 @@ def test_ctrl_c_cancels_the_running_update_and_starts_nothing_else(project: Path
     try:
         wait_for(fake_cli.state_dir / "running-up-shared")
         proc.send_signal(signal.SIGINT)  # our process only: the CLI must be stopped through stack.cancel()
-        out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=90)
     finally:
         if proc.poll() is None:
             proc.kill()
