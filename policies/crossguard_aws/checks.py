@@ -72,14 +72,36 @@ def _principal_is_public(principal: Any) -> bool:
     return False
 
 
+def restricting_conditions(condition: Any) -> dict[str, list[tuple[bool, str]]]:
+    """key (lower case) -> (pattern?, value) for each value a request must match for the statement to apply.
+
+    Only operators that require the key to be present and equal to (or like) a value restrict: a negated operator
+    (StringNotEquals, NotIpAddress) admits every other value, ``...IfExists`` and ``ForAllValues:`` admit a request
+    without the key, and ``Null`` tests presence alone. ``pattern`` is True for the ``*Like`` operators, whose ``*``
+    and ``?`` are wildcards (under ``*Equals`` they are literal characters)."""
+    found: dict[str, list[tuple[bool, str]]] = {}
+    for operator, block in (condition or {}).items() if isinstance(condition, dict) else ():
+        op = str(operator).lower().removeprefix("foranyvalue:")
+        if not isinstance(block, dict) or "not" in op or op.endswith("ifexists") or op in ("null",) or op.startswith("forallvalues:"):
+            continue
+        for key, values in block.items():
+            found.setdefault(str(key).lower(), []).extend((op.endswith("like"), str(v)) for v in as_list(values))
+    return found
+
+
+def broad(pattern: bool, value: str) -> bool:
+    """A value that any caller matches: only wildcards under a *Like operator."""
+    return pattern and value.strip("*?") == ""
+
+
 def public_allow_statements(document: Any) -> Iterator[dict[str, Any]]:
     """Allow statements that grant to everyone ("*") without a condition scoping the caller."""
     for st in statements(document):
         if str(field(st, "Effect")) != "Allow" or not _principal_is_public(field(st, "Principal")):
             continue
-        condition = field(st, "Condition") or {}
-        keys = {k.lower() for ops in condition.values() if isinstance(ops, dict) for k in ops}
-        if not keys & _SCOPING_CONDITION_KEYS:
+        scoped = {k for k, uses in restricting_conditions(field(st, "Condition")).items()
+                  if uses and not any(broad(*use) for use in uses)}  # IAM ORs a key's values: one broad value admits all
+        if not scoped & _SCOPING_CONDITION_KEYS:
             yield st
 
 

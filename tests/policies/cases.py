@@ -405,6 +405,41 @@ CASES: list[Case] = [
     bad("aws-iam-role-deny-open-trust", "cognito-any-pool", R("aws-native:iam:Role", "r", {"assumeRolePolicyDocument": json.loads(
         trust({"Federated": "cognito-identity.amazonaws.com"}, {"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}, WEB))}),
         "add a condition on cognito-identity.amazonaws.com:aud"),
+    ok("aws-iam-role-deny-open-trust", "github-owner-pattern", role(trust(GITHUB, {"StringLike": {
+        "token.actions.githubusercontent.com:sub": ["repo:acme/ml-models:*", "repo:acme/infra:environment:prod"]}}, WEB))),
+    ok("aws-iam-role-deny-open-trust", "literal-star-matches-no-token", role(trust(GITHUB, {"StringEquals": {
+        "token.actions.githubusercontent.com:sub": "*"}}, WEB))),
+    ok("aws-iam-role-deny-open-trust", "google-app", role(trust({"Federated": "accounts.google.com"}, {"StringEquals": {
+        "accounts.google.com:aud": "66677788899.apps.googleusercontent.com"}}, WEB))),
+    ok("aws-iam-role-deny-open-trust", "facebook-app", role(trust({"Federated": "graph.facebook.com"}, {"StringEquals": {
+        "graph.facebook.com:app_id": "1234567890"}}, WEB))),
+    ok("aws-iam-role-deny-open-trust", "not-action-excludes-web-identity", role(json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": EKS_OIDC, "NotAction": ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"]}]}))),
+    bad("aws-iam-role-deny-open-trust", "github-any-owner", role(trust(GITHUB, {"StringLike": {
+        "token.actions.githubusercontent.com:sub": "repo:*"}}, WEB)), "naming whose tokens it accepts"),
+    bad("aws-iam-role-deny-open-trust", "github-one-broad-value", role(trust(GITHUB, {"StringLike": {
+        "token.actions.githubusercontent.com:sub": ["repo:acme/ml-models:*", "repo:*/*:*"]}}, WEB)), "add a condition on token."),
+    bad("aws-iam-role-deny-open-trust", "github-negated-subject", role(trust(GITHUB, {"StringNotEquals": {
+        "token.actions.githubusercontent.com:sub": "repo:evil/x:ref:refs/heads/main"}}, WEB)), "add a condition on token."),
+    bad("aws-iam-role-deny-open-trust", "github-subject-if-exists", role(trust(GITHUB, {"StringLikeIfExists": {
+        "token.actions.githubusercontent.com:sub": "repo:acme/*"}}, WEB)), "add a condition on token."),
+    bad("aws-iam-role-deny-open-trust", "eks-any-namespace", role(trust(EKS_OIDC, {"StringLike": {
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:*:*"}}, WEB)),
+        "EXAMPLED539D4633E53DE1B71EXAMPLE:sub"),
+    bad("aws-iam-role-deny-open-trust", "cognito-any-pool-of-a-region", role(trust({"Federated": "cognito-identity.amazonaws.com"}, {
+        "StringLike": {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}}, WEB)), "cognito-identity.amazonaws.com:aud"),
+    bad("aws-iam-role-deny-open-trust", "facebook-audience-is-no-key", role(trust({"Federated": "graph.facebook.com"}, {
+        "StringEquals": {"graph.facebook.com:aud": "1234567890"}}, WEB)), "add a condition on graph.facebook.com:app_id"),
+    bad("aws-iam-role-deny-open-trust", "wildcard-action", role(trust(GITHUB, {"StringEquals": GITHUB_AUD}, "sts:AssumeRole*")),
+        "add a condition on token.actions.githubusercontent.com:sub"),
+    bad("aws-iam-role-deny-open-trust", "not-action-admits-web-identity", role(json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": GITHUB, "NotAction": "sts:AssumeRoleWithSAML"}]})), "add a condition on token."),
+    bad("aws-iam-role-deny-open-trust", "star-scoped-only-if-exists", role(trust({"AWS": "*"}, {
+        "StringEqualsIfExists": {"aws:PrincipalAccount": "333333333333"}})), "lets Principal '*' assume"),
+    bad("aws-iam-role-deny-open-trust", "star-negated-account", role(trust({"AWS": "*"}, {
+        "StringNotEquals": {"aws:PrincipalAccount": "999999999999"}})), "lets Principal '*' assume"),
+    bad("aws-iam-role-deny-open-trust", "star-any-account-pattern", role(trust({"AWS": "*"}, {
+        "StringLike": {"aws:PrincipalAccount": "*"}})), "lets Principal '*' assume"),
     ok("aws-stack-stateful-require-protect", "protected", [R("aws:s3/bucket:Bucket", "b", protect=True), R("aws:sns/topic:Topic", "t")], env=PROD_ENV),
     bad("aws-stack-stateful-require-protect", "unprotected-key", [R("aws:kms/key:Key", "k")], "is stateful but not protected", env=PROD_ENV),
     bad("aws-stack-stateful-require-protect", "configured-types", [R("aws:sns/topic:Topic", "t")], "is stateful but not protected",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from pulumi_policy import Severity
 
-from crossguard_aws.checks import as_list, field, grants, public_allow_statements, statements
+from crossguard_aws.checks import as_list, field, grants, public_allow_statements, restricting_conditions, statements
 from crossguard_aws.context import RuleContext
 from crossguard_aws.model import cis, fsbp, resource_rule
 from crossguard_aws.resources import Res
@@ -66,26 +68,49 @@ def iam_passrole_wildcard(res: Res, ctx: RuleContext) -> Iterator[str]:
 
 
 TRUST_FIELDS = {"aws:iam/role:Role": "assumeRolePolicy", "aws-native:iam:Role": "assumeRolePolicyDocument"}
-# Web identity providers named by domain, whose tokens say which application they were issued to in ``:aud``; any
-# other federated principal is an IAM OIDC provider (GitHub Actions, EKS, ...) whose ``:sub`` names the caller.
-_AUDIENCE_SCOPED = {"cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com", "www.amazon.com"}
+# The claim that names whose tokens a web identity trust accepts (IAM User Guide, "Available keys for AWS web
+# identity federation"): the application for the providers named by domain, the subject for an IAM OIDC provider
+# (GitHub Actions, EKS, ...), whose audience is the same for every caller (sts.amazonaws.com).
+_SCOPING_CLAIM = {"cognito-identity.amazonaws.com": "aud", "cognito-identity.amazonaws.com.cn": "aud",
+                  "accounts.google.com": "aud", "graph.facebook.com": "app_id", "www.amazon.com": "app_id"}
+# Under a *Like operator, the literal start a subject must have: a GitHub owner, a Kubernetes namespace.
+_SUBJECT_OWNER = {"token.actions.githubusercontent.com": re.compile(r"repo:[^*?/]+/"),
+                  "oidc.eks.": re.compile(r"system:serviceaccount:[^*?:]+:")}
+WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
+
+
+def _grants_web_identity(st: dict[str, Any]) -> bool:
+    if str(field(st, "Effect")) != "Allow":
+        return False
+    if field(st, "NotAction") is not None:
+        return not any(fnmatch.fnmatchcase(WEB_IDENTITY.lower(), str(a).lower()) for a in as_list(field(st, "NotAction")))
+    return any(fnmatch.fnmatchcase(WEB_IDENTITY.lower(), str(a).lower()) for a in as_list(field(st, "Action")))
+
+
+def _scopes(host: str, claim: str, pattern: bool, value: str) -> bool:
+    if not pattern:
+        return True  # a literal value (a '*' under StringEquals matches only the token whose claim is '*')
+    literal = re.split(r"[*?]", value, maxsplit=1)[0]
+    if claim != "sub":
+        return literal == value  # an application or pool id with a wildcard admits other applications
+    owner = next((rule for prefix, rule in _SUBJECT_OWNER.items() if host.lower().startswith(prefix)), None)
+    return bool(owner.match(literal)) if owner else literal != ""
 
 
 def _federated_scope_problem(st: dict[str, Any]) -> str | None:
     """A web-identity statement must name whose tokens it accepts: without it any repository of GitHub, any
     service account of the cluster, or any app of the identity provider can assume the role."""
-    actions = [str(a).lower() for a in as_list(field(st, "Action"))]
-    if str(field(st, "Effect")) != "Allow" or not any(a in ("sts:assumerolewithwebidentity", "sts:*", "*") for a in actions):
+    if not _grants_web_identity(st):
         return None
     principal = field(st, "Principal")
     providers = [str(p) for p in as_list(principal.get("Federated") if isinstance(principal, dict) else None)]
-    conditions = {k.lower(): as_list(v) for ops in (field(st, "Condition") or {}).values() if isinstance(ops, dict) for k, v in ops.items()}
+    conditions = restricting_conditions(field(st, "Condition"))
     for arn in providers:
         host = arn.split("oidc-provider/", 1)[-1]
-        claim = f"{host}:aud" if host.lower() in _AUDIENCE_SCOPED else f"{host}:sub"
-        values = [str(v) for v in conditions.get(claim.lower(), [])]  # condition keys are case-insensitive
-        if not values or all(v.strip("*") == "" for v in values):
-            return f"lets any identity of {host} assume the role; add a condition on {claim}"
+        claim = f"{host}:{_SCOPING_CLAIM.get(host.lower(), 'sub')}"
+        uses = conditions.get(claim.lower(), [])  # condition keys are case-insensitive
+        if not uses or not all(_scopes(host, claim.rsplit(":", 1)[1], *use) for use in uses):
+            return f"lets any identity of {host} assume the role; add a condition on {claim} naming whose tokens it accepts"
     return None
 
 
@@ -93,8 +118,10 @@ def _federated_scope_problem(st: dict[str, Any]) -> str | None:
     id="aws-iam-role-deny-open-trust", pack="operations", types=tuple(TRUST_FIELDS), severity=Severity.CRITICAL,
     description="A role's trust policy must not let everyone ('*') or any identity of a web identity provider assume it.",
     remediation="Trust named accounts, roles or services; with '*' add aws:PrincipalOrgID or aws:PrincipalAccount; for "
-                "OIDC providers (GitHub Actions, EKS) add a condition on <provider>:sub naming the repository or service "
-                "account (for Cognito identity pools, cognito-identity.amazonaws.com:aud naming the pool).",
+                "OIDC providers (GitHub Actions, EKS) add StringEquals/StringLike on <provider>:sub naming the repository "
+                "(repo:<owner>/...) or service account (system:serviceaccount:<namespace>:...); for Cognito identity "
+                "pools and Google cognito-identity.amazonaws.com:aud / accounts.google.com:aud, for Facebook and Login "
+                "with Amazon graph.facebook.com:app_id / www.amazon.com:app_id.",
     tags=("iam", "public-access"),
 )
 def iam_role_open_trust(res: Res, ctx: RuleContext) -> Iterator[str]:
