@@ -89,8 +89,15 @@ def interface_endpoint_statements(service: str, accounts: Sequence[str]) -> list
     endpoints (AWS-managed keys, AWS-owned ECR images)."""
     prefix = _IAM_PREFIX.get(service.split(".")[0], service.split(".")[0])
     ours = sorted(set(accounts))
-    statements = [{**iam.allow([f"{prefix}:*", *_EXTRA_ACTIONS.get(prefix, ())], "*", sid="PlatformPrincipals",
-                               condition={"StringEquals": {"aws:PrincipalAccount": ours}}), "Principal": "*"}]
+    actions = [f"{prefix}:*", *_EXTRA_ACTIONS.get(prefix, ())]
+    statements = [
+        {**iam.allow(actions, "*", sid="PlatformPrincipals", condition={"StringEquals": {"aws:PrincipalAccount": ours}}),
+         "Principal": "*"},
+        # AWS services seldom call through a VPC's endpoints with their own service principal; AWS's data-perimeter
+        # endpoint policies admit them, and no credentials brought into the VPC can pass for one.
+        {**iam.allow(actions, "*", sid="AwsServicePrincipals", condition={"Bool": {"aws:PrincipalIsAWSService": "true"}}),
+         "Principal": "*"},
+    ]
     if prefix == "sts":
         # No principal account to check there: anyone may sign in, into our accounts' roles only (their trust decides who).
         statements.append({**iam.allow(UNAUTHENTICATED_STS_ACTIONS, [f"arn:aws:iam::{a}:role/*" for a in ours],

@@ -290,6 +290,8 @@ ENDPOINT_PREFIXES = {
 BROWSER_ENDPOINTS = {"aws.sagemaker.{region}.studio", "aws.sagemaker.{region}.notebook"}
 # CodeArtifact's documented endpoint policy also allows sts:GetServiceBearerToken (its token call needs both).
 EXTRA_ACTIONS = {"codeartifact": {"sts:GetServiceBearerToken"}}
+# AWS's data-perimeter endpoint policies also admit AWS service principals (their own calls, never a caller's).
+AWS_SERVICES = {"Bool": {"aws:PrincipalIsAWSService": "true"}}
 # Sign-in with a web identity token or a SAML assertion carries no AWS credentials (no principal account of ours).
 UNAUTHENTICATED_STS = {"sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"}
 
@@ -331,14 +333,15 @@ def perimeter_violations(snap: Snapshot) -> list[str]:
             if st["Effect"] != "Allow" or st.get("Principal") != "*" or "NotAction" in st or "NotResource" in st:
                 found.append(f"{where}: not a plain Allow to '*': {st}")
             elif "Condition" in st:
-                if st["Condition"] != {"StringEquals": {"aws:PrincipalAccount": sorted(ours)}}:
-                    found.append(f"{where}: condition {st['Condition']} is not aws:PrincipalAccount = {sorted(ours)}")
+                if st["Condition"] not in ({"StringEquals": {"aws:PrincipalAccount": sorted(ours)}}, AWS_SERVICES):
+                    found.append(f"{where}: condition {st['Condition']} is neither aws:PrincipalAccount = {sorted(ours)} "
+                                 "nor an AWS service principal")
                 if not actions <= {f"{prefix}:*"} | EXTRA_ACTIONS.get(prefix, set()):
                     found.append(f"{where}: {sorted(actions)} beyond {prefix}:*")
             elif not (prefix == "sts" and actions <= UNAUTHENTICATED_STS and all(
                     (m := re.fullmatch(r"arn:aws:iam::(\d{12}):role/.+", r)) and m[1] in ours for r in resources)):
                 found.append(f"{where}: allows {sorted(actions)} on {resources} without the principal-account condition")
-        if not any("Condition" in st for st in statements):
+        if not any("aws:PrincipalAccount" in json.dumps(st.get("Condition")) for st in statements):
             found.append(f"{e.name}: no statement for the platform's own principals")
     return found
 
@@ -386,8 +389,9 @@ def test_the_build_vpc_admits_the_workload_accounts_its_deploy_jobs_act_in(snaps
     build = [e for e in interface_endpoints(shared) if "build-network" in e.name and e.inputs.get("policy")]
     assert build
     for e in build:
-        condition = json.loads(e.inputs["policy"])["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalAccount"]
-        assert condition == ["222222222222", "333333333333", "444444444444"], e.name
+        (accounts,) = [st["Condition"]["StringEquals"]["aws:PrincipalAccount"] for st in json.loads(e.inputs["policy"])["Statement"]
+                       if "StringEquals" in st.get("Condition", {})]
+        assert accounts == ["222222222222", "333333333333", "444444444444"], e.name
 
 
 def test_interface_endpoint_policies_pass_parliament(stack):
