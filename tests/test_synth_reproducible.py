@@ -92,7 +92,8 @@ def test_another_stacks_config_is_an_input_only_of_a_run_that_read_it(project, t
     ("open('Pulumi.other.yaml').read()", ["Pulumi.other.yaml"]),
     ("import pathlib; pathlib.Path('sub', 'Pulumi.other.yml').read_text()", ["sub/Pulumi.other.yml"]),
     ("import subprocess; subprocess.run(['true'], check=True)", ["<subprocess>"]),
-], ids=["none", "open", "pathlib-yml", "subprocess"])
+    ("import os; os.close(os.open('Pulumi.other.yaml', os.O_RDONLY)); os.system('true')", ["<subprocess>", "Pulumi.other.yaml"]),
+], ids=["none", "open", "pathlib-yml", "subprocess", "os-open-and-system"])
 def test_the_worker_reports_which_other_stack_files_a_program_opened(project, tmp_path_factory, synth_variant, extra, read):
     """A program that never opens another stack's config is reused across its edits; one that may is run again."""
     program = textwrap.dedent(PROGRAM) + f"import uuid\npulumi.export('run', str(uuid.uuid4()))\n{extra}\n"

@@ -9,7 +9,7 @@ The key is a digest of everything that can change what a program registers:
   and the versions of Python and of every installed ``pulumi*`` distribution (the SDKs shape inputs and outputs);
 - the stack, preview or not, and the outputs of the stacks it references.
 Other stacks' config files (``Pulumi.<other>.yaml``) count only by name when the run never opened them (the
-worker watches every ``open`` of the program, and any process it starts): the engine gives a program only its
+worker wraps what opens a file by path and what starts a process): the engine gives a program only its
 own stack's config, so a synth of ``shared`` is reused by project copies whose ``dev`` config differs. A run
 that did read them is stored under the key of every file's content.
 Policy packs are not part of a synth: the gate runs them on every check. Since the key ignores where the
