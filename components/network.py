@@ -169,7 +169,7 @@ class Network(pulumi.ComponentResource):
 
         self._gateway_endpoint(name, t, args)
         services = (*args.interface_services, *args.extra_interface_services)
-        accounts = sorted({t.account_id, *args.principal_accounts})
+        accounts = (t.account_id, *args.principal_accounts)
         self.endpoints = {svc: self._interface_endpoint(name, t, svc, accounts) for svc in dict.fromkeys(services)}
         if isolated:
             self._network_acl(name, t, args)

@@ -62,10 +62,6 @@ def _digest(entries: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()
 
 
-def _digest_tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = (), top: set[str] = frozenset()) -> str:
-    return _digest(_tree(root, skip, suffixes, top))
-
-
 def _tree(root: Path, skip: set[str], suffixes: tuple[str, ...] = (), top: set[str] = frozenset()) -> list[tuple[str, bytes]]:
     """(relative path, content digest) of every file, sorted. ``skip``: directory names anywhere; ``top``: file
     or directory names directly under ``root``."""
@@ -92,7 +88,7 @@ def runtime_digest() -> str:
     """The offline runner's code, Python, and the installed Pulumi SDKs."""
     versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
                       if (d.metadata["Name"] or "").lower().replace("-", "_").startswith("pulumi"))
-    return hashlib.sha256(json.dumps([sys.version, versions, _digest_tree(_OFFLINE, _NOT_INPUTS, (".py",))]).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([sys.version, versions, _digest(_tree(_OFFLINE, _NOT_INPUTS, (".py",)))]).encode()).hexdigest()
 
 
 def ignored(project_dir: Path) -> set[str]:

@@ -82,7 +82,7 @@ def restricting_conditions(condition: Any) -> dict[str, list[tuple[bool, str]]]:
     found: dict[str, list[tuple[bool, str]]] = {}
     for operator, block in (condition or {}).items() if isinstance(condition, dict) else ():
         op = str(operator).lower().removeprefix("foranyvalue:")
-        if not isinstance(block, dict) or "not" in op or op.endswith("ifexists") or op in ("null",) or op.startswith("forallvalues:"):
+        if not isinstance(block, dict) or "not" in op or op.endswith("ifexists") or op == "null" or op.startswith("forallvalues:"):
             continue
         for key, values in block.items():
             found.setdefault(str(key).lower(), []).extend((op.endswith("like"), str(v)) for v in as_list(values))

@@ -80,18 +80,20 @@ WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 
 
 def _grants_web_identity(st: dict[str, Any]) -> bool:
+    def names_it(actions: Any) -> bool:  # IAM action patterns: '*' and '?' wildcards, any case
+        return any(fnmatch.fnmatchcase(WEB_IDENTITY.lower(), str(a).lower()) for a in as_list(actions))
+
     if str(field(st, "Effect")) != "Allow":
         return False
-    if field(st, "NotAction") is not None:
-        return not any(fnmatch.fnmatchcase(WEB_IDENTITY.lower(), str(a).lower()) for a in as_list(field(st, "NotAction")))
-    return any(fnmatch.fnmatchcase(WEB_IDENTITY.lower(), str(a).lower()) for a in as_list(field(st, "Action")))
+    not_action = field(st, "NotAction")
+    return not names_it(not_action) if not_action is not None else names_it(field(st, "Action"))
 
 
-def _scopes(host: str, claim: str, pattern: bool, value: str) -> bool:
+def _scopes(host: str, kind: str, pattern: bool, value: str) -> bool:
     if not pattern:
         return True  # a literal value (a '*' under StringEquals matches only the token whose claim is '*')
     literal = re.split(r"[*?]", value, maxsplit=1)[0]
-    if claim != "sub":
+    if kind != "sub":
         return literal == value  # an application or pool id with a wildcard admits other applications
     owner = next((rule for prefix, rule in _SUBJECT_OWNER.items() if host.lower().startswith(prefix)), None)
     return bool(owner.match(literal)) if owner else literal != ""
@@ -107,9 +109,10 @@ def _federated_scope_problem(st: dict[str, Any]) -> str | None:
     conditions = restricting_conditions(field(st, "Condition"))
     for arn in providers:
         host = arn.split("oidc-provider/", 1)[-1]
-        claim = f"{host}:{_SCOPING_CLAIM.get(host.lower(), 'sub')}"
+        kind = _SCOPING_CLAIM.get(host.lower(), "sub")
+        claim = f"{host}:{kind}"
         uses = conditions.get(claim.lower(), [])  # condition keys are case-insensitive
-        if not uses or not all(_scopes(host, claim.rsplit(":", 1)[1], *use) for use in uses):
+        if not uses or not all(_scopes(host, kind, *use) for use in uses):
             return f"lets any identity of {host} assume the role; add a condition on {claim} naming whose tokens it accepts"
     return None
 
