@@ -85,13 +85,34 @@ def restricting_conditions(condition: Any) -> dict[str, list[tuple[bool, str]]]:
         if not isinstance(block, dict) or "not" in op or op.endswith("ifexists") or op == "null" or op.startswith("forallvalues:"):
             continue
         for key, values in block.items():
-            found.setdefault(str(key).lower(), []).extend((op.endswith("like"), str(v)) for v in as_list(values))
+            # ARN operators take wildcards in each of an ARN's parts, ArnEquals as much as ArnLike.
+            pattern = op.endswith("like") or op.startswith("arn")
+            found.setdefault(str(key).lower(), []).extend((pattern, str(v)) for v in as_list(values))
     return found
 
 
-def broad(pattern: bool, value: str) -> bool:
-    """A value that any caller matches: only wildcards under a *Like operator."""
-    return pattern and value.strip("*?") == ""
+# Keys whose value is one account or organization id: any wildcard in it admits other accounts.
+_ID_KEYS = {"aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "aws:principalorgid", "aws:sourceorgid",
+            "kms:calleraccount"}
+_ARN_KEYS = {"aws:sourcearn", "aws:principalarn"}
+
+
+def broad(key: str, pattern: bool, value: str) -> bool:
+    """A value that callers of any account match: only wildcards; a wildcard in an account or organization id, or in
+    an ARN's account (in a bucket name, for S3 ARNs, which carry no account); a network of every address; a policy
+    variable (``${aws:PrincipalAccount}`` compared with itself)."""
+    if "${" in value or (key == "aws:sourceip" and value.endswith("/0")):
+        return True
+    if not pattern:
+        return False
+    if value.strip("*?") == "" or (key in _ID_KEYS and any(c in value for c in "*?")):
+        return True
+    if key in _ARN_KEYS and any(c in value for c in "*?"):  # a literal ARN matches one resource or none
+        parts = value.split(":", 5)
+        account = parts[4] if len(parts) == 6 else "*"
+        scoped_part = account or parts[5].split("/", 1)[0]  # S3: the bucket
+        return scoped_part == "" or any(c in scoped_part for c in "*?")
+    return False
 
 
 def public_allow_statements(document: Any) -> Iterator[dict[str, Any]]:
@@ -100,7 +121,7 @@ def public_allow_statements(document: Any) -> Iterator[dict[str, Any]]:
         if str(field(st, "Effect")) != "Allow" or not _principal_is_public(field(st, "Principal")):
             continue
         scoped = {k for k, uses in restricting_conditions(field(st, "Condition")).items()
-                  if uses and not any(broad(*use) for use in uses)}  # IAM ORs a key's values: one broad value admits all
+                  if uses and not any(broad(k, *use) for use in uses)}  # IAM ORs a key's values: one broad value admits all
         if not scoped & _SCOPING_CONDITION_KEYS:
             yield st
 

@@ -440,6 +440,24 @@ CASES: list[Case] = [
         "StringNotEquals": {"aws:PrincipalAccount": "999999999999"}})), "lets Principal '*' assume"),
     bad("aws-iam-role-deny-open-trust", "star-any-account-pattern", role(trust({"AWS": "*"}, {
         "StringLike": {"aws:PrincipalAccount": "*"}})), "lets Principal '*' assume"),
+    bad("aws-iam-role-deny-open-trust", "star-any-account-arn-equals", role(trust({"AWS": "*"}, {
+        "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::*:role/deployer"}})), "lets Principal '*' assume"),
+    bad("aws-iam-role-deny-open-trust", "star-org-id-pattern", role(trust({"AWS": "*"}, {
+        "StringLike": {"aws:PrincipalOrgID": "o-*"}})), "lets Principal '*' assume"),
+    bad("aws-iam-role-deny-open-trust", "star-account-prefix", role(trust({"AWS": "*"}, {
+        "StringLike": {"aws:PrincipalAccount": "1*"}})), "lets Principal '*' assume"),
+    bad("aws-iam-role-deny-open-trust", "star-account-compared-with-itself", role(trust({"AWS": "*"}, {
+        "StringEquals": {"aws:PrincipalAccount": "${aws:PrincipalAccount}"}})), "lets Principal '*' assume"),
+    bad("aws-iam-role-deny-open-trust", "star-every-address", role(trust({"AWS": "*"}, {
+        "IpAddress": {"aws:SourceIp": "0.0.0.0/0"}})), "lets Principal '*' assume"),
+    ok("aws-iam-role-deny-open-trust", "star-role-of-one-account", role(trust({"AWS": "*"}, {
+        "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::333333333333:role/ml-*"}}))),
+    ok("aws-iam-role-deny-open-trust", "saml-with-wildcard-action", role(trust(
+        {"Federated": "arn:aws:iam::333333333333:saml-provider/corp-idp"}, {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+        "sts:AssumeRoleWith*"))),
+    bad("aws-s3-bucketpolicy-deny-public", "any-bucket-source-arn", R("aws:s3/bucketPolicy:BucketPolicy", "p", {"bucket": "b", "policy": json.dumps({
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+                       "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}}}]})}), "allows Principal '*'"),
     ok("aws-stack-stateful-require-protect", "protected", [R("aws:s3/bucket:Bucket", "b", protect=True), R("aws:sns/topic:Topic", "t")], env=PROD_ENV),
     bad("aws-stack-stateful-require-protect", "unprotected-key", [R("aws:kms/key:Key", "k")], "is stateful but not protected", env=PROD_ENV),
     bad("aws-stack-stateful-require-protect", "configured-types", [R("aws:sns/topic:Topic", "t")], "is stateful but not protected",

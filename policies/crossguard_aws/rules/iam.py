@@ -108,6 +108,8 @@ def _federated_scope_problem(st: dict[str, Any]) -> str | None:
     providers = [str(p) for p in as_list(principal.get("Federated") if isinstance(principal, dict) else None)]
     conditions = restricting_conditions(field(st, "Condition"))
     for arn in providers:
+        if ":saml-provider/" in arn:
+            continue  # SAML sign-in: no web identity claims to scope
         host = arn.split("oidc-provider/", 1)[-1]
         kind = _SCOPING_CLAIM.get(host.lower(), "sub")
         claim = f"{host}:{kind}"
