@@ -507,6 +507,7 @@ class Runner:
             sys.path[:] = [str(slot.root), *self.sys_path]
             if task.fresh:
                 os.execv(sys.executable, [sys.executable, "-m", "pytest", *PYTEST, *task.args])
+            os.environ["PLATFORMCTL_SYNTH_ZYGOTE"] = ""  # never one this process inherited (the test suite's)
             if self.zygotes:
                 self._start_zygote(slot)
             code = task.work() if task.work else pytest_main([*PYTEST, *task.args])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from platformctl.offline import Snapshot, synth_all
+from platformctl.offline import Snapshot, synth_all, zygote
 from platformctl.offline.cache import ENV as SYNTH_CACHE_ENV
 from platformctl.offline.cache import SynthCache
 from platformctl.offline.records import ResourceRecord
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Its key covers every file of the project and platformctl itself, so an edit never meets a stale entry.
 os.environ.setdefault(SYNTH_CACHE_ENV, str(ROOT / ".pytest_cache" / "platformctl-synth"))
 STACKS = ("shared", "dev", "prod")
+_ZYGOTE = pytest.StashKey[subprocess.Popen]()
 # What a synth of a copied project does not need (a venv inside the checkout, as CI makes, is large).
 NOT_THE_PROGRAM = (".git", "venv", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "tests", "docs", "bench", "policies")
 
@@ -102,3 +105,23 @@ def policy_docs(record: ResourceRecord) -> list[tuple[str, dict]]:
         if isinstance(value, str) and value.strip().startswith("{") and '"Statement"' in value:
             docs.append((key, json.loads(value)))
     return docs
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One synth zygote for the whole run (the controller's, inherited by the xdist workers through the
+    environment): every offline-runner worker of the suite is forked with the SDKs imported instead of importing
+    them again (~2 s CPU each; see platformctl/offline/zygote.py). ``PLATFORMCTL_SYNTH_ZYGOTE=`` (set, empty)
+    runs the suite on fresh interpreters, as users run; the README's ``synth`` command always runs on them
+    (tests/test_synth_cli.py), and tests/test_synth_zygote.py compares the two ways."""
+    if hasattr(config, "workerinput") or zygote.ENV in os.environ:
+        return
+    path = Path(tempfile.mkdtemp(prefix="synth-zygote-")) / "socket"
+    config.stash[_ZYGOTE] = zygote.spawn(path, ROOT)
+    os.environ[zygote.ENV] = str(path)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _ZYGOTE in config.stash:
+        config.stash[_ZYGOTE].terminate()
+        config.stash[_ZYGOTE].wait()
+        shutil.rmtree(Path(os.environ.pop(zygote.ENV)).parent, ignore_errors=True)

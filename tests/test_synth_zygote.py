@@ -1,6 +1,7 @@
-"""$PLATFORMCTL_SYNTH_ZYGOTE (set by bench/mutation.py): the offline runner's workers are forked by the zygote
-instead of started, and record exactly what a started worker records, with the caller's environment and
-working directory; a failing program still reports its traceback."""
+"""$PLATFORMCTL_SYNTH_ZYGOTE (set by bench/mutation.py and by the test suite): the offline runner's workers are
+forked by the zygote instead of started, and record exactly what a started worker records, with the caller's
+environment and working directory; a failing program still reports its traceback. A spawned zygote preloads
+the program's SDK modules and ends with the process that spawned it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from platformctl.offline import SynthError, synth
+from platformctl.offline import zygote as zygote_module
 from platformctl.offline.cache import ENV as SYNTH_CACHE_ENV
 from platformctl.offline.runner import synth_isolated
 from tests.conftest import ROOT
@@ -87,3 +90,45 @@ def test_a_failing_program_reports_its_traceback_through_the_zygote(project: Pat
     for run in (lambda: synth_isolated(project, "bad", {}), lambda: synth("bad", project)):
         with pytest.raises(SynthError, match="the program broke on purpose"):
             run()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_spawned_zygote_serves_forks(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the test suite runs on (tests/conftest.py): spawn() returns a zygote that forks the workers."""
+    holder = zygote_module.spawn(tmp_path / "spawned.sock", project)
+    try:
+        monkeypatch.setenv(ZYGOTE_ENV, str(tmp_path / "spawned.sock"))
+        forked = synth_isolated(project, "ok", {})
+        assert int(forked.outputs["parent"]) == holder.pid
+        assert forked.outputs["cwd"] == str(project)
+    finally:
+        holder.terminate()
+        holder.wait(timeout=10)
+
+
+def test_preload_imports_the_sdk_modules_the_program_names_and_no_others(project: Path) -> None:
+    code = ("import sys; from pathlib import Path; from platformctl.offline import worker; "
+            "worker.preload(Path(sys.argv[1])); print(sorted(m for m in ('pulumi_aws.s3', 'pulumi_aws.sagemaker', "
+            "'pulumi.runtime.mocks') if m in sys.modules and type(sys.modules[m]).__name__ != '_LazyModule'))")
+    out = subprocess.run([sys.executable, "-c", code, str(project)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    assert out.strip() == "['pulumi.runtime.mocks', 'pulumi_aws.s3']"
+
+
+def test_a_spawned_zygote_ends_with_the_process_that_spawned_it(project: Path, tmp_path: Path) -> None:
+    code = ("import sys; from pathlib import Path; from platformctl.offline import zygote; "
+            "print(zygote.spawn(Path(sys.argv[1]), Path(sys.argv[2])).pid, flush=True)")
+    parent = subprocess.run([sys.executable, "-c", code, str(tmp_path / "orphan.sock"), str(project)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, check=True)
+    pid = int(parent.stdout)
+    deadline = time.monotonic() + 30
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pid)

@@ -143,6 +143,16 @@ def _import_quietly(names: list[str]) -> None:
             pass
 
 
+def preload(project_dir: Path | None) -> None:
+    """Import what a run of the program at ``project_dir`` needs (the runtime alone without one), for the
+    processes forked from this one; the imported heap is frozen out of the collector's way."""
+    gc.disable()  # imports allocate only long-lived objects: collecting during them finds nothing
+    _runtime_imports()
+    if project_dir is not None:
+        _import_quietly(sdk_modules(project_dir.resolve()))
+    _tune_gc()
+
+
 # What starts another process, which may read any file: os's process functions and every subprocess.Popen.
 _PROCESS_FUNCTIONS = ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system", "execv", "execve")
 
@@ -263,9 +273,7 @@ def _child(request: dict) -> None:
 
 def serve() -> None:
     """Import once, fork a child per request; report each child's exit status when it ends."""
-    gc.disable()  # imports allocate only long-lived objects: collecting during them finds nothing
-    _runtime_imports()
-    _tune_gc()
+    preload(None)
     children: dict[int, dict] = {}
     scanned: set[str] = set()
     buffer = b""

@@ -8,9 +8,12 @@ process that has imported them already, before that process starts any thread or
 (``Process``): same argv, environment, working directory and standard streams (passed as file descriptors),
 same worker code, run by ``runpy`` as ``-m`` would; only the imports are inherited instead of repeated.
 
-The variable is meant for the mutation runner only; unset (everywhere else), runner starts interpreters as
-before. This module imports only the standard library: the mutation runner loads it from its file without
-importing the ``platformctl`` package (the package must be imported from each mutant's copy).
+The test suite does the same from a fresh process: ``spawn(path, project_dir)`` starts
+a server (``main``: ``SOCKET --preload DIR``) that listens at once, imports the runtime and the
+SDK modules the program at DIR names, then serves until its parent exits. An empty or unset variable means
+no zygote: runner starts interpreters, as it does for users. This module imports only the standard library at
+the top: the mutation runner loads it from its file without importing the ``platformctl`` package (the
+package must be imported from each mutant's copy).
 """
 
 from __future__ import annotations
@@ -56,8 +59,9 @@ def _read_line(conn: socket.socket, data: bytes = b"") -> bytes:
     return data.partition(b"\n")[0]
 
 
-def _serve(listener: socket.socket) -> None:
-    while True:
+def _serve(listener: socket.socket, parent: int | None = None) -> None:
+    """Fork a worker per connection; with ``parent``, return once that process is gone (this one is orphaned)."""
+    while parent is None or os.getppid() == parent:
         with contextlib.suppress(ChildProcessError):
             while os.waitpid(-1, os.WNOHANG)[0]:  # reap finished workers
                 pass
@@ -108,6 +112,40 @@ def _worker(request: dict, fds: list[int]) -> None:
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(code)
+
+
+def spawn(path: Path, project_dir: Path) -> subprocess.Popen:
+    """Start a zygote serving on ``path`` (preloaded for the program at ``project_dir``) as a new process, and
+    return once it listens: a worker asked for meanwhile waits in the socket's backlog until the imports are
+    done. It ends when the caller's process does; ``terminate()`` it earlier."""
+    # -c, not -m: the package imports this module, and runpy warns when asked to run it again as __main__.
+    proc = subprocess.Popen([sys.executable, "-c", "from platformctl.offline.zygote import main; main()", str(path),
+                             "--preload", str(project_dir)], stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2],
+                            start_new_session=True)
+    assert proc.stdout is not None
+    if proc.stdout.readline() != b"listening\n":
+        proc.kill()
+        raise RuntimeError(f"the synth zygote did not start (status {proc.wait()})")
+    return proc
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="serve forked offline-runner workers on a Unix socket")
+    parser.add_argument("socket", type=Path)
+    parser.add_argument("--preload", type=Path, help="a program's directory: import the SDK modules it names")
+    args = parser.parse_args()
+    parent = os.getppid()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(args.socket))
+    listener.listen(64)
+    os.write(1, b"listening\n")
+    from platformctl.offline import worker
+
+    worker.preload(args.preload)
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    _serve(listener, parent)
 
 
 class Process:

@@ -19,7 +19,7 @@ from automation_testkit import REPO, FakeCli, write_stack
 def two_dev_stacks(project: Path, fake_cli: FakeCli) -> Path:
     """dev and dev-eu: same promotion level, independent of each other, both reference shared."""
     write_stack(project, "dev-eu", "dev", shared_stack="acme/aiplatform/shared")
-    fake_cli.set(stacks="shared,dev,dev-eu,prod", sleep=0.08)
+    fake_cli.set(stacks="shared,dev,dev-eu,prod")
     return project
 
 
@@ -32,6 +32,7 @@ def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
 
 
 def test_independent_stacks_of_one_level_run_in_parallel(platformctl, fake_cli: FakeCli, two_dev_stacks: Path):
+    fake_cli.set(sleep=0.08)  # updates long enough to overlap when they run at once
     run = platformctl("up", "--yes", "--parallel", "2")
 
     assert run.code == exit_statuses.OK, run.err
