@@ -72,14 +72,16 @@ def _principal_is_public(principal: Any) -> bool:
     return False
 
 
-def restricting_conditions(condition: Any) -> dict[str, list[tuple[bool, str]]]:
-    """key (lower case) -> (pattern?, value) for each value a request must match for the statement to apply.
+def restricting_conditions(condition: Any) -> dict[str, list[list[tuple[bool, str]]]]:
+    """key (lower case) -> one list per operator block naming it, of (pattern?, value) for each value a request
+    must match for the statement to apply. IAM ORs the values of one block and ANDs the blocks: a key is as narrow
+    as its narrowest block.
 
     Only operators that require the key to be present and equal to (or like) a value restrict: a negated operator
     (StringNotEquals, NotIpAddress) admits every other value, ``...IfExists`` and ``ForAllValues:`` admit a request
     without the key, and ``Null`` tests presence alone. ``pattern`` is True for the ``*Like`` operators, whose ``*``
     and ``?`` are wildcards (under ``*Equals`` they are literal characters)."""
-    found: dict[str, list[tuple[bool, str]]] = {}
+    found: dict[str, list[list[tuple[bool, str]]]] = {}
     for operator, block in (condition or {}).items() if isinstance(condition, dict) else ():
         op = str(operator).lower().removeprefix("foranyvalue:")
         if not isinstance(block, dict) or "not" in op or op.endswith("ifexists") or op == "null" or op.startswith("forallvalues:"):
@@ -87,7 +89,9 @@ def restricting_conditions(condition: Any) -> dict[str, list[tuple[bool, str]]]:
         for key, values in block.items():
             # ARN operators take wildcards in each of an ARN's parts, ArnEquals as much as ArnLike.
             pattern = op.endswith("like") or op.startswith("arn")
-            found.setdefault(str(key).lower(), []).extend((pattern, str(v)) for v in as_list(values))
+            uses = [(pattern, str(v)) for v in as_list(values)]
+            if uses:
+                found.setdefault(str(key).lower(), []).append(uses)
     return found
 
 
@@ -120,8 +124,9 @@ def public_allow_statements(document: Any) -> Iterator[dict[str, Any]]:
     for st in statements(document):
         if str(field(st, "Effect")) != "Allow" or not _principal_is_public(field(st, "Principal")):
             continue
-        scoped = {k for k, uses in restricting_conditions(field(st, "Condition")).items()
-                  if uses and not any(broad(k, *use) for use in uses)}  # IAM ORs a key's values: one broad value admits all
+        # One broad value admits every caller to its block; another block of the key may still narrow it.
+        scoped = {k for k, blocks in restricting_conditions(field(st, "Condition")).items()
+                  if any(not any(broad(k, *use) for use in uses) for uses in blocks)}
         if not scoped & _SCOPING_CONDITION_KEYS:
             yield st
 

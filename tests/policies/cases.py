@@ -69,6 +69,8 @@ def trust(principal: Any, condition: dict[str, Any] | None = None, action: str =
 
 
 GITHUB = {"Federated": "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com"}
+GITLAB = {"Federated": "arn:aws:iam::333333333333:oidc-provider/gitlab.com"}
+TFC = {"Federated": "arn:aws:iam::333333333333:oidc-provider/app.terraform.io"}
 EKS_OIDC = {"Federated": "arn:aws:iam::333333333333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}
 WEB = "sts:AssumeRoleWithWebIdentity"
 GITHUB_AUD = {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
@@ -448,6 +450,28 @@ CASES: list[Case] = [
         "StringLike": {"aws:PrincipalAccount": "1*"}})), "lets Principal '*' assume"),
     bad("aws-iam-role-deny-open-trust", "star-account-compared-with-itself", role(trust({"AWS": "*"}, {
         "StringEquals": {"aws:PrincipalAccount": "${aws:PrincipalAccount}"}})), "lets Principal '*' assume"),
+    # IAM ANDs operator blocks: one block naming the account scopes '*' whatever another block of the key admits.
+    ok("aws-iam-role-deny-open-trust", "star-account-in-one-block-any-in-another", role(trust({"AWS": "*"}, {
+        "StringEquals": {"aws:PrincipalAccount": "333333333333"}, "StringLike": {"aws:PrincipalAccount": "*"}}))),
+    ok("aws-iam-role-deny-open-trust", "github-subject-narrowed-by-a-second-block", role(trust(GITHUB, {
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"},
+        "StringEquals": {"token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/main"}}, WEB))),
+    # GitHub subjects customized to lead with the owner or repository (include_claim_keys), and exact ones.
+    ok("aws-iam-role-deny-open-trust", "github-custom-subject-owner-id", role(trust(GITHUB, {"StringLike": {
+        "token.actions.githubusercontent.com:sub": "repository_owner_id:72338950:*"}}, WEB))),
+    ok("aws-iam-role-deny-open-trust", "github-custom-subject-exact-under-like", role(trust(GITHUB, {"StringLike": {
+        "token.actions.githubusercontent.com:sub": "context:prod:repository_owner:acme"}}, WEB))),
+    bad("aws-iam-role-deny-open-trust", "github-custom-subject-any-owner", role(trust(GITHUB, {"StringLike": {
+        "token.actions.githubusercontent.com:sub": "repository_owner:*"}}, WEB)), "add a condition on token."),
+    # Multi-tenant issuers: a subject must name the GitLab.com group or the Terraform Cloud organization.
+    ok("aws-iam-role-deny-open-trust", "gitlab-group", role(trust(GITLAB, {"StringLike": {
+        "gitlab.com:sub": "project_path:acme/ml/*:ref_type:branch:ref:main"}}, WEB))),
+    bad("aws-iam-role-deny-open-trust", "gitlab-any-group", role(trust(GITLAB, {"StringLike": {
+        "gitlab.com:sub": "project_path:*"}}, WEB)), "add a condition on gitlab.com:sub"),
+    ok("aws-iam-role-deny-open-trust", "terraform-cloud-organization", role(trust(TFC, {"StringLike": {
+        "app.terraform.io:sub": "organization:acme:project:*:workspace:*:run_phase:*"}}, WEB))),
+    bad("aws-iam-role-deny-open-trust", "terraform-cloud-any-organization", role(trust(TFC, {"StringLike": {
+        "app.terraform.io:sub": "organization:*"}}, WEB)), "add a condition on app.terraform.io:sub"),
     bad("aws-iam-role-deny-open-trust", "star-every-address", role(trust({"AWS": "*"}, {
         "IpAddress": {"aws:SourceIp": "0.0.0.0/0"}})), "lets Principal '*' assume"),
     ok("aws-iam-role-deny-open-trust", "star-role-of-one-account", role(trust({"AWS": "*"}, {

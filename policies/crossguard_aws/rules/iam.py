@@ -73,9 +73,16 @@ TRUST_FIELDS = {"aws:iam/role:Role": "assumeRolePolicy", "aws-native:iam:Role": 
 # (GitHub Actions, EKS, ...), whose audience is the same for every caller (sts.amazonaws.com).
 _SCOPING_CLAIM = {"cognito-identity.amazonaws.com": "aud", "cognito-identity.amazonaws.com.cn": "aud",
                   "accounts.google.com": "aud", "graph.facebook.com": "app_id", "www.amazon.com": "app_id"}
-# Under a *Like operator, the literal start a subject must have: a GitHub owner, a Kubernetes namespace.
-_SUBJECT_OWNER = {"token.actions.githubusercontent.com": re.compile(r"repo:[^*?/]+/"),
-                  "oidc.eks.": re.compile(r"system:serviceaccount:[^*?:]+:")}
+# Issuers whose one provider serves many tenants, and the literal start a subject must have under a *Like
+# operator to name one: a GitHub owner (the default subject, or a customized one led by the owner or repository),
+# a Kubernetes namespace, a GitLab.com top-level group, a Terraform Cloud organization.
+_SUBJECT_OWNER = {
+    "token.actions.githubusercontent.com": re.compile(
+        r"(repo|repository):[^*?/:]+/|(repository_owner|repository_owner_id|repository_id):[^*?:]+:"),
+    "oidc.eks.": re.compile(r"system:serviceaccount:[^*?:]+:"),
+    "gitlab.com": re.compile(r"project_path:[^*?/:]+/"),
+    "app.terraform.io": re.compile(r"organization:[^*?:]+:"),
+}
 WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 
 
@@ -90,11 +97,11 @@ def _grants_web_identity(st: dict[str, Any]) -> bool:
 
 
 def _scopes(host: str, kind: str, pattern: bool, value: str) -> bool:
-    if not pattern:
-        return True  # a literal value (a '*' under StringEquals matches only the token whose claim is '*')
     literal = re.split(r"[*?]", value, maxsplit=1)[0]
+    if not pattern or literal == value:
+        return True  # one exact value (a '*' under StringEquals matches only the token whose claim is '*')
     if kind != "sub":
-        return literal == value  # an application or pool id with a wildcard admits other applications
+        return False  # an application or pool id with a wildcard admits other applications
     owner = next((rule for prefix, rule in _SUBJECT_OWNER.items() if host.lower().startswith(prefix)), None)
     return bool(owner.match(literal)) if owner else literal != ""
 
@@ -113,8 +120,8 @@ def _federated_scope_problem(st: dict[str, Any]) -> str | None:
         host = arn.split("oidc-provider/", 1)[-1]
         kind = _SCOPING_CLAIM.get(host.lower(), "sub")
         claim = f"{host}:{kind}"
-        uses = conditions.get(claim.lower(), [])  # condition keys are case-insensitive
-        if not uses or not all(_scopes(host, kind, *use) for use in uses):
+        blocks = conditions.get(claim.lower(), [])  # condition keys are case-insensitive
+        if not any(all(_scopes(host, kind, *use) for use in uses) for uses in blocks):
             return f"lets any identity of {host} assume the role; add a condition on {claim} naming whose tokens it accepts"
     return None
 
