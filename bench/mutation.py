@@ -505,9 +505,10 @@ class Runner:
             os.dup2(fd, 2)
             os.chdir(slot.root)
             sys.path[:] = [str(slot.root), *self.sys_path]
+            # No zygote inherited (the test suite's) nor spawned by a fresh pytest's conftest: only the slot's own.
+            os.environ["PLATFORMCTL_SYNTH_ZYGOTE"] = ""
             if task.fresh:
                 os.execv(sys.executable, [sys.executable, "-m", "pytest", *PYTEST, *task.args])
-            os.environ["PLATFORMCTL_SYNTH_ZYGOTE"] = ""  # never one this process inherited (the test suite's)
             if self.zygotes:
                 self._start_zygote(slot)
             code = task.work() if task.work else pytest_main([*PYTEST, *task.args])

@@ -108,16 +108,21 @@ def policy_docs(record: ResourceRecord) -> list[tuple[str, dict]]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """One synth zygote for the whole run (the controller's, inherited by the xdist workers through the
-    environment): every offline-runner worker of the suite is forked with the SDKs imported instead of importing
-    them again (~2 s CPU each; see platformctl/offline/zygote.py). ``PLATFORMCTL_SYNTH_ZYGOTE=`` (set, empty)
-    runs the suite on fresh interpreters, as users run; the README's ``synth`` command always runs on them
-    (tests/test_synth_cli.py), and tests/test_synth_zygote.py compares the two ways."""
-    if hasattr(config, "workerinput") or zygote.ENV in os.environ:
+    """One synth zygote for the whole run (the controller's, inherited by the xdist workers and the CLI
+    subprocesses through the environment): every offline-runner worker of the suite is forked with the SDKs
+    imported instead of importing them again (~2 s CPU each; see platformctl/offline/zygote.py). Set
+    ``PLATFORMCTL_SYNTH_ZYGOTE=`` (empty) to run the suite on fresh interpreters, as users run; the README's
+    ``synth`` command always runs on them (tests/test_synth_cli.py), and tests/test_synth_zygote.py compares the
+    two ways."""
+    if hasattr(config, "workerinput") or zygote.ENV in os.environ or config.option.collectonly:
         return
-    path = Path(tempfile.mkdtemp(prefix="synth-zygote-")) / "socket"
-    config.stash[_ZYGOTE] = zygote.spawn(path, ROOT)
-    os.environ[zygote.ENV] = str(path)
+    folder = Path(tempfile.mkdtemp(prefix="synth-zygote-"))
+    try:
+        config.stash[_ZYGOTE] = zygote.spawn(folder / "socket", ROOT)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    os.environ[zygote.ENV] = str(folder / "socket")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

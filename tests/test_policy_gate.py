@@ -50,8 +50,8 @@ def attached(snap: Snapshot, bucket: ResourceRecord, token: str) -> ResourceReco
     return next(r for r in snap.of_type(token) if bucket.urn in r.property_dependencies.get("bucket", []))
 
 
-# Each breakage changes one resource of a copy of prod and returns the rule that must fire and the resource it
-# must name (None: any resource, as for a provider whose resources lose their tags).
+# Each breakage changes one resource of a copy of prod and returns the rule that must fire and the URN of the
+# resource it must name (None: any resource, as for a provider whose resources lose their tags).
 Breakage = Callable[[Snapshot], tuple[str, str | None]]
 
 
@@ -59,7 +59,7 @@ def strip_encryption(snap: Snapshot) -> tuple[str, str | None]:
     sse = attached(snap, lake_bucket(snap), "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
     for record in (sse.inputs, sse.outputs):
         record["rules"] = [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
-    return "aws-encryption/aws-s3-bucket-enforce-kms", sse.name
+    return "aws-encryption/aws-s3-bucket-enforce-kms", sse.urn
 
 
 def open_security_group(snap: Snapshot) -> tuple[str, str | None]:
@@ -67,7 +67,7 @@ def open_security_group(snap: Snapshot) -> tuple[str, str | None]:
     for record in (rule.inputs, rule.outputs):
         record.pop("referencedSecurityGroupId", None)
         record.update(cidrIpv4="0.0.0.0/0", ipProtocol="tcp", fromPort=22, toPort=22)
-    return "aws-network/aws-ec2-securitygroup-deny-public-ingress", rule.name
+    return "aws-network/aws-ec2-securitygroup-deny-public-ingress", rule.urn
 
 
 def untag_provider(snap: Snapshot) -> tuple[str, str | None]:
@@ -79,12 +79,12 @@ def untag_provider(snap: Snapshot) -> tuple[str, str | None]:
 def drop_tls_policy(snap: Snapshot) -> tuple[str, str | None]:
     policy = attached(snap, lake_bucket(snap), "aws:s3/bucketPolicy:BucketPolicy")
     snap.resources.remove(policy)
-    return "aws-data-protection/aws-s3-bucket-require-tls-policy", lake_bucket(snap).name
+    return "aws-data-protection/aws-s3-bucket-require-tls-policy", lake_bucket(snap).urn
 
 
 def unprotect_bucket(snap: Snapshot) -> tuple[str, str | None]:
     lake_bucket(snap).protect = False
-    return "aws-operations/aws-stack-stateful-require-protect", lake_bucket(snap).name
+    return "aws-operations/aws-stack-stateful-require-protect", lake_bucket(snap).urn
 
 
 BREAKAGES: list[Breakage] = [strip_encryption, open_security_group, untag_provider, drop_tls_policy, unprotect_bucket]
@@ -96,7 +96,7 @@ def broken_prod(snapshots, judges) -> tuple[dict[str, tuple[str, str | None]], s
     judged once: judging prod takes seconds. What each breakage expects, and the (rule, resource) pairs found."""
     broken = copy(snapshots["prod"])
     expected = {breakage.__name__: breakage(broken) for breakage in BREAKAGES}
-    return expected, {(v.policy_id, v.resource_name) for v in judges["prod"](broken)}
+    return expected, {(v.policy_id, v.urn) for v in judges["prod"](broken)}
 
 
 @pytest.mark.parametrize("name", STACKS)
@@ -109,7 +109,7 @@ def test_own_stacks_have_no_mandatory_violation(verdict, name):
 def test_breaking_the_program_fires_the_guarding_rule(broken_prod, verdict, breakage: Breakage):
     expected, found = broken_prod
     rule, resource = expected[breakage.__name__]
-    assert any(policy == rule and resource in (None, name) for policy, name in found)
+    assert any(policy == rule and resource in (None, urn) for policy, urn in found)
     assert rule not in {v.policy_id for v in verdict("prod")}
 
 

@@ -34,6 +34,9 @@ bucket = aws.s3.BucketV2("data", bucket="zygote-data", force_destroy=False)
 aws.s3.BucketPublicAccessBlock("data", bucket=bucket.id, block_public_acls=True, restrict_public_buckets=True)
 if pulumi.Config().get_bool("fail"):
     raise ValueError("the program broke on purpose")
+if pulumi.Config().get_bool("hang"):
+    import time
+    time.sleep(120)
 pulumi.export("parent", os.getppid())
 pulumi.export("mark", os.environ.get("ZYGOTE_TEST_MARK"))
 pulumi.export("cwd", os.getcwd())
@@ -46,6 +49,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "Pulumi.yaml").write_text("name: zygote\nruntime: python\n")
     (tmp_path / "Pulumi.ok.yaml").write_text("config:\n  aws:region: eu-west-1\n")
     (tmp_path / "Pulumi.bad.yaml").write_text("config:\n  aws:region: eu-west-1\n  zygote:fail: 'true'\n")
+    (tmp_path / "Pulumi.hang.yaml").write_text("config:\n  aws:region: eu-west-1\n  zygote:hang: 'true'\n")
     (tmp_path / "__main__.py").write_text(textwrap.dedent(PROGRAM))
     return tmp_path
 
@@ -132,3 +136,21 @@ def test_a_spawned_zygote_ends_with_the_process_that_spawned_it(project: Path, t
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(pid)
+
+
+def test_terminating_a_spawned_zygote_ends_the_workers_it_forked(project: Path, tmp_path: Path) -> None:
+    """A started worker dies with the run that started it; a forked one must too, not outlive the suite."""
+    holder = zygote_module.spawn(tmp_path / "spawned.sock", project)
+    try:
+        (tmp_path / "refs.json").write_text("{}")
+        hung = zygote_module.Process(str(tmp_path / "spawned.sock"), [
+            "--project-dir", str(project), "--stack", "hang", "--refs", str(tmp_path / "refs.json"),
+            "--out", str(tmp_path / "out.json")], env={**os.environ, "PYTHONPATH": str(ROOT)})
+        time.sleep(0.5)
+        assert _alive(hung.pid)
+    finally:
+        holder.terminate()
+        holder.wait(timeout=30)
+    hung.wait(timeout=30)  # the connection closes once the worker is gone
+    assert not _alive(hung.pid)
+

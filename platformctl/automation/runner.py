@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -74,7 +76,7 @@ class Runner:
                               self.homes.for_stack(info.name) if self.homes else None) for info in wave]
         pending = list(ops)
         started: list[tuple[StackOperation, threading.Event]] = []
-        finished = threading.Event()  # some stack's thread ended: wakes the main thread at once
+        finished: queue.SimpleQueue[None] = queue.SimpleQueue()  # one item per stack's thread that ended
 
         def work(op: StackOperation, done: threading.Event) -> None:
             try:
@@ -86,21 +88,22 @@ class Runner:
                 op.results.append(result)
             finally:
                 done.set()
-                finished.set()
+                finished.put(None)
 
-        # The main thread never joins: a Ctrl-C landing inside Thread.join() can mark a running thread as
-        # stopped on Python 3.11 (bpo-45274); a timed Event.wait() is a lock acquire, which a signal interrupts.
+        # The main thread never joins: a Ctrl-C landing inside Thread.join() can mark a running thread as stopped
+        # on Python 3.11 (bpo-45274), and one landing inside Event.wait()'s Python code can leave its condition's
+        # lock released. SimpleQueue.get() waits in C, and a signal interrupts it cleanly.
         # Daemon threads: if a CLI ignores cancellation we can still exit after the grace period.
         try:
             while pending or not all(done.is_set() for _, done in started):
-                finished.clear()  # before the checks: a thread ending after them still wakes the wait below
                 busy = sum(not done.is_set() for _, done in started)
                 while pending and busy < self.parallel and not self.cancel.is_set():
                     op, done = pending.pop(0), threading.Event()
                     started.append((op, done))
                     threading.Thread(target=work, args=(op, done), name=f"stack-{op.info.name}", daemon=True).start()
                     busy += 1
-                finished.wait(POLL_SECONDS)
+                with contextlib.suppress(queue.Empty):  # an ending thread wakes this at once
+                    finished.get(timeout=POLL_SECONDS)
         except KeyboardInterrupt:
             self._interrupt(started, report)
         ran = {id(op) for op, _ in started}

@@ -68,18 +68,23 @@ def _serve(listener: socket.socket, parent: int | None = None) -> None:
         if not select.select([listener], [], [], 0.5)[0]:
             continue
         conn, _ = listener.accept()
-        data, fds, _, _ = socket.recv_fds(conn, 65536, 3)
-        request = json.loads(_read_line(conn, data))
-        pid = os.fork()
-        if pid == 0:
-            listener.close()
-            _worker(request, fds)  # never returns
-        # The worker (and whatever it forks) holds the connection and the streams: the client's EOFs come when
-        # they are all gone, so this process must not keep copies.
-        for fd in fds:
-            os.close(fd)
-        conn.sendall(f"{pid}\n".encode())
-        conn.close()
+        fds: list[int] = []
+        try:  # a client that went away (or a failed fork) fails its request, never the zygote its peers share
+            data, fds, _, _ = socket.recv_fds(conn, 65536, 3)
+            request = json.loads(_read_line(conn, data))
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                _worker(request, fds)  # never returns
+            conn.sendall(f"{pid}\n".encode())
+        except (OSError, EOFError, ValueError):
+            pass
+        finally:
+            # The worker (and whatever it forks) holds the connection and the streams: the client's EOFs come when
+            # they are all gone, so this process must not keep copies.
+            for fd in fds:
+                os.close(fd)
+            conn.close()
 
 
 def _worker(request: dict, fds: list[int]) -> None:
@@ -117,15 +122,15 @@ def _worker(request: dict, fds: list[int]) -> None:
 def spawn(path: Path, project_dir: Path) -> subprocess.Popen:
     """Start a zygote serving on ``path`` (preloaded for the program at ``project_dir``) as a new process, and
     return once it listens: a worker asked for meanwhile waits in the socket's backlog until the imports are
-    done. It ends when the caller's process does; ``terminate()`` it earlier."""
+    done. It ends, with the workers it forked, when the caller's process does; ``terminate()`` it earlier."""
     # -c, not -m: the package imports this module, and runpy warns when asked to run it again as __main__.
     proc = subprocess.Popen([sys.executable, "-c", "from platformctl.offline.zygote import main; main()", str(path),
-                             "--preload", str(project_dir)], stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2],
-                            start_new_session=True)
+                             "--preload", str(project_dir)], stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2])
     assert proc.stdout is not None
-    if proc.stdout.readline() != b"listening\n":
-        proc.kill()
-        raise RuntimeError(f"the synth zygote did not start (status {proc.wait()})")
+    with proc.stdout:
+        if proc.stdout.readline() != b"listening\n":
+            proc.kill()
+            raise RuntimeError(f"the synth zygote did not start (status {proc.wait()})")
     return proc
 
 
@@ -137,15 +142,26 @@ def main() -> None:
     parser.add_argument("--preload", type=Path, help="a program's directory: import the SDK modules it names")
     args = parser.parse_args()
     parent = os.getppid()
+    os.setpgid(0, 0)  # its own process group, with every worker it forks: ended together (below)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(args.socket))
     listener.listen(64)
     os.write(1, b"listening\n")
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)  # the spawner stopped reading
+    os.close(null)
     from platformctl.offline import worker
 
+    def end(*_: object) -> None:
+        """Terminated or orphaned: the workers still running go too, as a started worker dies with its caller."""
+        with contextlib.suppress(OSError):
+            args.socket.unlink()
+        os.killpg(0, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, end)
     worker.preload(args.preload)
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     _serve(listener, parent)
+    end()
 
 
 class Process:

@@ -470,6 +470,9 @@ CASES: list[Case] = [
         "gitlab.com:sub": "project_path:*"}}, WEB)), "add a condition on gitlab.com:sub"),
     ok("aws-iam-role-deny-open-trust", "terraform-cloud-organization", role(trust(TFC, {"StringLike": {
         "app.terraform.io:sub": "organization:acme:project:*:workspace:*:run_phase:*"}}, WEB))),
+    ok("aws-iam-role-deny-open-trust", "self-managed-gitlab-serves-one-tenant", role(trust(
+        {"Federated": "arn:aws:iam::333333333333:oidc-provider/gitlab.acme.example"}, {"StringLike": {
+            "gitlab.acme.example:sub": "project_path:*"}}, WEB))),
     bad("aws-iam-role-deny-open-trust", "terraform-cloud-any-organization", role(trust(TFC, {"StringLike": {
         "app.terraform.io:sub": "organization:*"}}, WEB)), "add a condition on app.terraform.io:sub"),
     bad("aws-iam-role-deny-open-trust", "star-every-address", role(trust({"AWS": "*"}, {

@@ -79,8 +79,8 @@ _SCOPING_CLAIM = {"cognito-identity.amazonaws.com": "aud", "cognito-identity.ama
 _SUBJECT_OWNER = {
     "token.actions.githubusercontent.com": re.compile(
         r"(repo|repository):[^*?/:]+/|(repository_owner|repository_owner_id|repository_id):[^*?:]+:"),
-    "oidc.eks.": re.compile(r"system:serviceaccount:[^*?:]+:"),
-    "gitlab.com": re.compile(r"project_path:[^*?/:]+/"),
+    "oidc.eks.": re.compile(r"system:serviceaccount:[^*?:]+:"),  # a prefix: one issuer per cluster
+    "gitlab.com": re.compile(r"project_path:[^*?/:]+/"),  # exact: a self-managed GitLab serves one tenant
     "app.terraform.io": re.compile(r"organization:[^*?:]+:"),
 }
 WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
@@ -102,7 +102,8 @@ def _scopes(host: str, kind: str, pattern: bool, value: str) -> bool:
         return True  # one exact value (a '*' under StringEquals matches only the token whose claim is '*')
     if kind != "sub":
         return False  # an application or pool id with a wildcard admits other applications
-    owner = next((rule for prefix, rule in _SUBJECT_OWNER.items() if host.lower().startswith(prefix)), None)
+    owner = next((rule for issuer, rule in _SUBJECT_OWNER.items()
+                  if host.lower() == issuer or (issuer.endswith(".") and host.lower().startswith(issuer))), None)
     return bool(owner.match(literal)) if owner else literal != ""
 
 
@@ -131,7 +132,8 @@ def _federated_scope_problem(st: dict[str, Any]) -> str | None:
     description="A role's trust policy must not let everyone ('*') or any identity of a web identity provider assume it.",
     remediation="Trust named accounts, roles or services; with '*' add aws:PrincipalOrgID or aws:PrincipalAccount; for "
                 "OIDC providers (GitHub Actions, EKS) add StringEquals/StringLike on <provider>:sub naming the repository "
-                "(repo:<owner>/...) or service account (system:serviceaccount:<namespace>:...); for Cognito identity "
+                "(repo:<owner>/...), service account (system:serviceaccount:<namespace>:...), GitLab.com group "
+                "(project_path:<group>/...) or Terraform Cloud organization (organization:<org>:...); for Cognito identity "
                 "pools and Google cognito-identity.amazonaws.com:aud / accounts.google.com:aud, for Facebook and Login "
                 "with Amazon graph.facebook.com:app_id / www.amazon.com:app_id.",
     tags=("iam", "public-access"),
