@@ -45,7 +45,7 @@ def service_name(service: str, region: str) -> str:
 class NetworkArgs:
     target: Target
     cidr: str
-    az_count: int
+    zones: Sequence[str]  # availability zone names, from available_zones()
     logs_key_arn: pulumi.Input[str]
     flow_log_retention_days: int
     protect: bool
@@ -115,6 +115,20 @@ def interface_endpoint_policy(service: str, accounts: Sequence[str], supported: 
     return iam.document(interface_endpoint_statements(service, accounts))
 
 
+def available_zones(t: Target, count: int) -> list[str]:
+    """The first ``count`` zones of the target's region that need no opt-in, asked of the target account (zone names
+    differ per account). awsx needs them as plain values, so this is a synchronous invoke, which runs the event loop
+    until it is answered: a stack calls it for all its targets before it registers resources, when that loop holds
+    little (called between registrations, each call also shuffled every waiting task, and a 20-account stack spent
+    seconds there)."""
+    zones = aws.get_availability_zones(state="available", filters=[aws.GetAvailabilityZonesFilterArgs(
+        name="opt-in-status", values=["opt-in-not-required"])], opts=t.invoke())
+    if len(zones.names) < count:
+        raise pulumi.RunError(f"aiplatform:network.azCount is {count} but {t.region} has {len(zones.names)} zones in "
+                              f"account {t.account_id}; lower network.azCount")
+    return list(zones.names[:count])
+
+
 class Network(pulumi.ComponentResource):
     vpc_id: pulumi.Output[str]
     subnet_ids: pulumi.Output[list[str]]
@@ -124,7 +138,7 @@ class Network(pulumi.ComponentResource):
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("aiplatform:network:Network", name, None, opts)
         t = args.target
-        self.az_names = self._zones(t, args.az_count)
+        self.az_names = list(args.zones)
         isolated = args.tier == "isolated"
 
         specs = ([awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.ISOLATED, name="ml", cidr_mask=self._mask(args))] if isolated else
@@ -185,20 +199,10 @@ class Network(pulumi.ComponentResource):
                                "availabilityZones": self.az_names})
 
     @staticmethod
-    def _zones(t: Target, count: int) -> list[str]:
-        # awsx needs the names as plain values; ask the target account (AZ names differ per account).
-        zones = aws.get_availability_zones(state="available", filters=[aws.GetAvailabilityZonesFilterArgs(
-            name="opt-in-status", values=["opt-in-not-required"])], opts=t.invoke())
-        if len(zones.names) < count:
-            raise pulumi.RunError(f"aiplatform:network.azCount is {count} but {t.region} has {len(zones.names)} zones in "
-                                  f"account {t.account_id}; lower network.azCount")
-        return list(zones.names[:count])
-
-    @staticmethod
     def _mask(args: NetworkArgs) -> int:
         # One subnet per AZ, leaving half of the range free for later tiers.
         prefix = int(args.cidr.split("/")[1])
-        return min(28, prefix + max(2, (args.az_count * 2 - 1).bit_length()))
+        return min(28, prefix + max(2, (len(args.zones) * 2 - 1).bit_length()))
 
     def _gateway_endpoint(self, name: str, t: Target, args: NetworkArgs) -> None:
         route_tables = aws.ec2.get_route_tables_output(vpc_id=self.vpc_id, opts=t.invoke(self))

@@ -4,7 +4,7 @@ import pulumi
 
 from components.cicd import DeliveryStage, ModelDelivery, ModelDeliveryArgs
 from components.log_archive import LogArchive, LogArchiveArgs
-from components.network import BUILD_INTERFACE_SERVICES, Network, NetworkArgs
+from components.network import BUILD_INTERFACE_SERVICES, Network, NetworkArgs, available_zones
 from components.providers import ProviderRegistry, Target
 from components.registry import Registries, RegistriesArgs
 from components.security import (
@@ -32,7 +32,8 @@ def shared_stack(s: Settings, providers: ProviderRegistry) -> None:
 
     services = providers.target(accts.shared_services, s.primary_region)
     build = Network(f"{services.key}-build-network", NetworkArgs(
-        target=services, cidr=accts.shared_services.vpc_cidrs[s.primary_region], az_count=s.config.network.az_count,
+        target=services, cidr=accts.shared_services.vpc_cidrs[s.primary_region],
+        zones=available_zones(services, s.config.network.az_count),
         logs_key_arn=services_keys[s.primary_region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
         protect=s.protect_stateful, tier="build", interface_services=BUILD_INTERFACE_SERVICES,
         principal_accounts=accts.members))  # deploy jobs act with the workload accounts' deploy roles

@@ -4,7 +4,7 @@ import pulumi
 
 from components.compute.eks.cluster import VPC_ENDPOINTS as EKS_VPC_ENDPOINTS
 from components.data import DataLake, DataLakeArgs, LakeLifecycle, LakeReplication, LakeReplicationArgs, ReplicatedZone
-from components.network import Network, NetworkArgs
+from components.network import Network, NetworkArgs, available_zones
 from components.providers import ProviderRegistry
 from components.security import (
     CentralLogging,
@@ -21,11 +21,14 @@ from stacks.operations import account_operations, monitoring_layers
 def workload_stack(s: Settings, providers: ProviderRegistry) -> None:
     shared = pulumi.StackReference("shared", stack_name=s.config.shared_stack)
     central = CentralLogging(shared.require_output("logArchiveBucketName"), shared.require_output("logArchiveKeyArn"))
-    pulumi.export("workloads", {a.name: workload_account(s, providers, a, central, shared) for a in s.workload_accounts})
+    # Every network's zones first, while the event loop holds little (see available_zones).
+    zones = {(a.id, region): available_zones(providers.target(a, region), s.config.network.az_count)
+             for a in s.workload_accounts for region in s.regions}
+    pulumi.export("workloads", {a.name: workload_account(s, providers, a, central, shared, zones) for a in s.workload_accounts})
 
 
 def workload_account(s: Settings, providers: ProviderRegistry, account: Account, central: CentralLogging,
-                     shared: pulumi.StackReference) -> dict:
+                     shared: pulumi.StackReference, zones: dict[tuple[str, str], list[str]]) -> dict:
     """Every layer of one workload account; returns what the stack exports for it."""
     keys = security_baseline(s, providers, account, "workload", central)
     exports: dict = {}
@@ -34,7 +37,7 @@ def workload_account(s: Settings, providers: ProviderRegistry, account: Account,
     for region in s.regions:
         t = providers.target(account, region)
         network = networks[region] = Network(f"{t.key}-network", NetworkArgs(
-            target=t, cidr=account.vpc_cidrs[region], az_count=s.config.network.az_count,
+            target=t, cidr=account.vpc_cidrs[region], zones=zones[account.id, region],
             logs_key_arn=keys[region].keys["logs"].arn, flow_log_retention_days=s.config.network.flow_log_retention_days,
             protect=s.protect_stateful, s3_resource_accounts=[account.id, s.config.accounts.shared_services.id],
             extra_interface_services=EKS_VPC_ENDPOINTS if s.features.eks and region == s.primary_region else ()))
