@@ -116,11 +116,11 @@ def interface_endpoint_policy(service: str, accounts: Sequence[str], supported: 
 
 
 def available_zones(t: Target, count: int) -> list[str]:
-    """The first ``count`` zones of the target's region that need no opt-in, asked of the target account (zone names
-    differ per account). awsx needs them as plain values, so this is a synchronous invoke, which runs the event loop
-    until it is answered: a stack calls it for all its targets before it registers resources, when that loop holds
-    little (called between registrations, each call also shuffled every waiting task, and a 20-account stack spent
-    seconds there)."""
+    """The first ``count`` zones of the target's region that need no opt-in, asked of the target account (each account
+    maps zone names to its own physical zones and may have others enabled). awsx needs them as plain values, so this
+    is a synchronous invoke, which runs the event loop until it is answered: the workload stacks call it for all
+    their targets before their layers register, when that loop holds little (called between registrations, each
+    call also shuffled every waiting task, and a 20-account stack spent seconds there); shared calls it once."""
     zones = aws.get_availability_zones(state="available", filters=[aws.GetAvailabilityZonesFilterArgs(
         name="opt-in-status", values=["opt-in-not-required"])], opts=t.invoke())
     if len(zones.names) < count:

@@ -21,7 +21,7 @@ from stacks.operations import account_operations, monitoring_layers
 def workload_stack(s: Settings, providers: ProviderRegistry) -> None:
     shared = pulumi.StackReference("shared", stack_name=s.config.shared_stack)
     central = CentralLogging(shared.require_output("logArchiveBucketName"), shared.require_output("logArchiveKeyArn"))
-    # Every network's zones first, while the event loop holds little (see available_zones).
+    # Every network's zones before any layer registers, while the event loop holds little (see available_zones).
     zones = {(a.id, region): available_zones(providers.target(a, region), s.config.network.az_count)
              for a in s.workload_accounts for region in s.regions}
     pulumi.export("workloads", {a.name: workload_account(s, providers, a, central, shared, zones) for a in s.workload_accounts})
