@@ -21,6 +21,7 @@ from platformctl.offline import SynthError, synth
 from platformctl.offline import zygote as zygote_module
 from platformctl.offline.cache import ENV as SYNTH_CACHE_ENV
 from platformctl.offline.runner import synth_isolated
+from platformctl.policy_host.packs import _running as _alive  # alive: neither gone nor a zombie
 from tests.conftest import ROOT
 
 ZYGOTE_ENV = "PLATFORMCTL_SYNTH_ZYGOTE"  # written out: the documented name bench/mutation.py sets
@@ -96,25 +97,25 @@ def test_a_failing_program_reports_its_traceback_through_the_zygote(project: Pat
             run()
 
 
-def _alive(pid: int) -> bool:
+@pytest.fixture
+def spawned(project: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """A zygote started with spawn(), as tests/conftest.py starts the suite's; its process and socket."""
+    socket_path = tmp_path / "spawned.sock"
+    holder = zygote_module.spawn(socket_path, project)
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def test_a_spawned_zygote_serves_forks(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the test suite runs on (tests/conftest.py): spawn() returns a zygote that forks the workers."""
-    holder = zygote_module.spawn(tmp_path / "spawned.sock", project)
-    try:
-        monkeypatch.setenv(ZYGOTE_ENV, str(tmp_path / "spawned.sock"))
-        forked = synth_isolated(project, "ok", {})
-        assert int(forked.outputs["parent"]) == holder.pid
-        assert forked.outputs["cwd"] == str(project)
+        yield holder, socket_path
     finally:
         holder.terminate()
-        holder.wait(timeout=10)
+        holder.wait(timeout=30)
+
+
+def test_a_spawned_zygote_serves_forks(project: Path, spawned: tuple[subprocess.Popen, Path],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    holder, socket_path = spawned
+    monkeypatch.setenv(ZYGOTE_ENV, str(socket_path))
+    forked = synth_isolated(project, "ok", {})
+    assert int(forked.outputs["parent"]) == holder.pid
+    assert forked.outputs["cwd"] == str(project)
 
 
 def test_preload_imports_the_sdk_modules_the_program_names_and_no_others(project: Path) -> None:
@@ -138,19 +139,17 @@ def test_a_spawned_zygote_ends_with_the_process_that_spawned_it(project: Path, t
     assert not _alive(pid)
 
 
-def test_terminating_a_spawned_zygote_ends_the_workers_it_forked(project: Path, tmp_path: Path) -> None:
+def test_terminating_a_spawned_zygote_ends_the_workers_it_forked(project: Path, tmp_path: Path,
+                                                                spawned: tuple[subprocess.Popen, Path]) -> None:
     """A started worker dies with the run that started it; a forked one must too, not outlive the suite."""
-    holder = zygote_module.spawn(tmp_path / "spawned.sock", project)
-    try:
-        (tmp_path / "refs.json").write_text("{}")
-        hung = zygote_module.Process(str(tmp_path / "spawned.sock"), [
-            "--project-dir", str(project), "--stack", "hang", "--refs", str(tmp_path / "refs.json"),
-            "--out", str(tmp_path / "out.json")], env={**os.environ, "PYTHONPATH": str(ROOT)})
-        time.sleep(0.5)
-        assert _alive(hung.pid)
-    finally:
-        holder.terminate()
-        holder.wait(timeout=30)
+    holder, socket_path = spawned
+    (tmp_path / "refs.json").write_text("{}")
+    hung = zygote_module.Process(str(socket_path), [
+        "--project-dir", str(project), "--stack", "hang", "--refs", str(tmp_path / "refs.json"),
+        "--out", str(tmp_path / "out.json")], env={**os.environ, "PYTHONPATH": str(ROOT)})
+    time.sleep(0.5)
+    assert _alive(hung.pid)
+    holder.terminate()
+    holder.wait(timeout=30)
     hung.wait(timeout=30)  # the connection closes once the worker is gone
     assert not _alive(hung.pid)
-

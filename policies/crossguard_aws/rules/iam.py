@@ -102,8 +102,9 @@ def _scopes(host: str, kind: str, pattern: bool, value: str) -> bool:
         return True  # one exact value (a '*' under StringEquals matches only the token whose claim is '*')
     if kind != "sub":
         return False  # an application or pool id with a wildcard admits other applications
+    host = host.lower()
     owner = next((rule for issuer, rule in _SUBJECT_OWNER.items()
-                  if host.lower() == issuer or (issuer.endswith(".") and host.lower().startswith(issuer))), None)
+                  if host == issuer or (issuer.endswith(".") and host.startswith(issuer))), None)
     return bool(owner.match(literal)) if owner else literal != ""
 
 
