@@ -77,6 +77,19 @@ def synth_variant() -> Iterator[SynthVariant]:
         interpreter.close()
 
 
+@pytest.fixture(scope="session")
+def options_project(tmp_path_factory) -> Path:
+    """A copy of the program whose dev turns on the options a default dev leaves off (tests/options_variant.py)."""
+    from tests.options_variant import options_edit
+
+    return project_variant(tmp_path_factory, "options", "dev", options_edit)
+
+
+@pytest.fixture(scope="session")
+def options_dev(options_project, snapshots, synth_variant) -> Snapshot:
+    return synth_variant(options_project, "dev", {"shared": snapshots["shared"].outputs})
+
+
 @pytest.fixture(scope="session", params=STACKS)
 def stack(request, snapshots) -> Snapshot:
     return snapshots[request.param]

@@ -12,14 +12,10 @@ from tests.conftest import project_variant
 
 
 @pytest.fixture(scope="module")
-def hints(tmp_path_factory):
-    """import-hints for dev with Macie left to an organization's administrator, in a terminal (pty): the commands
-    must survive it unwrapped."""
-    def edit(cfg: dict) -> None:
-        cfg["aiplatform:features"]["macie"] = False
-
-    project = project_variant(tmp_path_factory, "nomacie", "dev", edit)
-    return run_cli("import-hints", "--stack", "dev", "--project-dir", str(project), tty=True)
+def hints(options_project):
+    """import-hints for the options dev (Macie left to an organization's administrator), in a terminal (pty): the
+    commands must survive it unwrapped."""
+    return run_cli("import-hints", "--stack", "dev", "--project-dir", str(options_project), tty=True)
 
 
 def _commands(text: str) -> dict[str, str]:

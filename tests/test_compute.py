@@ -1,7 +1,7 @@
 """Container compute (Fargate model service, EKS) and accelerator config: security properties from the records.
 
-One module fixture synthesizes ``dev`` with both flags on (and an Inferentia node group); the committed stacks,
-which leave both flags off, must contain nothing of either.
+The options dev (tests/options_variant.py) has both flags on (and an Inferentia node group); the committed
+stacks, which leave both flags off, must contain nothing of either.
 """
 
 from __future__ import annotations
@@ -17,13 +17,11 @@ from config import ConfigError, validate
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
 from tests.aws_names import meets_aws_rule
-from tests.conftest import ROOT, policy_docs, project_variant
+from tests.conftest import ROOT, policy_docs
 from tests.iam_lint import kind_of, lint
+from tests.options_variant import CERT, HOSTNAME, OPERATOR, enable_compute
 from tests.test_network import interface_endpoints, perimeter_violations
 
-CERT = "arn:aws:acm:us-east-1:333333333333:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-HOSTNAME = "models.internal.example.com"
-OPERATOR = "arn:aws:iam::333333333333:role/MlOperator"
 DEPLOY_ROLE = "arn:aws:iam::333333333333:role/PlatformDeployer"
 COMPUTE_LAYERS = {"aiplatform:compute:FargateModelService", "aiplatform:compute:ContainerApi", "aiplatform:compute:ServiceWatch",
                   "aiplatform:compute:EksCluster"}
@@ -31,20 +29,10 @@ COMPUTE_LAYERS = {"aiplatform:compute:FargateModelService", "aiplatform:compute:
 COMPUTE_TYPES = ("aws:eks/", "aws:ecs/", "aws:lb/", "aws:apigateway/vpcLink:", "aws:ec2/launchTemplate:", "aiplatform:compute:")
 
 
-def enable_compute(cfg: dict) -> None:
-    cfg["aiplatform:features"].update(fargateService=True, eks=True)
-    cfg["aiplatform:knobs"]["compute"] = {
-        "fargate": {"certificateArn": CERT, "hostname": HOSTNAME, "minTasks": 2, "maxTasks": 5},
-        "eks": {"acceleratorInstanceType": "inf2.xlarge", "acceleratorMaxNodes": 3},
-    }
-    cfg["aiplatform:operatorPrincipals"] = [OPERATOR]
-
-
 @pytest.fixture(scope="module")
-def compute(tmp_path_factory, snapshots, synth_variant) -> Snapshot:
-    """dev with the Fargate service and the EKS cluster (CPU + inf2 groups) on."""
-    return synth_variant(project_variant(tmp_path_factory, "compute", "dev", enable_compute), "dev",
-                         {"shared": snapshots["shared"].outputs})
+def compute(options_dev) -> Snapshot:
+    """dev with the Fargate service and the EKS cluster (CPU + inf2 groups) on, among the other options."""
+    return options_dev
 
 
 def mine(snap: Snapshot, type_: str) -> list[ResourceRecord]:
@@ -420,7 +408,7 @@ def test_outputs_name_what_operators_use(compute):
     assert set(out["fargate"]["routeUrls"]) == {"predict", "predict-internal", "predict-partner"}
 
 
-# -- cross-cutting: IAM, names, packs ----------------------------------------------------------------------
+# -- cross-cutting: IAM, names ----------------------------------------------------------------------------
 
 
 def test_compute_iam_documents_lint_clean(compute):
@@ -462,16 +450,6 @@ def test_compute_names_are_within_aws_limits(compute):
             else:
                 assert re.fullmatch(r"[A-Za-z0-9_-]{1,255}", name), name
     assert seen >= 12
-
-
-def test_the_packs_pass_the_compute_stack(compute):
-    from platformctl.policy_host.gate import policy_gate
-
-    with policy_gate("dev", ROOT) as judge:
-        violations = judge(compute)
-    assert [v for v in violations if v.enforcement == "mandatory"] == []
-    compute_urns = {r.urn for r in compute.resources if compute.layer_of(r) in COMPUTE_LAYERS}
-    assert [(v.policy_id, v.urn) for v in violations if v.urn in compute_urns] == [], "not even advisory findings"
 
 
 # -- config: per-family accelerator rules and the compute knobs --------------------------------------------

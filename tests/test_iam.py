@@ -180,7 +180,7 @@ SERVICE_PRINCIPALS = {
     "glue.amazonaws.com", "lakeformation.amazonaws.com", "lambda.amazonaws.com", "logging.s3.amazonaws.com",
     "redshift-serverless.amazonaws.com", "redshift.amazonaws.com", "s3.amazonaws.com", "sagemaker.amazonaws.com",
     "scheduler.amazonaws.com", "vpc-flow-logs.amazonaws.com",
-    # the compute options (EKS, Fargate), synthesized behind their feature flags in tests/test_compute.py
+    # the compute options (EKS, Fargate), on in the options dev of tests/options_variant.py
     "ecs-tasks.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "ec2.amazonaws.com",
     "delivery.logs.amazonaws.com",
 }

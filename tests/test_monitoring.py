@@ -441,44 +441,33 @@ def test_dead_letter_queues_accept_only_their_rule_over_tls_and_alarm_when_used(
     assert any(queue.urn in deps(a, "dimensions") for a in workload.of_type(ALARM))
 
 
-# -- feature flags flipped (one extra synth of dev) ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def flipped_dev(snapshots, tmp_path_factory, synth_variant) -> Snapshot:
-    """dev with remediation off, model-quality monitoring on and cost-allocation tags on."""
-    from tests.conftest import project_variant
-
-    def edit(cfg: dict) -> None:
-        cfg["aiplatform:features"].update(remediation=False, modelQualityMonitor=True, costAllocationTags=True)
-
-    return synth_variant(project_variant(tmp_path_factory, "flipped", "dev", edit), "dev", {"shared": snapshots["shared"].outputs})
-
-
-def test_without_remediation_no_function_or_rule_exists(flipped_dev):
-    assert not in_layer(flipped_dev, "aiplatform:monitoring:Remediation", FUNCTION)
-    assert not [r for r in flipped_dev.of_type(RULE) if "remediation" in r.name]
+# -- feature flags flipped (the options dev of tests/options_variant.py) -----------------------------------------------
+def test_without_remediation_no_function_or_rule_exists(options_dev):
+    assert not in_layer(options_dev, "aiplatform:monitoring:Remediation", FUNCTION)
+    assert not [r for r in options_dev.of_type(RULE) if "remediation" in r.name]
     # The rest of monitoring stays: the drift alarm still drives retraining.
-    assert flipped_dev.one(RULE, "retraining-rule")
+    assert options_dev.one(RULE, "retraining-rule")
 
 
-def test_model_quality_job_is_isolated_encrypted_and_scheduled_on_the_endpoint(flipped_dev):
-    (job,) = flipped_dev.of_type("aws-native:sagemaker:ModelQualityJobDefinition")
-    endpoint = flipped_dev.one("aws:sagemaker/endpoint:Endpoint")
-    ml_key = flipped_dev.one("aws:kms/key:Key", f"{primary_key_prefix(flipped_dev)}-ml-key")
+def test_model_quality_job_is_isolated_encrypted_and_scheduled_on_the_endpoint(options_dev):
+    (job,) = options_dev.of_type("aws-native:sagemaker:ModelQualityJobDefinition")
+    endpoint = options_dev.one("aws:sagemaker/endpoint:Endpoint")
+    ml_key = options_dev.one("aws:kms/key:Key", f"{primary_key_prefix(options_dev)}-ml-key")
     assert job.inputs["modelQualityJobInput"]["endpointInput"]["endpointName"] == endpoint.outputs["name"]
     assert job.inputs["modelQualityJobInput"]["groundTruthS3Input"]["s3Uri"].startswith("s3://")
     network = job.inputs["networkConfig"]
     assert network["enableNetworkIsolation"] is True and network["vpcConfig"]["subnets"]
     assert job.inputs["jobResources"]["clusterConfig"]["volumeKmsKeyId"] == ml_key.outputs["arn"]
     assert job.inputs["modelQualityJobOutputConfig"]["kmsKeyId"] == ml_key.outputs["arn"]
-    assert flipped_dev.provider_of(job).type == "pulumi:providers:aws-native"
-    schedule = flipped_dev.one(SCHEDULE, "model-quality")
+    assert options_dev.provider_of(job).type == "pulumi:providers:aws-native"
+    schedule = options_dev.one(SCHEDULE, "model-quality")
     assert schedule.inputs["monitoringScheduleConfig"]["monitoringType"] == "ModelQuality"
     assert job.urn in deps(schedule, "monitoringScheduleConfig")
 
 
-def test_cost_allocation_tags_activate_the_required_tags(flipped_dev):
-    tags = flipped_dev.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag")
-    assert sorted(t.inputs["tagKey"] for t in tags) == sorted(settings_of(flipped_dev).config.tag_policy.required)
+def test_cost_allocation_tags_activate_the_required_tags(options_dev):
+    tags = options_dev.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag")
+    assert sorted(t.inputs["tagKey"] for t in tags) == sorted(settings_of(options_dev).config.tag_policy.required)
     assert all(t.inputs["status"] == "Active" for t in tags)
 
 

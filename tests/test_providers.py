@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
-from platformctl.offline.runner import synth_isolated
-from tests.conftest import ROOT, STACKS, decoded, project_variant
+from tests.conftest import ROOT, STACKS, decoded
+from tests.options_variant import EXTERNAL_ID
 
 EXPECTED_TARGETS = {
     "shared": {("111111111111", "us-east-1"), ("111111111111", "us-west-2"), ("222222222222", "us-east-1"), ("222222222222", "us-west-2")},
@@ -102,28 +102,15 @@ def test_workload_stacks_read_the_configured_shared_stack(workload, snapshots):
     assert ref.outputs["outputs"]["logArchiveKeyArn"] == snapshots["shared"].outputs["logArchiveKeyArn"]
 
 
-EXTERNAL_ID = "platform-deploy-7f3a"
-
-
-@pytest.fixture(scope="module")
-def external_id_dev(tmp_path_factory, snapshots):
-    """dev whose deploy role's trust requires an external id (sts:ExternalId)."""
-    def edit(config: dict) -> None:
-        config["aiplatform:deployRole"]["externalId"] = EXTERNAL_ID
-
-    project = project_variant(tmp_path_factory, "external-id", "dev", edit)
-    return synth_isolated(project, "dev", {"shared": snapshots["shared"].outputs})
-
-
-def test_a_configured_external_id_reaches_every_provider_only_as_a_secret(external_id_dev, snapshots):
+def test_a_configured_external_id_reaches_every_provider_only_as_a_secret(options_dev, snapshots):
     # A role whose trust requires sts:ExternalId refuses AssumeRole without it: every provider must pass it, and
     # (a credential) only as a secret, so its whole assume-role block is masked in the records.
-    providers = [r for r in external_id_dev.resources if r.type in ("pulumi:providers:aws", "pulumi:providers:aws-native")]
+    providers = [r for r in options_dev.resources if r.type in ("pulumi:providers:aws", "pulumi:providers:aws-native")]
     assert {p.type for p in providers} == {"pulumi:providers:aws", "pulumi:providers:aws-native"}
     for p in providers:
         assert p.inputs.get("assumeRoles", p.inputs.get("assumeRole")) == {"__secret__": True}, p.urn
-    recorded = [r.inputs for r in external_id_dev.resources] + [r.outputs for r in external_id_dev.resources]
-    assert EXTERNAL_ID not in json.dumps([recorded, external_id_dev.outputs], default=str)
+    recorded = [r.inputs for r in options_dev.resources] + [r.outputs for r in options_dev.resources]
+    assert EXTERNAL_ID not in json.dumps([recorded, options_dev.outputs], default=str)
     # Without one, nothing is secret there: the block above is secret because of the id.
     for p in aws_providers(snapshots["dev"]):
         assert decoded(p.inputs["assumeRoles"])[0].keys() == {"roleArn", "sessionName"}

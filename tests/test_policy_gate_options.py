@@ -1,4 +1,5 @@
-"""The dev stack with GPU (NVMe) training and inference types passes the gate, offline and in preview.
+"""The options dev (tests/options_variant.py: container compute, GPU types, ...) passes the gate, offline and in
+preview.
 
 NVMe instance types cannot take a volume KMS key (AWS rejects it), so the program leaves it out there; the
 packs must know the same rule (policies/crossguard_aws/instance_storage.py) instead of blocking the stack.
@@ -10,30 +11,19 @@ import contextlib
 import io
 import json
 
-import pytest
-
 from platformctl.cli import main
 from platformctl.policy_host.gate import HOUSE_RULES, policy_gate
-from tests.conftest import project_variant
+from tests.options_variant import GPU
 
-GPU = "ml.g5.xlarge"
 KMS_RULES = {"aws-sagemaker-endpointconfig-enforce-kms", "aws-sagemaker-pipeline-enforce-kms"}
 
 
-@pytest.fixture(scope="module")
-def gpu_dev(tmp_path_factory):
-    def edit(config):
-        config["aiplatform:knobs"].update(trainingInstanceType=GPU, inferenceInstanceType=GPU)
-
-    return project_variant(tmp_path_factory, "gpu-dev", "dev", edit)
-
-
-def test_check_dev_with_gpu_training_and_inference_passes(gpu_dev, tmp_path):
+def test_check_of_the_options_passes_without_a_finding_on_gpu_or_compute_resources(options_project, tmp_path):
     # A copy of this project: checked with its house rules, as `platformctl check` does for the repository itself.
     report = tmp_path / "gpu.json"
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = main(["check", "dev", "--project-dir", str(gpu_dev), "--policy-pack-config", str(HOUSE_RULES),
+        code = main(["check", "dev", "--project-dir", str(options_project), "--policy-pack-config", str(HOUSE_RULES),
                      "--format", "json", "--output", str(report)])
     assert code == 0, out.getvalue()
     assert "PASS dev: 0 mandatory" in out.getvalue()
@@ -41,14 +31,16 @@ def test_check_dev_with_gpu_training_and_inference_passes(gpu_dev, tmp_path):
     assert [v for v in stack["violations"] if v["policy"] in KMS_RULES] == []
     on_endpoint_configs = [v for v in stack["violations"] if v["resource_type"].startswith("aws:sagemaker/endpointConfiguration")]
     assert on_endpoint_configs == []
+    # The compute layers (EKS, Fargate service) draw not even advisory findings.
+    assert [(v["policy"], v["urn"]) for v in stack["violations"] if "aiplatform:compute:" in v["urn"]] == []
 
 
-def test_preview_of_dev_with_gpu_passes(snapshots, gpu_dev, synth_variant):
-    snapshot = synth_variant(gpu_dev, "dev", {"shared": snapshots["shared"].outputs}, preview=True)
+def test_preview_of_the_options_passes(snapshots, options_project, synth_variant):
+    snapshot = synth_variant(options_project, "dev", {"shared": snapshots["shared"].outputs}, preview=True)
     configs = [r for r in snapshot.resources if r.type == "aws:sagemaker/endpointConfiguration:EndpointConfiguration"]
     assert configs and all(v["instanceType"] == GPU for c in configs for v in c.inputs["productionVariants"])
     assert all("kmsKeyArn" not in c.inputs for c in configs), "the program leaves the volume key out on NVMe types"
-    with policy_gate("dev", gpu_dev, config_files=[HOUSE_RULES], preview=True) as judge:
+    with policy_gate("dev", options_project, config_files=[HOUSE_RULES], preview=True) as judge:
         violations = judge(snapshot)
     assert [(v.policy_id, v.resource_name, v.message) for v in violations if v.mandatory] == []
     assert [v.message for v in violations if v.policy in KMS_RULES and not v.not_judged] == []
