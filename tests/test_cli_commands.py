@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
+from platformctl.cli import COMMANDS, build_parser
 from platformctl.import_hints import import_hints
 from tests.cli_runner import run_cli
-from tests.conftest import project_variant
+from tests.conftest import ROOT, project_variant
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +95,18 @@ def test_config_error_has_one_prefix_and_a_hint_that_matches_the_pattern(broken)
     assert first == "error: stack 'dev' has 1 configuration problem(s); nothing was deployed:", run.stderr
     assert "stack dev: stack 'dev'" not in run.stderr
     assert "fix: use 2-10 lowercase letters and digits, starting with a letter (no '-'), e.g. acme" in run.stderr
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_each_command_is_registered_by_the_module_that_loads_alone(command):
+    sub = next(a for a in build_parser([command])._subparsers._group_actions if a.choices)  # type: ignore[union-attr]
+    assert command in sub.choices
+    assert set(sub.choices) == {name for name, module in COMMANDS.items() if module == COMMANDS[command]}
+
+
+def test_synth_imports_neither_the_policy_host_nor_pydantic_nor_the_automation_api():
+    # The parent of `synth` only starts workers: the heavy SDKs load in them (or in the zygote), not here.
+    probe = ("import sys; from platformctl.cli import build_parser; build_parser(['synth']);"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'grpc', 'pydantic', 'pulumi', 'jsonschema'}))")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert proc.stdout.strip() == "[]"
