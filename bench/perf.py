@@ -183,28 +183,36 @@ def policy_sdk_cost() -> tuple[float, float, int]:
 
 def scaling(accounts: list[int], repeat: int) -> dict[int, tuple[int, float, float, int]]:
     """``check prod`` over N workload accounts x 3 regions: medians of ``repeat`` runs, each followed by a synth of
-    the same project (the gate's own wall is what check takes beyond it), and the largest peak RSS."""
+    the same project (the gate's own wall is what check takes beyond it), and the largest peak RSS. The counts take
+    turns (1, 5, 10, 20, 1, 5, ...) so that a change in the machine's speed during the run falls on every count
+    alike instead of tilting the steps between them."""
     py = sys.executable
     rows: dict[int, tuple[int, float, float, int]] = {}
-    print(f"\n{'accounts':>8} {'regions':>7} {'resources':>9} {'check s':>8} {'CPU s':>7} {'ms/resource':>11} "
-          f"{'gate ms/res':>11} {'peak RSS MiB':>12}   (median of {repeat})")
     with tempfile.TemporaryDirectory(prefix="perf-") as tmp:
-        for count in accounts:
-            project = scaled_project(Path(tmp), count)
-            out = Path(tmp, f"{count}.json")
-            checks, synths, peaks = [], [], []
-            for _ in range(repeat):
-                wall, cpu, peak, _ = run([py, "-m", "platformctl", "check", "prod", "--project-dir", str(project),
+        projects = {count: scaled_project(Path(tmp), count) for count in accounts}
+        checks: dict[int, list[tuple[float, float]]] = {count: [] for count in accounts}
+        synths: dict[int, list[float]] = {count: [] for count in accounts}
+        peaks: dict[int, list[int]] = {count: [] for count in accounts}
+        sizes: dict[int, int] = {}
+        for _ in range(repeat):
+            for count in accounts:
+                out = Path(tmp, f"{count}.json")
+                wall, cpu, peak, _ = run([py, "-m", "platformctl", "check", "prod", "--project-dir", str(projects[count]),
                                           "--format", "json", "--output", str(out)])
-                checks.append((wall, cpu))
-                peaks.append(peak)
-                synths.append(run([py, "-m", "platformctl", "synth", "prod", "--project-dir", str(project)])[0])
-            n = json.loads(out.read_text())["stacks"][0]["resources"]
-            wall, cpu = statistics.median(w for w, _ in checks), statistics.median(c for _, c in checks)
-            gate = 1000 * max(wall - statistics.median(synths), 0.0) / n
-            rows[count] = (n, wall, gate, max(peaks))
-            print(f"{count:>8} {len(REGIONS):>7} {n:>9} {wall:>8.2f} {cpu:>7.2f} {1000 * wall / n:>11.2f} {gate:>11.2f} "
-                  f"{max(peaks) / 2**20:>12.0f}")
+                checks[count].append((wall, cpu))
+                peaks[count].append(peak)
+                synths[count].append(run([py, "-m", "platformctl", "synth", "prod", "--project-dir", str(projects[count])])[0])
+                sizes[count] = json.loads(out.read_text())["stacks"][0]["resources"]
+    print(f"\n{'accounts':>8} {'regions':>7} {'resources':>9} {'check s':>8} {'CPU s':>7} {'ms/resource':>11} "
+          f"{'gate ms/res':>11} {'peak RSS MiB':>12}   (median of {repeat}, counts in turn)")
+    for count in accounts:
+        n = sizes[count]
+        wall = statistics.median(w for w, _ in checks[count])
+        cpu = statistics.median(c for _, c in checks[count])
+        gate = 1000 * max(wall - statistics.median(synths[count]), 0.0) / n
+        rows[count] = (n, wall, gate, max(peaks[count]))
+        print(f"{count:>8} {len(REGIONS):>7} {n:>9} {wall:>8.2f} {cpu:>7.2f} {1000 * wall / n:>11.2f} {gate:>11.2f} "
+              f"{max(peaks[count]) / 2**20:>12.0f}")
     return rows
 
 
