@@ -2,11 +2,11 @@
 
 Container compute (Fargate service, EKS with an Inferentia group), GPU (local NVMe) training and inference
 types, a deploy role that requires an external id, Macie left to an organization's administrator, remediation
-off, model-quality monitoring and cost-allocation tags on. Each option touches its own keys and a platform
-team turns on several together, so one synth serves the tests of each (test_compute, test_policy_gate_options,
-test_providers, test_monitoring, test_cli_commands), and the packs judge them side by side. Options the packs
-refuse on purpose (an unauthenticated route) and ones that remove a layer (no approved model yet) keep copies
-of their own.
+off, model-quality monitoring and cost-allocation tags on, and one API route opted out of authentication (which
+the gate refuses, as it must). Each option touches its own keys and a platform team turns on several together,
+so one synth serves the tests of each (test_compute, test_policy_gate_options, test_providers, test_monitoring,
+test_inference, test_cli_commands), and the packs judge them side by side. An option that removes a layer (no
+approved model yet) keeps a copy of its own.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ HOSTNAME = "models.internal.example.com"
 OPERATOR = "arn:aws:iam::333333333333:role/MlOperator"
 EXTERNAL_ID = "platform-deploy-7f3a"
 GPU = "ml.g5.xlarge"
+OPEN_ROUTE = "predict-open"
 
 
 def enable_compute(cfg: dict[str, Any]) -> None:
@@ -34,3 +35,4 @@ def options_edit(cfg: dict[str, Any]) -> None:
     cfg["aiplatform:knobs"].update(trainingInstanceType=GPU, inferenceInstanceType=GPU)
     cfg["aiplatform:deployRole"]["externalId"] = EXTERNAL_ID
     cfg["aiplatform:features"].update(macie=False, remediation=False, modelQualityMonitor=True, costAllocationTags=True)
+    cfg["aiplatform:knobs"]["api"]["routes"].append({"path": OPEN_ROUTE, "auth": "none", "apiKey": True})

@@ -19,12 +19,14 @@ from platformctl.offline.records import ResourceRecord, Snapshot
 from tests.aws_names import meets_aws_rule
 from tests.conftest import ROOT, policy_docs
 from tests.iam_lint import kind_of, lint
-from tests.options_variant import CERT, HOSTNAME, OPERATOR, enable_compute
+from tests.options_variant import CERT, HOSTNAME, OPEN_ROUTE, OPERATOR, enable_compute
 from tests.test_network import interface_endpoints, perimeter_violations
 
 DEPLOY_ROLE = "arn:aws:iam::333333333333:role/PlatformDeployer"
 COMPUTE_LAYERS = {"aiplatform:compute:FargateModelService", "aiplatform:compute:ContainerApi", "aiplatform:compute:ServiceWatch",
                   "aiplatform:compute:EksCluster"}
+# dev's API routes (Pulumi.dev.yaml) and the options' unauthenticated one: the container API mirrors them all.
+ROUTES = {"predict", "predict-internal", "predict-partner", OPEN_ROUTE}
 # Types only the compute options create.
 COMPUTE_TYPES = ("aws:eks/", "aws:ecs/", "aws:lb/", "aws:apigateway/vpcLink:", "aws:ec2/launchTemplate:", "aiplatform:compute:")
 
@@ -335,7 +337,7 @@ def methods_of(snap: Snapshot, api: ResourceRecord) -> dict[str, dict[str, Any]]
 def test_container_api_keeps_the_same_routes_and_authorizers(compute):
     sagemaker, containers_ = apis(compute)
     ours, theirs = methods_of(compute, containers_), methods_of(compute, sagemaker)
-    assert set(ours) == {"predict", "predict-internal", "predict-partner"} == set(theirs)
+    assert set(ours) == ROUTES == set(theirs)
     for path, method in ours.items():
         for field in ("authorization", "apiKeyRequired", "authorizationScopes"):
             assert method.get(field) == theirs[path].get(field), (path, field)
@@ -365,7 +367,7 @@ def test_container_api_reaches_the_nlb_through_a_vpc_link_with_verified_tls(comp
     _, containers_ = apis(compute)
     integrations = [i.inputs for i in compute.of_type("aws:apigateway/integration:Integration")
                     if containers_.urn in i.property_dependencies.get("restApi", [])]
-    assert len(integrations) == 3
+    assert len(integrations) == len(ROUTES)
     for i in integrations:
         assert (i["type"], i["connectionType"], i["uri"]) == ("HTTP_PROXY", "VPC_LINK", f"https://{HOSTNAME}/invocations")
         assert i["tlsConfig"]["insecureSkipVerification"] is False
@@ -405,7 +407,7 @@ def test_outputs_name_what_operators_use(compute):
     (account,) = compute.outputs["workloads"].values()
     out = account["us-east-1"]["compute"]
     assert out["eks"]["clusterName"] == cluster(compute).inputs["name"]
-    assert set(out["fargate"]["routeUrls"]) == {"predict", "predict-internal", "predict-partner"}
+    assert set(out["fargate"]["routeUrls"]) == ROUTES
 
 
 # -- cross-cutting: IAM, names ----------------------------------------------------------------------------

@@ -13,8 +13,7 @@ from components.inference import waf_rules
 from config import ConfigError, validate
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
-from platformctl.offline.runner import synth_isolated
-from tests.conftest import ROOT, project_variant
+from tests.conftest import ROOT
 
 AUTHORIZATION = {"iam": "AWS_IAM", "cognito": "COGNITO_USER_POOLS", "none": "NONE"}
 # The AWS managed rule groups the web ACL runs, in priority order (names as the AWS WAF Developer Guide's
@@ -278,21 +277,11 @@ def test_every_api_model_is_a_valid_draft_4_schema_that_accepts_a_prediction(sna
             assert not validator.is_valid(bad), (model.urn, bad)
 
 
-@pytest.fixture(scope="module")
-def open_route_dev(tmp_path_factory, snapshots) -> Snapshot:
-    """dev with one route opted out of authentication (auth: none, metered by an API key)."""
-    def edit(config: dict) -> None:
-        config["aiplatform:knobs"]["api"]["routes"].append({"path": "predict-open", "auth": "none", "apiKey": True})
-
-    project = project_variant(tmp_path_factory, "open-route", "dev", edit)
-    return synth_isolated(project, "dev", {"shared": snapshots["shared"].outputs})
-
-
-def test_an_unauthenticated_route_is_an_explicit_none_and_is_warned_about(open_route_dev):
+def test_an_unauthenticated_route_is_an_explicit_none_and_is_warned_about(options_dev):
     # API Gateway's authorizationType is one of NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS: the opt-out must be NONE.
-    assert method_for(open_route_dev, "predict-open").inputs["authorization"] == "NONE"
-    assert method_for(open_route_dev, "predict").inputs["authorization"] == "COGNITO_USER_POOLS"
-    assert any("predict-open" in w and "unauthenticated" in w for w in open_route_dev.warnings)
+    assert method_for(options_dev, "predict-open").inputs["authorization"] == "NONE"
+    assert method_for(options_dev, "predict").inputs["authorization"] == "COGNITO_USER_POOLS"
+    assert any("predict-open" in w and "unauthenticated" in w for w in options_dev.warnings)
 
 def test_user_pool_deletion_protection_follows_protection(snapshots):
     # A protected (prod) pool holds the API's client credentials: Cognito's own deletion protection is on exactly
