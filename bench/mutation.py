@@ -93,7 +93,7 @@ TARGETS: dict[str, list[str]] = {
     # document against the formats AWS issues; test_iam lints every document): a component's bug usually breaks
     # an invariant, not its own test.
     "components/iam.py": ["tests/test_iam.py", *INVARIANTS],
-    # test_compute: the compute layer's keys (behind feature flags, synthesized there) use service_use's defaults.
+    # test_compute: the compute layer's keys (behind feature flags: on in tests/options_variant.py) use service_use's defaults.
     "components/kms.py": ["tests/test_security_baseline.py", "tests/test_iam.py", "tests/test_lake_access.py",
                           "tests/test_compute.py", *INVARIANTS],
     "components/secure_bucket.py": ["tests/test_data.py", "tests/test_security_baseline.py", "tests/test_policy_gate.py",

@@ -184,8 +184,8 @@ def policy_sdk_cost() -> tuple[float, float, int]:
 def scaling(accounts: list[int], repeat: int) -> dict[int, tuple[int, float, float, int]]:
     """``check prod`` over N workload accounts x 3 regions: medians of ``repeat`` runs, each followed by a synth of
     the same project (the gate's own wall is what check takes beyond it), and the largest peak RSS. The counts take
-    turns (1, 5, 10, 20, 1, 5, ...) so that a change in the machine's speed during the run falls on every count
-    alike instead of tilting the steps between them."""
+    turns (each round runs every count once) so that a change in the machine's speed during the run falls on every
+    count alike instead of tilting the steps between them."""
     py = sys.executable
     rows: dict[int, tuple[int, float, float, int]] = {}
     with tempfile.TemporaryDirectory(prefix="perf-") as tmp:
@@ -194,7 +194,8 @@ def scaling(accounts: list[int], repeat: int) -> dict[int, tuple[int, float, flo
         synths: dict[int, list[float]] = {count: [] for count in accounts}
         peaks: dict[int, list[int]] = {count: [] for count in accounts}
         sizes: dict[int, int] = {}
-        for _ in range(repeat):
+        for round_ in range(1, repeat + 1):
+            print(f"scaling: round {round_} of {repeat}", file=sys.stderr, flush=True)
             for count in accounts:
                 out = Path(tmp, f"{count}.json")
                 wall, cpu, peak, _ = run([py, "-m", "platformctl", "check", "prod", "--project-dir", str(projects[count]),

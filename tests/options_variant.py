@@ -4,9 +4,11 @@ Container compute (Fargate service, EKS with an Inferentia group), GPU (local NV
 types, a deploy role that requires an external id, Macie left to an organization's administrator, remediation
 off, model-quality monitoring and cost-allocation tags on, and one API route opted out of authentication (which
 the gate refuses, as it must). Each option touches its own keys and a platform team turns on several together,
-so one synth serves the tests of each (test_compute, test_policy_gate_options, test_providers, test_monitoring,
-test_inference, test_cli_commands), and the packs judge them side by side. An option that removes a layer (no
-approved model yet) keeps a copy of its own.
+so one program run serves the tests of each (test_compute, test_policy_gate_options, test_providers,
+test_monitoring, test_inference, test_cli_commands; the gate's test adds a preview run), and the packs judge them
+side by side. An option that removes a layer (no approved model yet) keeps a copy of its own. With remediation
+off, the compute tests also show that the Fargate service keeps its own scale-out (the flag removes only the
+remediation Lambda).
 """
 
 from __future__ import annotations

@@ -109,6 +109,12 @@ def test_each_command_is_registered_by_the_module_that_loads_alone(command):
     assert set(sub.choices) == SIBLINGS[command]
 
 
+@pytest.mark.parametrize("argv", [[], ["--help"], ["-h", "check"], ["chek"]])
+def test_help_or_a_typo_offers_every_command(argv):
+    sub = next(a for a in build_parser(argv)._subparsers._group_actions if a.choices)  # type: ignore[union-attr]
+    assert set(sub.choices) == set(SIBLINGS)
+
+
 def test_synth_imports_neither_the_policy_host_nor_pydantic_nor_the_automation_api():
     # The parent of `synth` only starts workers: the heavy SDKs load in them (or in the zygote), not here.
     probe = ("import sys; from platformctl.cli import build_parser; build_parser(['synth']);"

@@ -180,7 +180,7 @@ SERVICE_PRINCIPALS = {
     "glue.amazonaws.com", "lakeformation.amazonaws.com", "lambda.amazonaws.com", "logging.s3.amazonaws.com",
     "redshift-serverless.amazonaws.com", "redshift.amazonaws.com", "s3.amazonaws.com", "sagemaker.amazonaws.com",
     "scheduler.amazonaws.com", "vpc-flow-logs.amazonaws.com",
-    # the compute options (EKS, Fargate), on in the options dev of tests/options_variant.py
+    # the compute options (EKS, Fargate): on in the options dev (tests/options_variant.py), checked below
     "ecs-tasks.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "ec2.amazonaws.com",
     "delivery.logs.amazonaws.com",
 }
@@ -192,16 +192,24 @@ def _service_principals(value: Any) -> list[str]:
     return [p for item in value for p in _service_principals(item)] if isinstance(value, list) else []
 
 
-def test_every_service_principal_is_one_aws_defines(stack):
-    named = [(r.urn, p) for r, _, doc in documents(stack) for st in as_list(doc["Statement"])
+def unknown_service_principals(snap) -> list[tuple[str, str]]:
+    """(URN, principal) of every service principal a document or Lambda permission names that AWS does not define."""
+    named = [(r.urn, p) for r, _, doc in documents(snap) for st in as_list(doc["Statement"])
              for p in _service_principals(st.get("Principal", {}))]
-    named += [(r.urn, r.inputs["principal"]) for r in stack.of_type("aws:lambda/permission:Permission")
+    named += [(r.urn, r.inputs["principal"]) for r in snap.of_type("aws:lambda/permission:Permission")
               if r.inputs["principal"].endswith(".amazonaws.com")]
     assert named
     regional_logs = [p for _, p in named if p.startswith("logs.")]
     assert all(p == f"logs.{p.split('.')[1]}.amazonaws.com" and p.split(".")[1].count("-") == 2 for p in regional_logs)
-    unknown = sorted({(urn, p) for urn, p in named if p not in SERVICE_PRINCIPALS and not p.startswith("logs.")})
-    assert not unknown, unknown
+    return sorted({(urn, p) for urn, p in named if p not in SERVICE_PRINCIPALS and not p.startswith("logs.")})
+
+
+def test_every_service_principal_is_one_aws_defines(stack):
+    assert not unknown_service_principals(stack)
+
+
+def test_every_service_principal_of_the_compute_options_is_one_aws_defines(options_dev):
+    assert not unknown_service_principals(options_dev)
 
 
 

@@ -37,9 +37,9 @@ def test_check_of_the_options_refuses_only_the_open_route(options_project, tmp_p
     assert [v for v in stack["violations"] if v["policy"] in KMS_RULES] == []
     on_endpoint_configs = [v for v in stack["violations"] if v["resource_type"].startswith("aws:sagemaker/endpointConfiguration")]
     assert on_endpoint_configs == []
-    # Apart from that route, the compute layers (EKS, Fargate service) draw not even advisory findings.
+    # Apart from that refusal, the compute layers (EKS, Fargate service) draw not even advisory findings.
     assert [(v["policy"], v["urn"]) for v in stack["violations"] if "aiplatform:compute:" in v["urn"]
-            and OPEN_ROUTE not in v["urn"]] == []
+            and (v["policy_id"], v["resource_name"]) not in REFUSED] == []
 
 
 def test_preview_of_the_options_refuses_only_the_open_route(snapshots, options_project, synth_variant):
