@@ -32,21 +32,14 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
-# Cyclic GC: the program allocates hundreds of thousands of short-lived objects (Outputs, futures, protobufs),
-# few of them cyclic garbage; the default threshold (700) makes the collector run thousands of times.
-GC_THRESHOLDS = (50_000, 50, 1000)
+from platformctl.gc_tuning import tune_gc
+
 # Bytes a program run may grow by before its first collection (see Headroom). A full collection of a run that
 # grew 740 MiB (20 workload accounts x 3 regions) freed 3 million objects in 11.5 s on a loaded machine (~9 s of
 # the run's CPU); at 1 GiB such a run never collects, and stays under 1 GiB resident.
 GC_HEADROOM = 1 << 30
 _SKIP_DIRS = {".git", "venv", ".venv", "node_modules", "__pycache__", "tests", ".pytest_cache", ".ruff_cache"}
 _IMPORT_ALIAS = re.compile(r"^\s*import (pulumi_\w+) as (\w+)", re.M)
-
-
-def _tune_gc() -> None:
-    gc.freeze()  # everything imported so far lives until exit: never scan it again
-    gc.set_threshold(*GC_THRESHOLDS)
-    gc.enable()
 
 
 class Headroom:
@@ -150,7 +143,7 @@ def preload(project_dir: Path | None) -> None:
     _runtime_imports()
     if project_dir is not None:
         _import_quietly(sdk_modules(project_dir.resolve()))
-    _tune_gc()
+    tune_gc()
 
 
 # What starts another process, which may read any file: os's process functions and every subprocess.Popen.
@@ -288,7 +281,7 @@ def serve() -> None:
             if request.get("prefetch", True):  # what this child imported, the siblings to come get for free
                 gc.disable()
                 _import_quietly(json.loads(learned.read_text()))
-                _tune_gc()
+                tune_gc()
             learned.unlink()
 
     while open_input or children:
@@ -312,7 +305,7 @@ def serve() -> None:
                     scanned.add(request["project_dir"])
                     gc.disable()
                     _import_quietly(sdk_modules(Path(request["project_dir"])))
-                    _tune_gc()
+                    tune_gc()
         elif not open_input:
             pid, status = os.waitpid(-1, 0)
             report(pid, status)

@@ -14,7 +14,6 @@ pid). Closing stdin ends the launcher and the packs it started.
 
 from __future__ import annotations
 
-import gc
 import io
 import json
 import os
@@ -63,7 +62,9 @@ def serve() -> None:
     import pulumi.runtime  # noqa: F401
     import pulumi_policy  # noqa: F401
 
-    gc.freeze()
+    from platformctl.gc_tuning import tune_gc
+
+    tune_gc()  # the packs forked from here inherit it
     children: set[int] = set()
     buffer = b""
     while True:
