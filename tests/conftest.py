@@ -90,6 +90,30 @@ def options_dev(options_project, snapshots, synth_variant) -> Snapshot:
     return synth_variant(options_project, "dev", {"shared": snapshots["shared"].outputs})
 
 
+@pytest.fixture(scope="session")
+def fleet(tmp_path_factory, snapshots, synth_variant) -> Snapshot:
+    """prod with a second account, a third region, GPU types and the standby endpoint (tests/fleet_variant.py)."""
+    from tests.fleet_variant import fleet_project
+
+    return synth_variant(fleet_project(tmp_path_factory), "prod", {"shared": snapshots["shared"].outputs})
+
+
+@pytest.fixture(scope="session")
+def org_project(tmp_path_factory) -> Path:
+    """A copy of the program with all three stacks in organization mode (tests/organization_variant.py)."""
+    from tests.organization_variant import organization_project
+
+    return organization_project(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def org(org_project, synth_variant) -> dict[str, Snapshot]:
+    """shared, dev and prod in organization mode (prod with a new workload account added by config alone)."""
+    shared = synth_variant(org_project, "shared", {})
+    refs = {"shared": shared.outputs}
+    return {"shared": shared, "dev": synth_variant(org_project, "dev", refs), "prod": synth_variant(org_project, "prod", refs)}
+
+
 @pytest.fixture(scope="session", params=STACKS)
 def stack(request, snapshots) -> Snapshot:
     return snapshots[request.param]

@@ -1,4 +1,5 @@
-"""The organization-mode variant of all three stacks (one copy of the program, each stack synthesized once)."""
+"""The organization-mode variant of all three stacks (one copy of the program, each stack synthesized once), as an
+organization adopting the platform configures it: dev has no approved model version yet."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ def workload_edit(cfg: dict) -> None:
     cfg["aiplatform:securityServices"] = {"mode": "organization", "organizationTrail": True}
 
 
+def dev_edit(cfg: dict) -> None:
+    workload_edit(cfg)
+    # A fresh organization has no approved model version yet: dev has no serving layer (tests/test_aws_rules.py).
+    cfg["aiplatform:knobs"]["endpoint"].pop("modelPackageArn", None)
+
+
 def prod_edit(cfg: dict) -> None:
     workload_edit(cfg)
     cfg["aiplatform:accounts"]["additionalWorkloads"] = [NEW_WORKLOAD]
@@ -43,7 +50,7 @@ def prod_edit(cfg: dict) -> None:
 
 def organization_project(tmp_path_factory) -> Path:
     project = project_variant(tmp_path_factory, "organization", "shared", shared_edit)
-    for stack, edit in (("dev", workload_edit), ("prod", prod_edit)):
+    for stack, edit in (("dev", dev_edit), ("prod", prod_edit)):
         path = project / f"Pulumi.{stack}.yaml"
         doc = yaml.safe_load(path.read_text())
         edit(doc["config"])

@@ -15,7 +15,7 @@ from components.deployment import Variant, endpoint_volume_key, scaling_resource
 from config import ConfigError, validate
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
-from tests.conftest import ROOT, project_variant
+from tests.conftest import ROOT
 from tests.iam_lint import lint
 from tests.lambda_fakes import invoke_handler_with_fake_endpoint, load_handler
 
@@ -41,9 +41,10 @@ def deps(snap: Snapshot, record: ResourceRecord, prop: str, type_: str | None = 
 LAYER = "aiplatform:deployment:DeploymentLayer"
 
 
-def in_region(snap: Snapshot, type_: str, region: str = "us-east-1") -> list[ResourceRecord]:
-    """This layer's records of ``type_`` in ``region``."""
-    return [r for r in snap.of_type(type_) if region_of(snap, r) == region and snap.layer_of(r) == LAYER]
+def in_region(snap: Snapshot, type_: str, region: str = "us-east-1", account: str = "") -> list[ResourceRecord]:
+    """This layer's records of ``type_`` in ``region`` (of the workload account named ``account``, if given)."""
+    return [r for r in snap.of_type(type_) if region_of(snap, r) == region and snap.layer_of(r) == LAYER
+            and r.name.startswith(f"{account}-" if account else "")]
 
 
 def ml_key(snap: Snapshot, code: str = "use1") -> ResourceRecord:
@@ -173,46 +174,47 @@ def test_monitoring_outputs_are_exported(workload):
 # -- config-driven paths: NVMe instance types and the standby endpoint ----------------------------------
 
 
-@pytest.fixture(scope="module")
-def gpu_prod(tmp_path_factory, snapshots, synth_variant) -> Snapshot:
-    """prod with GPU types (local NVMe) for training and inference, and the DR standby endpoint on."""
-    def edit(cfg: dict) -> None:
-        cfg["aiplatform:features"]["standbyEndpoint"] = True
-        cfg["aiplatform:knobs"].update(trainingInstanceType="ml.g5.2xlarge", inferenceInstanceType="ml.g5.xlarge")
-
-    return synth_variant(project_variant(tmp_path_factory, "gpu-prod", "prod", edit), "prod", {"shared": snapshots["shared"].outputs})
+# The grown prod of tests/fleet_variant.py (two accounts, three regions) has GPU types and the standby on.
 
 
-def test_nvme_endpoint_config_has_no_volume_key_but_capture_stays_encrypted(gpu_prod):
-    for config in [c for c in gpu_prod.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
-                   if gpu_prod.layer_of(c) == LAYER]:
+def test_nvme_endpoint_config_has_no_volume_key_but_capture_stays_encrypted(fleet):
+    configs = [c for c in fleet.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration") if fleet.layer_of(c) == LAYER]
+    assert configs
+    for config in configs:
         assert not config.inputs.get("kmsKeyArn"), f"AWS rejects a volume key on ml.g5: {config.name}"
         assert config.inputs["dataCaptureConfig"]["kmsKeyId"].startswith("arn:aws:kms:")
-    assert any("NVMe" in w for w in gpu_prod.warnings), "the program must say why the key is left out"
+    assert any("NVMe" in w for w in fleet.warnings), "the program must say why the key is left out"
 
 
-def test_nvme_training_jobs_have_no_volume_key(gpu_prod):
-    (pipeline,) = gpu_prod.of_type("aws:sagemaker/pipeline:Pipeline")
-    steps = {s["Name"]: s for s in json.loads(pipeline.inputs["pipelineDefinition"])["Steps"]}
-    assert "VolumeKmsKeyId" not in steps["TrainBaseline"]["Arguments"]["ResourceConfig"]
-    assert "VolumeKmsKeyId" not in steps["TuneModel"]["Arguments"]["TrainingJobDefinition"]["ResourceConfig"]
-    assert steps["TrainBaseline"]["Arguments"]["OutputDataConfig"]["KmsKeyId"].startswith("arn:aws:kms:")
-    fn = gpu_prod.one("aws:lambda/function:Function", "use1-batch-transform")
-    assert fn.inputs["environment"]["variables"]["VOLUME_KMS_KEY_ARN"] == ""
+def test_nvme_training_jobs_have_no_volume_key(fleet):
+    pipelines = fleet.of_type("aws:sagemaker/pipeline:Pipeline")
+    assert len(pipelines) == 2  # one per workload account
+    for pipeline in pipelines:
+        steps = {s["Name"]: s for s in json.loads(pipeline.inputs["pipelineDefinition"])["Steps"]}
+        assert "VolumeKmsKeyId" not in steps["TrainBaseline"]["Arguments"]["ResourceConfig"]
+        assert "VolumeKmsKeyId" not in steps["TuneModel"]["Arguments"]["TrainingJobDefinition"]["ResourceConfig"]
+        assert steps["TrainBaseline"]["Arguments"]["OutputDataConfig"]["KmsKeyId"].startswith("arn:aws:kms:")
+    batch = [f for f in fleet.of_type("aws:lambda/function:Function") if f.name.endswith("use1-batch-transform")]
+    assert len(batch) == 2
+    assert all(fn.inputs["environment"]["variables"]["VOLUME_KMS_KEY_ARN"] == "" for fn in batch)
 
 
-def test_standby_endpoint_in_the_dr_region(gpu_prod):
-    (endpoint,) = in_region(gpu_prod, "aws:sagemaker/endpoint:Endpoint", "us-west-2")
-    assert "standby" in endpoint.inputs["name"]
-    (model,) = in_region(gpu_prod, "aws:sagemaker/model:Model", "us-west-2")
-    assert model.inputs["vpcConfig"]["subnets"] == isolated_subnets(gpu_prod, "usw2")
-    container = model.inputs["primaryContainer"]
-    assert ".dkr.ecr.us-west-2.amazonaws.com/" in container["image"], "the standby pulls the DR replica"
-    assert container["modelDataUrl"].startswith("s3://") and "us-west-2" in container["modelDataUrl"]
-    assert len(in_region(gpu_prod, "aws:appautoscaling/target:Target", "us-west-2")) == 1
-    assert not in_region(gpu_prod, "aws:lambda/function:Function", "us-west-2"), "the standby has no Lambda or schedule"
-    (account,) = gpu_prod.outputs["workloads"].values()
-    assert account["us-west-2"]["ml"]["endpointName"] == endpoint.inputs["name"]
+def test_standby_endpoint_in_the_dr_region_of_every_account(fleet):
+    accounts = fleet.outputs["workloads"]
+    assert sorted(accounts) == ["mlprod", "mlprod2"]
+    for name, account in accounts.items():
+        (endpoint,) = in_region(fleet, "aws:sagemaker/endpoint:Endpoint", "us-west-2", name)
+        assert "standby" in endpoint.inputs["name"]
+        (model,) = in_region(fleet, "aws:sagemaker/model:Model", "us-west-2", name)
+        assert model.inputs["vpcConfig"]["subnets"] == isolated_subnets(fleet, f"{name}-usw2")
+        container = model.inputs["primaryContainer"]
+        assert ".dkr.ecr.us-west-2.amazonaws.com/" in container["image"], "the standby pulls the DR replica"
+        assert container["modelDataUrl"].startswith("s3://") and "us-west-2" in container["modelDataUrl"]
+        assert len(in_region(fleet, "aws:appautoscaling/target:Target", "us-west-2", name)) == 1
+        assert not in_region(fleet, "aws:lambda/function:Function", "us-west-2", name), "the standby has no Lambda or schedule"
+        assert account["us-west-2"]["ml"]["endpointName"] == endpoint.inputs["name"]
+    # The third region is not a DR region: no standby there.
+    assert not in_region(fleet, "aws:sagemaker/endpoint:Endpoint", "eu-west-1")
 
 
 # -- units ------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import decoded
 from tests.iam_lint import lint
-from tests.organization_variant import NEW_ACCOUNT, organization_project
+from tests.organization_variant import NEW_ACCOUNT
 
 SECURITY, SERVICES, DEV, PROD, MANAGEMENT = "111111111111", "222222222222", "333333333333", "444444444444", "999999999999"
 ORG_TRAIL_ARN = "arn:aws:cloudtrail:us-east-1:999999999999:trail/acme-organization-trail"
@@ -35,20 +35,6 @@ DELEGATED = "aws:organizations/delegatedAdministrator:DelegatedAdministrator"
 SCP = "aws:organizations/policy:Policy"
 ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
 SINGLETONS = (DETECTOR, HUB, MACIE, TRAIL, GD_ADMIN, SH_ADMIN, MACIE_ADMIN, GD_ORG, SH_ORG, MACIE_ORG, AGGREGATOR, ANALYZER, FINDINGS)
-
-
-@pytest.fixture(scope="module")
-def org_project(tmp_path_factory):
-    return organization_project(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def org(org_project, synth_variant) -> dict:
-    """shared, dev and prod in organization mode (prod with a new workload account added by config alone)."""
-    project = org_project
-    shared = synth_variant(project, "shared", {})
-    refs = {"shared": shared.outputs}
-    return {"shared": shared, "dev": synth_variant(project, "dev", refs), "prod": synth_variant(project, "prod", refs)}
 
 
 def where(snap, record) -> tuple[str, str]:

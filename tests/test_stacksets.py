@@ -2,30 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-import yaml
-
-from tests.conftest import decoded, project_variant
-
-EXTRA_ACCOUNT = {"id": "555555555555", "name": "mlprod2", "vpcCidrs": {"us-east-1": "10.30.0.0/16", "us-west-2": "10.31.0.0/16",
-                                                                       "eu-west-1": "10.32.0.0/16"}}
-
-
-@pytest.fixture(scope="module")
-def fleet(tmp_path_factory, snapshots, synth_variant):
-    """prod with a second workload account and a third region, from config alone."""
-    def edit(cfg: dict) -> None:
-        cfg["aiplatform:accounts"]["additionalWorkloads"] = [EXTRA_ACCOUNT]
-        cfg["aiplatform:accounts"]["workload"]["vpcCidrs"]["eu-west-1"] = "10.22.0.0/16"
-        cfg["aiplatform:regions"]["additional"] = ["eu-west-1"]
-
-    project = project_variant(tmp_path_factory, "fleet", "prod", edit)
-    # The shared stack must serve the new account too (validation reads Pulumi.shared.yaml and says so).
-    shared = yaml.safe_load((project / "Pulumi.shared.yaml").read_text())
-    shared["config"]["aiplatform:accounts"]["members"].append(EXTRA_ACCOUNT["id"])
-    shared["config"]["aiplatform:knobs"]["modelRegistry"]["consumers"].append(EXTRA_ACCOUNT["id"])
-    (project / "Pulumi.shared.yaml").write_text(yaml.safe_dump(shared))
-    return synth_variant(project, "prod", {"shared": snapshots["shared"].outputs})
+from tests.conftest import decoded
 
 
 def targets(snap, token):
