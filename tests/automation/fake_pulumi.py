@@ -19,6 +19,8 @@ FAKE_PULUMI_VIOLATION   "dev": a mandatory policy is violated when a policy pack
 FAKE_PULUMI_PROTECTED   "prod": destroy stops at a protected resource unless --exclude-protected
 FAKE_PULUMI_SLEEP       seconds to spend per resource step (default 0)
 FAKE_PULUMI_RESOURCES   resources per stack (default 4)
+FAKE_PULUMI_RENDEZVOUS  "up:dev,dev-eu": each of those stacks' `up` waits (up to 20 s) until all of them have started;
+                        the log entry says whether they met ("met"), which only operations run at once can do
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ RESOURCES = [
 CONFLICT = ("error: [409] Conflict: Another update is currently in progress.\n"
             "To learn more about possible reasons and resolution, visit https://www.pulumi.com/docs/common-errors/#conflict")
 INTERRUPTED = threading.Event()
+LOGGED: dict[str, object] = {}  # extra fields of this invocation's log entry
 
 
 def env_list(name: str) -> list[str]:
@@ -344,6 +347,7 @@ def main(argv: list[str]) -> int:
         running = state.root / f"running-{cmd}-{flag(rest, '--stack')}"
         running.touch()
         try:
+            rendezvous(cmd, flag(rest, "--stack") or "", state)
             return operation(cmd, rest, state, sink)
         finally:
             running.unlink()
@@ -366,6 +370,18 @@ def main(argv: list[str]) -> int:
     return fail(f"error: unknown command {cmd!r} for \"pulumi\"", 1)
 
 
+def rendezvous(cmd: str, stack: str, state: State) -> None:
+    wanted, _, stacks = os.environ.get("FAKE_PULUMI_RENDEZVOUS", "").partition(":")
+    party = stacks.split(",")
+    if cmd != wanted or stack not in party:
+        return
+    (state.root / f"arrived-{cmd}-{stack}").touch()  # never removed: a stack that already finished still counts
+    deadline = time.monotonic() + 20
+    while not (met := all((state.root / f"arrived-{cmd}-{s}").exists() for s in party)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    LOGGED["met"] = met
+
+
 def run() -> int:
     signal.signal(signal.SIGINT, lambda *_: INTERRUPTED.set())
     started = time.time()
@@ -377,7 +393,7 @@ def run() -> int:
         log = os.environ.get("FAKE_PULUMI_LOG")
         if log:
             entry = {"argv": sys.argv[1:], "stack": flag(sys.argv[1:], "--stack"), "pulumi_home": os.environ.get("PULUMI_HOME"),
-                     "cwd": os.getcwd(), "pid": os.getpid(), "start": started, "end": time.time(), "exit": code}
+                     "cwd": os.getcwd(), "pid": os.getpid(), "start": started, "end": time.time(), "exit": code, **LOGGED}
             with open(log, "a", encoding="utf-8") as f:
                 fcntl.flock(f, fcntl.LOCK_EX)
                 f.write(json.dumps(entry) + "\n")
