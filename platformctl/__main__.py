@@ -1,5 +1,8 @@
-from platformctl.cli import main
+import sys
+
+from platformctl.cli import COMMANDS, main
 from platformctl.gc_tuning import tune_gc
 
-tune_gc()  # a command's process holds a stack's records until it exits (see gc_tuning)
+if COMMANDS.get(sys.argv[1] if len(sys.argv) > 1 else "") != "deploy_cmd":
+    tune_gc()  # an offline command's process holds a stack's records until it exits (see gc_tuning)
 raise SystemExit(main())

@@ -98,22 +98,6 @@ def fleet(tmp_path_factory, snapshots, synth_variant) -> Snapshot:
     return synth_variant(fleet_project(tmp_path_factory), "prod", {"shared": snapshots["shared"].outputs})
 
 
-@pytest.fixture(scope="session")
-def org_project(tmp_path_factory) -> Path:
-    """A copy of the program with all three stacks in organization mode (tests/organization_variant.py)."""
-    from tests.organization_variant import organization_project
-
-    return organization_project(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def org(org_project, synth_variant) -> dict[str, Snapshot]:
-    """shared, dev and prod in organization mode (prod with a new workload account added by config alone)."""
-    shared = synth_variant(org_project, "shared", {})
-    refs = {"shared": shared.outputs}
-    return {"shared": shared, "dev": synth_variant(org_project, "dev", refs), "prod": synth_variant(org_project, "prod", refs)}
-
-
 @pytest.fixture(scope="session", params=STACKS)
 def stack(request, snapshots) -> Snapshot:
     return snapshots[request.param]

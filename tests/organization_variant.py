@@ -1,5 +1,4 @@
-"""The organization-mode variant of all three stacks (one copy of the program, each stack synthesized once), as an
-organization adopting the platform configures it: dev has no approved model version yet."""
+"""The organization-mode variant of all three stacks (one copy of the program, each stack synthesized once)."""
 
 from __future__ import annotations
 
@@ -37,12 +36,6 @@ def workload_edit(cfg: dict) -> None:
     cfg["aiplatform:securityServices"] = {"mode": "organization", "organizationTrail": True}
 
 
-def dev_edit(cfg: dict) -> None:
-    workload_edit(cfg)
-    # A fresh organization has no approved model version yet: dev has no serving layer (tests/test_aws_rules.py).
-    cfg["aiplatform:knobs"]["endpoint"].pop("modelPackageArn", None)
-
-
 def prod_edit(cfg: dict) -> None:
     workload_edit(cfg)
     cfg["aiplatform:accounts"]["additionalWorkloads"] = [NEW_WORKLOAD]
@@ -50,7 +43,7 @@ def prod_edit(cfg: dict) -> None:
 
 def organization_project(tmp_path_factory) -> Path:
     project = project_variant(tmp_path_factory, "organization", "shared", shared_edit)
-    for stack, edit in (("dev", dev_edit), ("prod", prod_edit)):
+    for stack, edit in (("dev", workload_edit), ("prod", prod_edit)):
         path = project / f"Pulumi.{stack}.yaml"
         doc = yaml.safe_load(path.read_text())
         edit(doc["config"])

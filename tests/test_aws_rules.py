@@ -260,9 +260,12 @@ def test_every_serving_model_reads_a_promoted_version_from_the_shared_delivery_b
 
 
 @pytest.fixture(scope="module")
-def first_run(org) -> Snapshot:
-    """dev as a fresh organization configures it (tests/organization_variant.py): no approved model version yet."""
-    return org["dev"]
+def first_run(tmp_path_factory, snapshots, synth_variant) -> Snapshot:
+    """dev as a fresh organization configures it: no approved model version yet."""
+    def edit(cfg: dict[str, Any]) -> None:
+        cfg["aiplatform:knobs"]["endpoint"].pop("modelPackageArn", None)
+
+    return synth_variant(project_variant(tmp_path_factory, "first-run", "dev", edit), "dev", {"shared": snapshots["shared"].outputs})
 
 
 def test_first_run_has_no_serving_layer_but_everything_needed_to_train(first_run):

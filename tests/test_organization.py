@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import decoded
 from tests.iam_lint import lint
-from tests.organization_variant import NEW_ACCOUNT
+from tests.organization_variant import NEW_ACCOUNT, organization_project
 
 SECURITY, SERVICES, DEV, PROD, MANAGEMENT = "111111111111", "222222222222", "333333333333", "444444444444", "999999999999"
 ORG_TRAIL_ARN = "arn:aws:cloudtrail:us-east-1:999999999999:trail/acme-organization-trail"
@@ -35,6 +35,20 @@ DELEGATED = "aws:organizations/delegatedAdministrator:DelegatedAdministrator"
 SCP = "aws:organizations/policy:Policy"
 ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
 SINGLETONS = (DETECTOR, HUB, MACIE, TRAIL, GD_ADMIN, SH_ADMIN, MACIE_ADMIN, GD_ORG, SH_ORG, MACIE_ORG, AGGREGATOR, ANALYZER, FINDINGS)
+
+
+@pytest.fixture(scope="module")
+def org_project(tmp_path_factory):
+    return organization_project(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def org(org_project, synth_variant) -> dict:
+    """shared, dev and prod in organization mode (prod with a new workload account added by config alone)."""
+    project = org_project
+    shared = synth_variant(project, "shared", {})
+    refs = {"shared": shared.outputs}
+    return {"shared": shared, "dev": synth_variant(project, "dev", refs), "prod": synth_variant(project, "prod", refs)}
 
 
 def where(snap, record) -> tuple[str, str]:
@@ -267,7 +281,12 @@ def test_policy_packs_pass_organization_mode_and_catch_scp_and_trail_mistakes(or
     doc = json.loads(scp.inputs["content"])
     doc["Statement"].append({"Sid": "AllowAll", "Effect": "Allow", "Action": "*", "Resource": "*"})
     scp.inputs["content"] = json.dumps(doc)
+    trail_rule = "aws-data-protection/aws-cloudtrail-trail-organization-require-hardening"
+    scp_rule = "aws-operations/aws-organizations-scp-deny-allow-statement"
     with policy_gate("shared", project, config_files=(HOUSE_RULES,)) as judge:
-        mandatory = sorted((v.policy_id, v.urn) for v in judge(broken) if v.enforcement == "mandatory")
-    assert mandatory == sorted([("aws-data-protection/aws-cloudtrail-trail-organization-require-hardening", trail.urn),
-                                ("aws-operations/aws-organizations-scp-deny-allow-statement", scp.urn)])
+        mandatory = sorted((v.policy_id, v.urn, v.message) for v in judge(broken) if v.enforcement == "mandatory")
+    assert [(rule, urn) for rule, urn, _ in mandatory] == sorted([(trail_rule, trail.urn), (scp_rule, scp.urn)])
+    # ... and for the planted reasons, not for another the stack might have had on those resources.
+    messages = {rule: message for rule, _, message in mandatory}
+    assert "organization trail: enableLogFileValidation is not true." in messages[trail_rule]
+    assert "statement 'AllowAll' has Effect Allow." in messages[scp_rule]

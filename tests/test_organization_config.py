@@ -15,7 +15,7 @@ import pytest
 
 import config.organization_rules
 from config import ConfigError, validate
-from tests.organization_variant import EMAILS, MANAGEMENT, OUS, dev_edit, prod_edit, shared_edit
+from tests.organization_variant import EMAILS, MANAGEMENT, OUS, prod_edit, shared_edit, workload_edit
 from tests.test_config import raw
 from tests.test_config_rules import _rule_sites
 
@@ -24,7 +24,7 @@ NS = "aiplatform:"
 
 def org_raw(stack: str) -> dict:
     wrapped = {NS + k: v for k, v in raw(stack).items()}
-    {"shared": shared_edit, "dev": dev_edit, "prod": prod_edit}[stack](wrapped)
+    {"shared": shared_edit, "dev": workload_edit, "prod": prod_edit}[stack](wrapped)
     return copy.deepcopy({k[len(NS):]: v for k, v in wrapped.items()})
 
 

@@ -19,7 +19,7 @@ FAKE_PULUMI_VIOLATION   "dev": a mandatory policy is violated when a policy pack
 FAKE_PULUMI_PROTECTED   "prod": destroy stops at a protected resource unless --exclude-protected
 FAKE_PULUMI_SLEEP       seconds to spend per resource step (default 0)
 FAKE_PULUMI_RESOURCES   resources per stack (default 4)
-FAKE_PULUMI_RENDEZVOUS  "up:dev,dev-eu": each of those stacks' `up` waits (up to 20 s) until all of them have started;
+FAKE_PULUMI_RENDEZVOUS  "up:dev,dev-eu": each of those stacks' `up` waits (up to 90 s) until all of them have started;
                         the log entry says whether they met ("met"), which only operations run at once can do
 """
 
@@ -376,8 +376,9 @@ def rendezvous(cmd: str, stack: str, state: State) -> None:
     if cmd != wanted or stack not in party:
         return
     (state.root / f"arrived-{cmd}-{stack}").touch()  # never removed: a stack that already finished still counts
-    deadline = time.monotonic() + 20
-    while not (met := all((state.root / f"arrived-{cmd}-{s}").exists() for s in party)) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 90
+    while (not (met := all((state.root / f"arrived-{cmd}-{s}").exists() for s in party))
+           and time.monotonic() < deadline and not INTERRUPTED.is_set()):
         time.sleep(0.01)
     LOGGED["met"] = met
 

@@ -38,7 +38,8 @@ def test_independent_stacks_of_one_level_run_in_parallel(platformctl, fake_cli: 
 
     assert run.code == exit_statuses.OK, run.err
     assert run.doc["waves"] == [["shared"], ["dev", "dev-eu"], ["prod"]]
-    assert {c["stack"]: c.get("met") for c in fake_cli.calls("up")} == {"shared": None, "dev": True, "dev-eu": True, "prod": None}
+    assert sorted((c["stack"], c.get("met")) for c in fake_cli.calls("up") if c["stack"] in ("dev", "dev-eu")) == [
+        ("dev", True), ("dev-eu", True)]
     ups = intervals(fake_cli, "up")
     # promotion order still holds around the parallel wave
     assert ups["shared"][1] <= min(ups["dev"][0], ups["dev-eu"][0])
