@@ -275,14 +275,22 @@ def test_indexed_joins_equal_a_scan_of_every_resource_and_targets_inverts_attach
         resources.append(Res(rng.choice(types), f"urn:{i}", f"r{i}", props, dependencies=deps,
                              property_dependencies=prop_deps, parent=rng.choice([None, *earlier[-3:]])))
     stack = Stack(resources)
+    scans: dict[tuple, list[Res]] = {}  # the brute-force scan of (resource, its type filter, join), computed once
+
+    def scan(r: Res, wanted: list[str], props: tuple[str, ...], match: list[str]) -> list[Res]:
+        key = (r.urn, tuple(wanted), props, tuple(match))
+        if key not in scans:
+            scans[key] = _brute_attached(stack, r, wanted, props, match)
+        return scans[key]
+
     for target in resources:
         for wanted, props, match in (([types[1]], ("bucket",), ["bucket"]), ([types[1], types[2]], ("bucket", "target.arn"), ["bucket"]),
                                      ([types[0], types[2]], (), []), (types, ("target.arn",), ["bucket", "missing"])):
             found = stack.attached(target, wanted, *props, match_values=match)
-            assert found == _brute_attached(stack, target, wanted, props, match)
+            assert found == scan(target, wanted, props, match)
             # targets() is the inverse join: source -> the resources whose attached() lists it.
             assert [r.urn for r in stack.targets(target, wanted, *props, match_values=match)] == [
-                r.urn for r in resources if r.type in wanted and target in _brute_attached(stack, r, [target.type], props, match)]
+                r.urn for r in resources if r.type in wanted and target in scan(r, [target.type], props, match)]
         assert stack.children_of(target.urn) == [r for r in resources if r.parent == target.urn]
     for pair in ([types[2], types[0]], [types[0]]):
         assert stack.of_types(pair) == [r for r in resources if r.type in pair]
