@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import pty
 import select
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def subcommands(argv: Sequence[str] = ()) -> dict[str, argparse.ArgumentParser]:
+    """The subcommands' parsers that ``platformctl.cli.build_parser(argv)`` registers, by name."""
+    from platformctl.cli import build_parser
+
+    return next(a for a in build_parser(argv)._subparsers._group_actions if a.choices).choices  # type: ignore[union-attr]
 
 
 @dataclass

@@ -31,14 +31,19 @@ _ZYGOTE = pytest.StashKey[subprocess.Popen]()
 NOT_THE_PROGRAM = (".git", "venv", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "tests", "docs", "bench", "policies")
 
 
+def edit_stack_config(project: Path, stack: str, edit: Callable[[dict[str, Any]], None]) -> None:
+    """Let ``edit`` change the config of ``project``'s ``Pulumi.<stack>.yaml`` in place."""
+    path = project / f"Pulumi.{stack}.yaml"
+    doc = yaml.safe_load(path.read_text())
+    edit(doc["config"])
+    path.write_text(yaml.safe_dump(doc))
+
+
 def project_variant(tmp_path_factory, name: str, stack: str, edit: Callable[[dict[str, Any]], None]) -> Path:
     """A copy of the program whose ``Pulumi.<stack>.yaml`` config ``edit`` changes in place."""
     dest = tmp_path_factory.mktemp(name) / "project"
     shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(*NOT_THE_PROGRAM))
-    path = dest / f"Pulumi.{stack}.yaml"
-    doc = yaml.safe_load(path.read_text())
-    edit(doc["config"])
-    path.write_text(yaml.safe_dump(doc))
+    edit_stack_config(dest, stack, edit)
     return dest
 
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from tests.conftest import project_variant
+from tests.conftest import edit_stack_config, project_variant
 
 EXTRA_ACCOUNT = {"id": "555555555555", "name": "mlprod2", "vpcCidrs": {"us-east-1": "10.30.0.0/16", "us-west-2": "10.31.0.0/16",
                                                                        "eu-west-1": "10.32.0.0/16"}}
@@ -23,11 +21,13 @@ def prod_edit(cfg: dict) -> None:
     cfg["aiplatform:knobs"].update(trainingInstanceType=TRAINING_GPU, inferenceInstanceType=INFERENCE_GPU)
 
 
+def shared_edit(cfg: dict) -> None:
+    cfg["aiplatform:accounts"]["members"].append(EXTRA_ACCOUNT["id"])
+    cfg["aiplatform:knobs"]["modelRegistry"]["consumers"].append(EXTRA_ACCOUNT["id"])
+
+
 def fleet_project(tmp_path_factory) -> Path:
     project = project_variant(tmp_path_factory, "fleet", "prod", prod_edit)
     # The shared stack must serve the new account too (validation reads Pulumi.shared.yaml and says so).
-    shared = yaml.safe_load((project / "Pulumi.shared.yaml").read_text())
-    shared["config"]["aiplatform:accounts"]["members"].append(EXTRA_ACCOUNT["id"])
-    shared["config"]["aiplatform:knobs"]["modelRegistry"]["consumers"].append(EXTRA_ACCOUNT["id"])
-    (project / "Pulumi.shared.yaml").write_text(yaml.safe_dump(shared))
+    edit_stack_config(project, "shared", shared_edit)
     return project

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from tests.conftest import project_variant
+from tests.conftest import edit_stack_config, project_variant
 
 MANAGEMENT = {"id": "999999999999", "name": "management", "role": "OrganizationPlatformDeployer"}
 ORG_ID = "o-a1b2c3d4e5"
@@ -44,8 +42,5 @@ def prod_edit(cfg: dict) -> None:
 def organization_project(tmp_path_factory) -> Path:
     project = project_variant(tmp_path_factory, "organization", "shared", shared_edit)
     for stack, edit in (("dev", workload_edit), ("prod", prod_edit)):
-        path = project / f"Pulumi.{stack}.yaml"
-        doc = yaml.safe_load(path.read_text())
-        edit(doc["config"])
-        path.write_text(yaml.safe_dump(doc))
+        edit_stack_config(project, stack, edit)
     return project

@@ -22,7 +22,7 @@ from config import ConfigError, validate
 from platformctl.offline import SynthError, synth
 from platformctl.offline.project import load_stack_config
 from platformctl.offline.records import ResourceRecord, Snapshot
-from tests.conftest import ROOT, project_variant
+from tests.conftest import ROOT, edit_stack_config, project_variant
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICIES = ("aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
@@ -454,9 +454,7 @@ def test_workload_config_is_validated_before_the_shared_stack_is_synthesized(tmp
         cfg["aiplatform:knobs"]["api"]["routes"] = [{"path": "predict", "auth": "apiKey"}]
 
     project = project_variant(tmp_path_factory, "dev-before-shared", "dev", bad_dev)
-    shared = yaml.safe_load((project / "Pulumi.shared.yaml").read_text())
-    shared["config"]["aiplatform:accounts"]["members"] = ["12345"]
-    (project / "Pulumi.shared.yaml").write_text(yaml.safe_dump(shared))
+    edit_stack_config(project, "shared", lambda cfg: cfg["aiplatform:accounts"].update(members=["12345"]))
     with pytest.raises(SynthError) as info:
         synth("dev", project)
     assert info.value.stack == "dev" and info.value.user_error and info.value.registered == 0

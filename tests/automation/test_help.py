@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from platformctl.cli import build_parser
+from tests.cli_runner import subcommands
 
 OPERATIONS = ("preview", "up", "refresh", "destroy", "drift")
 
@@ -33,8 +34,7 @@ def test_subcommand_help_documents_exit_codes_and_shared_flags(capsys: pytest.Ca
 
 
 def options_of(operation: str) -> set[str]:
-    sub = next(a for a in build_parser()._subparsers._group_actions if a.choices)  # type: ignore[union-attr]
-    return {o for action in sub.choices[operation]._actions for o in action.option_strings}
+    return {o for action in subcommands()[operation]._actions for o in action.option_strings}
 
 
 @pytest.mark.parametrize(("operation", "flags", "absent"), [
