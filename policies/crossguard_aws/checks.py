@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -72,19 +73,23 @@ def _principal_is_public(principal: Any) -> bool:
     return False
 
 
+_RESTRICTING = {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"}
+
+
 def restricting_conditions(condition: Any) -> dict[str, list[list[tuple[bool, str]]]]:
     """key (lower case) -> one list per operator block naming it, of (pattern?, value) for each value a request
     must match for the statement to apply. IAM ORs the values of one block and ANDs the blocks: a key is as narrow
     as its narrowest block.
 
-    Only operators that require the key to be present and equal to (or like) a value restrict: a negated operator
-    (StringNotEquals, NotIpAddress) admits every other value, ``...IfExists`` and ``ForAllValues:`` admit a request
-    without the key, and ``Null`` tests presence alone. ``pattern`` is True for the ``*Like`` operators, whose ``*``
-    and ``?`` are wildcards (under ``*Equals`` they are literal characters)."""
+    Only the operators that require the key to be present and equal to (or like, or inside) a value restrict
+    (``_RESTRICTING``, also under ``ForAnyValue:``): a negated operator (StringNotEquals, NotIpAddress) admits every
+    other value, ``...IfExists`` and ``ForAllValues:`` admit a request without the key, ``Null`` tests presence
+    alone, and a numeric or date comparison admits a range. ``pattern`` is True for the ``*Like`` operators, whose
+    ``*`` and ``?`` are wildcards (under ``*Equals`` they are literal characters)."""
     found: dict[str, list[list[tuple[bool, str]]]] = {}
     for operator, block in (condition or {}).items() if isinstance(condition, dict) else ():
         op = str(operator).lower().removeprefix("foranyvalue:")
-        if not isinstance(block, dict) or "not" in op or op.endswith("ifexists") or op == "null" or op.startswith("forallvalues:"):
+        if not isinstance(block, dict) or op not in _RESTRICTING:
             continue
         for key, values in block.items():
             # ARN operators take wildcards in each of an ARN's parts, ArnEquals as much as ArnLike.
@@ -95,27 +100,47 @@ def restricting_conditions(condition: Any) -> dict[str, list[list[tuple[bool, st
     return found
 
 
-# Keys whose value is one account or organization id: any wildcard in it admits other accounts.
+# Keys whose value is one account, organization, VPC or VPC endpoint id: any wildcard in it admits other accounts.
 _ID_KEYS = {"aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "aws:principalorgid", "aws:sourceorgid",
-            "kms:calleraccount"}
+            "kms:calleraccount", "aws:sourcevpc", "aws:sourcevpce"}
+# Variables a request's caller cannot choose: the resource's own account and organization.
+_RESOURCE_VARIABLE = re.compile(r"\$\{aws:resource(account|orgid|orgpaths)\}", re.I)
+# No one address allocation is larger than a /8 (IPv4) or a /16 (IPv6): a wider network spans many owners.
+_WIDEST_NETWORK = {4: 8, 6: 16}
 _ARN_KEYS = {"aws:sourcearn", "aws:principalarn"}
 
 
+def _wide_network(value: str) -> bool:
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
+    return network.prefixlen < _WIDEST_NETWORK[network.version]
+
+
 def broad(key: str, pattern: bool, value: str) -> bool:
-    """A value that callers of any account match: only wildcards; a wildcard in an account or organization id, or in
-    an ARN's account (in a bucket name, for S3 ARNs, which carry no account); a network of every address; a policy
-    variable (``${aws:PrincipalAccount}`` compared with itself)."""
-    if "${" in value or (key == "aws:sourceip" and value.endswith("/0")):
+    """A value that callers of any account match: only wildcards; a wildcard in an account, organization, VPC or
+    endpoint id, in an organization path's organization, or in an ARN's account (in a bucket name, for S3 ARNs,
+    which carry no account; anywhere in other ARNs without one); a network wider than any one allocation; a policy
+    variable the caller sets (``${aws:PrincipalAccount}`` compared with itself; the resource's own
+    ``${aws:ResourceAccount}`` and organization narrow)."""
+    if "${" in _RESOURCE_VARIABLE.sub("", value) or (key == "aws:sourceip" and _wide_network(value)):
         return True
     if not pattern:
         return False
-    if value.strip("*?") == "" or (key in _ID_KEYS and any(c in value for c in "*?")):
+    wild = any(c in value for c in "*?")
+    if value.strip("*?") == "" or (key in _ID_KEYS and wild):
         return True
-    if key in _ARN_KEYS and any(c in value for c in "*?"):  # a literal ARN matches one resource or none
+    if key == "aws:principalorgpaths":  # o-id/r-root/ou-...: the organization must be literal
+        return any(c in value.split("/", 1)[0] for c in "*?")
+    if key in _ARN_KEYS and wild:  # a literal ARN matches one resource or none
         parts = value.split(":", 5)
-        account = parts[4] if len(parts) == 6 else "*"
-        scoped_part = account or parts[5].split("/", 1)[0]  # S3: the bucket
-        return scoped_part == "" or any(c in scoped_part for c in "*?")
+        if len(parts) < 6:
+            return True
+        if parts[4]:
+            return any(c in parts[4] for c in "*?")
+        bucket = parts[5].split("/", 1)[0]  # S3 ARNs carry no account: the bucket is one owner's
+        return parts[2] != "s3" or bucket == "" or any(c in bucket for c in "*?")
     return False
 
 

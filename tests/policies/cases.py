@@ -470,9 +470,46 @@ CASES: list[Case] = [
         "gitlab.com:sub": "project_path:*"}}, WEB)), "add a condition on gitlab.com:sub"),
     ok("aws-iam-role-deny-open-trust", "terraform-cloud-organization", role(trust(TFC, {"StringLike": {
         "app.terraform.io:sub": "organization:acme:project:*:workspace:*:run_phase:*"}}, WEB))),
-    ok("aws-iam-role-deny-open-trust", "self-managed-gitlab-serves-one-tenant", role(trust(
+    # Another issuer (GitHub Enterprise Server, a self-managed GitLab or cluster): the subject's shape says whose it is.
+    bad("aws-iam-role-deny-open-trust", "self-managed-gitlab-any-group", role(trust(
         {"Federated": "arn:aws:iam::333333333333:oidc-provider/gitlab.acme.example"}, {"StringLike": {
-            "gitlab.acme.example:sub": "project_path:*"}}, WEB))),
+            "gitlab.acme.example:sub": "project_path:*"}}, WEB)), "add a condition on gitlab.acme.example:sub"),
+    ok("aws-iam-role-deny-open-trust", "self-managed-gitlab-group", role(trust(
+        {"Federated": "arn:aws:iam::333333333333:oidc-provider/gitlab.acme.example"}, {"StringLike": {
+            "gitlab.acme.example:sub": "project_path:acme/*"}}, WEB))),
+    bad("aws-iam-role-deny-open-trust", "self-hosted-kubernetes-any-namespace", role(trust(
+        {"Federated": "arn:aws:iam::333333333333:oidc-provider/oidc.k8s.acme.example"}, {"StringLike": {
+            "oidc.k8s.acme.example:sub": "system:serviceaccount:*"}}, WEB)), "add a condition on oidc.k8s.acme.example:sub"),
+    bad("aws-iam-role-deny-open-trust", "github-enterprise-any-owner", role(trust(
+        {"Federated": "arn:aws:iam::333333333333:oidc-provider/ghe.acme.example/_services/token"}, {"StringLike": {
+            "ghe.acme.example/_services/token:sub": "repo:*"}}, WEB)), "naming whose tokens it accepts"),
+    # Whoever customizes a GitHub subject picks its keys, not its values: one exact subject must still name the owner.
+    *[bad("aws-iam-role-deny-open-trust", f"github-exact-subject-{name}", role(trust(GITHUB, {"StringEquals": {
+        "token.actions.githubusercontent.com:sub": subject}}, WEB)), "add a condition on token.actions.githubusercontent.com:sub")
+      for name, subject in (("environment", "environment:prod"), ("ref", "ref:refs/heads/main"),
+                            ("reusable-workflow", "job_workflow_ref:octo/shared/.github/workflows/d.yml@refs/heads/main"))],
+    ok("aws-iam-role-deny-open-trust", "github-exact-subject-of-an-owner", role(trust(GITHUB, {"StringEquals": {
+        "token.actions.githubusercontent.com:sub": ["repository_owner:acme", "repo:acme/app:environment:prod"]}}, WEB))),
+    # Keys naming a VPC, an endpoint or an organization path: a wildcard in the id admits any account's.
+    *[bad("aws-iam-role-deny-open-trust", f"star-{name}", role(trust({"AWS": "*"}, {"StringLike": condition})), "lets Principal '*' assume")
+      for name, condition in (("any-endpoint", {"aws:SourceVpce": "vpce-*"}), ("any-vpc", {"aws:SourceVpc": "vpc-0*"}),
+                              ("any-organization-path", {"aws:PrincipalOrgPaths": "o-*/*"}))],
+    ok("aws-iam-role-deny-open-trust", "star-one-organization-path", role(trust({"AWS": "*"}, {"ForAnyValue:StringLike": {
+        "aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-*"}}))),
+    # The resource's own account and organization, as AWS's data-perimeter samples compare them.
+    ok("aws-iam-role-deny-open-trust", "star-in-the-resource-organization", role(trust({"AWS": "*"}, {"StringEquals": {
+        "aws:PrincipalOrgID": "${aws:ResourceOrgID}"}}))),
+    ok("aws-iam-role-deny-open-trust", "star-in-the-resource-account", role(trust({"AWS": "*"}, {"StringEquals": {
+        "aws:PrincipalAccount": "${aws:ResourceAccount}"}}))),
+    # Only equality, likeness and address ranges restrict: a numeric comparison admits a range of accounts.
+    bad("aws-iam-role-deny-open-trust", "star-numeric-account", role(trust({"AWS": "*"}, {"NumericGreaterThan": {
+        "aws:SourceAccount": "0"}})), "lets Principal '*' assume"),
+    bad("aws-iam-role-deny-open-trust", "star-any-hosted-zone", role(trust({"AWS": "*"}, {"ArnLike": {
+        "aws:SourceArn": "arn:aws:route53:::hostedzone/*"}})), "lets Principal '*' assume"),
+    bad("aws-iam-role-deny-open-trust", "star-two-halves-of-the-internet", role(trust({"AWS": "*"}, {"IpAddress": {
+        "aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}})), "lets Principal '*' assume"),
+    ok("aws-iam-role-deny-open-trust", "star-one-office-network", role(trust({"AWS": "*"}, {"IpAddress": {
+        "aws:SourceIp": "203.0.113.0/24"}}))),
     bad("aws-iam-role-deny-open-trust", "terraform-cloud-any-organization", role(trust(TFC, {"StringLike": {
         "app.terraform.io:sub": "organization:*"}}, WEB)), "add a condition on app.terraform.io:sub"),
     bad("aws-iam-role-deny-open-trust", "star-every-address", role(trust({"AWS": "*"}, {

@@ -73,16 +73,23 @@ TRUST_FIELDS = {"aws:iam/role:Role": "assumeRolePolicy", "aws-native:iam:Role": 
 # (GitHub Actions, EKS, ...), whose audience is the same for every caller (sts.amazonaws.com).
 _SCOPING_CLAIM = {"cognito-identity.amazonaws.com": "aud", "cognito-identity.amazonaws.com.cn": "aud",
                   "accounts.google.com": "aud", "graph.facebook.com": "app_id", "www.amazon.com": "app_id"}
-# Issuers whose one provider serves many tenants, and the literal start a subject must have under a *Like
-# operator to name one: a GitHub owner (the default subject, or a customized one led by the owner or repository),
-# a Kubernetes namespace, a GitLab.com top-level group, a Terraform Cloud organization.
-_SUBJECT_OWNER = {
-    "token.actions.githubusercontent.com": re.compile(
-        r"(repo|repository):[^*?/:]+/|(repository_owner|repository_owner_id|repository_id):[^*?:]+:"),
-    "oidc.eks.": re.compile(r"system:serviceaccount:[^*?:]+:"),  # a prefix: one issuer per cluster
-    "gitlab.com": re.compile(r"project_path:[^*?/:]+/"),  # exact: a self-managed GitLab serves one tenant
-    "app.terraform.io": re.compile(r"organization:[^*?:]+:"),
+# Subjects of issuers that serve many tenants, and the part a subject must hold to name one: a GitHub owner or
+# repository (the default subject, or one customized through include_claim_keys), a Kubernetes namespace, a GitLab
+# top-level group, a Terraform Cloud organization. Claim values are the issuer's: whoever customizes the subject
+# can pick its keys, not its values.
+_OWNER = {
+    "github": re.compile(r"(?:^|:)(?:(?:repo|repository):[^*?/:]+/|(?:repository_owner|repository_owner_id|repository_id):[^*?:]+(?::|$))"),
+    "kubernetes": re.compile(r"(?:^|:)system:serviceaccount:[^*?:]+:"),
+    "gitlab": re.compile(r"(?:^|:)project_path:[^*?/:]+/"),
+    "terraform": re.compile(r"(?:^|:)organization:[^*?:]+:"),
 }
+# The issuers known to serve many tenants (``oidc.eks.`` is a prefix: one issuer per cluster).
+_ISSUERS = {"token.actions.githubusercontent.com": "github", "oidc.eks.": "kubernetes", "gitlab.com": "gitlab",
+            "app.terraform.io": "terraform"}
+# Another issuer (GitHub Enterprise Server, a self-managed GitLab or Kubernetes cluster, whose sign-up may be open
+# too): the subject's leading key says whose subjects it has.
+_SHAPES = (("repo:", "github"), ("repository", "github"), ("system:serviceaccount:", "kubernetes"),
+           ("project_path:", "gitlab"), ("organization:", "terraform"))
 WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 
 
@@ -96,16 +103,24 @@ def _grants_web_identity(st: dict[str, Any]) -> bool:
     return not names_it(not_action) if not_action is not None else names_it(field(st, "Action"))
 
 
-def _scopes(host: str, kind: str, pattern: bool, value: str) -> bool:
-    literal = re.split(r"[*?]", value, maxsplit=1)[0]
-    if not pattern or literal == value:
-        return True  # one exact value (a '*' under StringEquals matches only the token whose claim is '*')
-    if kind != "sub":
-        return False  # an application or pool id with a wildcard admits other applications
+def _owner_rule(host: str, value: str) -> re.Pattern[str] | None:
     host = host.lower()
-    owner = next((rule for issuer, rule in _SUBJECT_OWNER.items()
-                  if host == issuer or (issuer.endswith(".") and host.startswith(issuer))), None)
-    return bool(owner.match(literal)) if owner else literal != ""
+    kind = next((k for issuer, k in _ISSUERS.items() if host == issuer or (issuer.endswith(".") and host.startswith(issuer))),
+                None) or next((k for prefix, k in _SHAPES if value.lower().startswith(prefix)), None)
+    return _OWNER[kind] if kind else None
+
+
+def _scopes(host: str, kind: str, pattern: bool, value: str) -> bool:
+    literal = re.split(r"[*?]", value, maxsplit=1)[0] if pattern else value
+    exact = literal == value
+    if kind != "sub":
+        return exact  # an application or pool id with a wildcard admits other applications
+    owner = _owner_rule(host, literal)
+    if owner is None:
+        return exact or literal != ""
+    if exact:  # one subject: it must name the owner wherever the template put it; no subject lacks a ':'
+        return ":" not in value or bool(owner.search(value))
+    return bool(owner.match(literal))  # a pattern: its literal start must name the owner
 
 
 def _federated_scope_problem(st: dict[str, Any]) -> str | None:
