@@ -305,10 +305,11 @@ class Judge:
         self.session = session
         self.root = root
 
-    def __call__(self, snapshot: Snapshot) -> list[Violation]:
-        """The plain path: every resource of a finished run, then the stack. Violations, then (flagged
-        ``not_judged``) what a preview could not judge."""
-        violations, _, not_judged = _analyze(self.session, snapshot, self.session.infos, self.root)
+    def __call__(self, snapshot: Snapshot, per_pack: bool = False) -> list[Violation]:
+        """Every resource of a finished run, then the stack: one call per resource for all the packs of a pack
+        group, or (``per_pack``, the plain protocol) one per pack. Violations, then (flagged ``not_judged``) what
+        a preview could not judge."""
+        violations, _, not_judged = _analyze(self.session, snapshot, self.session.infos, self.root, grouped=not per_pack)
         return violations + not_judged
 
     def run(self, cache_dir: Path | None = None) -> tuple[Snapshot, list[Violation]]:
@@ -435,7 +436,7 @@ def check_stacks(
             session, streamed, snapshot = sessions[stack], streams.get(stack), snapshots[stack]
             infos = streamed.finish() if streamed else session.connect(file_configs, house=bool(house))
             responses = _streamed_responses(session, streamed, snapshot) if streamed else None
-            violations, remediations, not_judged = _analyze(session, snapshot, infos, root, responses)
+            violations, remediations, not_judged = _analyze(session, snapshot, infos, root, responses, grouped=stream)
             outcomes.append(CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root,
                                          snapshot=snapshot, packs=infos, violations=violations, remediations=remediations,
                                          not_judged=not_judged, warnings=list(snapshot.warnings),
@@ -498,8 +499,23 @@ def _streamed_responses(session: _Session, stream: _Stream, snapshot: Snapshot) 
     return stream.responses(snapshot.resources)
 
 
+def _grouped_responses(group: GroupAnalyzer, records: list[ResourceRecord], requests: list[analyzer_pb2.AnalyzeRequest],
+                       packs: int) -> list[list[analyzer_pb2.AnalyzeResponse]]:
+    """Every pack's answer for every record, one call per record to the pack group (a window of calls in flight)."""
+    futures: list[Any] = []
+    for request in requests:
+        futures.append(group.analyze_async(request.SerializeToString()))
+        if len(futures) > _IN_FLIGHT:
+            futures[-1 - _IN_FLIGHT].exception()  # wait; an error is raised when the result is read
+    answers = [group.analyze_result(r.urn, f) for r, f in zip(records, futures)]
+    return [[answer[pack] for answer in answers] for pack in range(packs)]
+
+
 def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path,
-             streamed: list[list[analyzer_pb2.AnalyzeResponse]] | None = None) -> tuple[list[Violation], list[str], list[Violation]]:
+             streamed: list[list[analyzer_pb2.AnalyzeResponse]] | None = None,
+             grouped: bool = False) -> tuple[list[Violation], list[str], list[Violation]]:
+    """``streamed``: the answers a run's stream already has; else each record is sent now, to the pack group in
+    one call (``grouped``) or to each pack (the plain protocol path)."""
     marshal = Marshaller(snapshot)
     locate = _Locator(snapshot, root)
     stack_urn = next((r.urn for r in snapshot.resources if r.type == "pulumi:pulumi:Stack"), "")
@@ -539,10 +555,16 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
                     request.properties.CopyFrom(rem.properties)
                     remediations.append(f"{info.name}/{rem.policyName} remediated {record.urn}")
 
+    one_call = session.group is not None and (streamed is not None or grouped)  # else the protocol, pack by pack
     with ThreadPoolExecutor(max_workers=max(1, len(session.analyzers))) as pool:
-        per_pack = streamed if streamed is not None else list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
+        if streamed is not None:
+            per_pack = streamed
+        elif one_call:
+            per_pack = _grouped_responses(session.group, records, requests, len(session.analyzers))
+        else:
+            per_pack = list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
         stack_request = marshal.stack_request(records).SerializeToString()  # once, for every pack
-        if streamed is not None and session.group is not None:  # the plain path keeps to the protocol, pack by pack
+        if one_call:
             stack_responses = session.group.analyze_stack(stack_request)
         else:
             stack_responses = list(pool.map(lambda a: a.analyze_stack(stack_request), session.analyzers))

@@ -72,13 +72,14 @@ def dev_untagged():
 def test_the_group_finds_what_separate_pack_processes_find(dev_untagged, monkeypatch):
     with policy_gate("dev", ROOT) as grouped:
         assert grouped.session.pack_group is not None
-        # The group's streamed path (one call per resource for all packs) and its per-pack protocol path.
+        # The group's streamed path, its one call per resource for all packs, and its per-pack protocol path.
         _, streamed = grouped.run()
         together = grouped(dev_untagged)
+        per_pack = grouped(dev_untagged, per_pack=True)
     monkeypatch.setenv(Launcher.DISABLE_ENV, "0")  # each pack started as the CLI starts it
     with policy_gate("dev", ROOT) as separate:
         assert separate.session.pack_group is None
         apart = separate(dev_untagged)
     assert {v.policy_pack for v in apart} >= {"aws-tagging", "aws-operations", "aws-network"}
-    assert _findings(together) == _findings(apart)
+    assert _findings(together) == _findings(per_pack) == _findings(apart)
     assert not any(v.mandatory for v in streamed)

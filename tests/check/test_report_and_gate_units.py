@@ -217,9 +217,9 @@ def test_a_check_reports_the_streamed_answers_unless_the_run_resolved_aws_manage
     paths = []
     analyze = gate._analyze
 
-    def spy(session, snapshot, infos, root, responses=None):
+    def spy(session, snapshot, infos, root, responses=None, grouped=False):
         paths.append(responses is not None)
-        return analyze(session, snapshot, infos, root, responses)
+        return analyze(session, snapshot, infos, root, responses, grouped)
 
     monkeypatch.setattr(gate, "_analyze", spy)
     gate.check_stack(stack, PROGRAMS / program, packs=[FIXTURE_PACK])
