@@ -25,17 +25,15 @@ FAKE_PULUMI_RENDEZVOUS  "up:dev,dev-eu": each of those stacks' `up` waits (up to
 
 from __future__ import annotations
 
+# The suite starts this some 300 times: only cheap imports at the top (pathlib, threading and datetime would add
+# a third to its start-up); the gRPC path imports what it needs.
 import contextlib
 import fcntl
 import json
 import os
-import queue
 import signal
 import sys
-import threading
 import time
-from datetime import UTC, datetime
-from pathlib import Path
 
 PROJECT = "aiplatform"
 RESOURCES = [
@@ -48,7 +46,7 @@ RESOURCES = [
 ]
 CONFLICT = ("error: [409] Conflict: Another update is currently in progress.\n"
             "To learn more about possible reasons and resolution, visit https://www.pulumi.com/docs/common-errors/#conflict")
-INTERRUPTED = threading.Event()
+INTERRUPTED: list[bool] = []  # non-empty once SIGINT arrived
 LOGGED: dict[str, object] = {}  # extra fields of this invocation's log entry
 
 
@@ -67,18 +65,21 @@ def env_map(name: str) -> dict[str, int]:
 class State:
     """Per-stack state in a directory shared by concurrent fake processes (flock-guarded)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: str) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        self.file = root / "state.json"
+        os.makedirs(root, exist_ok=True)
+        self.file = self.path("state.json")
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.root, name)
 
     @contextlib.contextmanager
     def edit(self):
-        with open(self.root / "state.lock", "w") as lock:
+        with open(self.path("state.lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            data = json.loads(self.file.read_text()) if self.file.exists() else self._initial()
+            data = json.loads(read(self.file)) if os.path.exists(self.file) else self._initial()
             yield data
-            self.file.write_text(json.dumps(data, indent=1))
+            write(self.file, json.dumps(data, indent=1))
 
     @staticmethod
     def _initial() -> dict:
@@ -98,14 +99,19 @@ class EventSink:
         self.seq = 0
         self.ended = False
         self.file = None
-        self.queue: queue.Queue | None = None
-        self.thread: threading.Thread | None = None
+        self.queue = None
+        self.thread = None
         if target and target.startswith("tcp://"):
             self._start_grpc(target[len("tcp://"):])
         elif target:
             self.file = open(target, "a", encoding="utf-8")
 
     def _start_grpc(self, address: str) -> None:
+        import queue
+        import site
+        import threading
+
+        site.main()  # run with -S (start-up): the SDK's site-packages only now
         import grpc
         from pulumi.runtime.proto import events_pb2, events_pb2_grpc
 
@@ -165,10 +171,26 @@ def urn(stack: str, type_: str, name: str) -> str:
 
 
 def now_iso() -> str:
+    from datetime import UTC, datetime
+
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def step(sink: EventSink, stack: str, op: str, type_: str, name: str, planning: bool, cancel: Path | None = None,
+def read(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def write(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def touch(path: str) -> None:
+    open(path, "a").close()
+
+
+def step(sink: EventSink, stack: str, op: str, type_: str, name: str, planning: bool, cancel: str | None = None,
          **extra) -> None:
     meta = {"op": op, "urn": urn(stack, type_, name), "type": type_, "provider": "", **extra}
     if op != "create":
@@ -179,17 +201,17 @@ def step(sink: EventSink, stack: str, op: str, type_: str, name: str, planning: 
     delay = float(os.environ.get("FAKE_PULUMI_SLEEP", "0"))
     deadline = time.monotonic() + delay
     # A cancel ends the step at once, as the engine stops its in-flight steps (the next step reports it).
-    while time.monotonic() < deadline and not INTERRUPTED.is_set() and not (cancel and cancel.exists()):
+    while time.monotonic() < deadline and not INTERRUPTED and not (cancel and os.path.exists(cancel)):
         time.sleep(min(0.02, delay))
     sink.emit(resOutputsEvent={"metadata": meta, "planning": planning})
 
 
 def cancelled(state: State, stack: str) -> bool:
-    marker = state.root / f"cancel-{stack}"
-    if marker.exists():
-        marker.unlink()
+    marker = state.path(f"cancel-{stack}")
+    if os.path.exists(marker):
+        os.unlink(marker)
         return True
-    return INTERRUPTED.is_set()
+    return bool(INTERRUPTED)
 
 
 def operation(cmd: str, args: list[str], state: State, sink: EventSink) -> int:
@@ -254,17 +276,17 @@ def operation(cmd: str, args: list[str], state: State, sink: EventSink) -> int:
             sink.emit(resOpFailedEvent={"metadata": meta, "status": 1, "steps": 1})
             error = "error: update failed" if cmd != "preview" else "error: preview failed"
             break
-        step(sink, stack, op, type_, name, preview_only, cancel=state.root / f"cancel-{stack}", **extra)
+        step(sink, stack, op, type_, name, preview_only, cancel=state.path(f"cancel-{stack}"), **extra)
         counted = "same" if op == "refresh" else op
         changes[counted] = changes.get(counted, 0) + 1
     if error is None and packs and stack in env_list("FAKE_PULUMI_VIOLATION") and cmd in ("preview", "up"):
         sink.emit(policyEvent={"message": "S3 buckets must block public access.", "color": "never",
-                               "policyName": "s3-no-public-access", "policyPackName": Path(packs[0]).name,
+                               "policyName": "s3-no-public-access", "policyPackName": os.path.basename(packs[0]),
                                "policyPackVersion": "0.0.1", "policyPackVersionTag": "v0.0.1",
                                "enforcementLevel": "mandatory", "resourceUrn": urn(stack, "aws:s3/bucket:Bucket", "lake-raw")})
         error = "error: preview failed" if cmd == "preview" else "error: update failed"
     sink.emit(summaryEvent={"maybeCorrupt": False, "durationSeconds": 1, "resourceChanges": changes,
-                            "PolicyPacks": {Path(p).name: "v0.0.1" for p in packs}})
+                            "PolicyPacks": {os.path.basename(p): "v0.0.1" for p in packs}})
     sink.emit(cancelEvent={})
     print(f"{'Previewing' if preview_only else 'Updating'} {cmd} ({stack}):")
     print("Resources:\n    " + ", ".join(f"{n} {op}" for op, n in sorted(changes.items())))
@@ -294,9 +316,9 @@ def stack_command(args: list[str], state: State) -> int:
         if stack not in state.read()["stacks"]:
             return fail(f"error: no stack named '{stack}' found")
         # what the real CLI does: remember the selection in $PULUMI_HOME/workspaces
-        home = Path(os.environ.get("PULUMI_HOME") or Path.home() / ".pulumi")
-        (home / "workspaces").mkdir(parents=True, exist_ok=True)
-        (home / "workspaces" / f"{PROJECT}-0000-workspace.json").write_text(json.dumps({"stack": stack}))
+        workspaces = os.path.join(os.environ.get("PULUMI_HOME") or os.path.expanduser("~/.pulumi"), "workspaces")
+        os.makedirs(workspaces, exist_ok=True)
+        write(os.path.join(workspaces, f"{PROJECT}-0000-workspace.json"), json.dumps({"stack": stack}))
         return 0
     if sub == "init":
         name = args[1]
@@ -332,7 +354,7 @@ def main(argv: list[str]) -> int:
     if cmd == "version":
         print("v" + os.environ.get("FAKE_PULUMI_VERSION", "3.200.0"))
         return 0
-    state = State(Path(os.environ["FAKE_PULUMI_STATE"]))
+    state = State(os.environ["FAKE_PULUMI_STATE"])
     if cmd == "whoami":
         if os.environ.get("FAKE_PULUMI_LOGGED_OUT") == "1":
             return fail("error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions")
@@ -344,17 +366,17 @@ def main(argv: list[str]) -> int:
     if cmd in ("preview", "up", "refresh", "destroy"):
         sink = EventSink(flag(rest, "--event-log"))
         # lets a test wait until an operation is under way (e.g. before pressing Ctrl-C)
-        running = state.root / f"running-{cmd}-{flag(rest, '--stack')}"
-        running.touch()
+        running = state.path(f"running-{cmd}-{flag(rest, '--stack')}")
+        touch(running)
         try:
             rendezvous(cmd, flag(rest, "--stack") or "", state)
             return operation(cmd, rest, state, sink)
         finally:
-            running.unlink()
+            os.unlink(running)
             sink.close()
     if cmd == "cancel":
         target = rest[rest.index("--") + 1] if "--" in rest else flag(rest, "--stack")
-        (state.root / f"cancel-{target}").touch()
+        touch(state.path(f"cancel-{target}"))
         print(f"The currently running update for '{target}' has been canceled!")
         return 0
     if cmd == "config":
@@ -375,16 +397,16 @@ def rendezvous(cmd: str, stack: str, state: State) -> None:
     party = stacks.split(",")
     if cmd != wanted or stack not in party:
         return
-    (state.root / f"arrived-{cmd}-{stack}").touch()  # never removed: a stack that already finished still counts
+    touch(state.path(f"arrived-{cmd}-{stack}"))  # never removed: a stack that already finished still counts
     deadline = time.monotonic() + 90
-    while (not (met := all((state.root / f"arrived-{cmd}-{s}").exists() for s in party))
-           and time.monotonic() < deadline and not INTERRUPTED.is_set()):
+    while (not (met := all(os.path.exists(state.path(f"arrived-{cmd}-{s}")) for s in party))
+           and time.monotonic() < deadline and not INTERRUPTED):
         time.sleep(0.01)
     LOGGED["met"] = met
 
 
 def run() -> int:
-    signal.signal(signal.SIGINT, lambda *_: INTERRUPTED.set())
+    signal.signal(signal.SIGINT, lambda *_: INTERRUPTED.append(True))
     started = time.time()
     code = 1
     try:
