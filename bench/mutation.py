@@ -499,6 +499,7 @@ class Runner:
     def _child(self, slot: Slot, task: Task) -> None:
         code = 70
         try:
+            gc.freeze()  # the parent's heap, inherited, is never this child's garbage: no collection walks it
             os.setpgid(0, 0)
             fd = os.open(self.log(slot), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             os.dup2(fd, 1)
