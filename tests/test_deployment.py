@@ -19,6 +19,8 @@ from tests.conftest import ROOT
 from tests.iam_lint import lint
 from tests.lambda_fakes import invoke_handler_with_fake_endpoint, load_handler
 
+pytestmark = pytest.mark.heavy
+
 KEY = "arn:aws:kms:us-east-1:111122223333:key/ml"
 
 

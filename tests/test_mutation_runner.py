@@ -7,7 +7,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import mutation
+
+pytestmark = pytest.mark.heavy
 
 MODULE = "mutfake_target"
 

@@ -12,6 +12,8 @@ from tests.conftest import decoded
 from tests.iam_lint import lint
 from tests.organization_variant import NEW_ACCOUNT, organization_project
 
+pytestmark = pytest.mark.heavy
+
 SECURITY, SERVICES, DEV, PROD, MANAGEMENT = "111111111111", "222222222222", "333333333333", "444444444444", "999999999999"
 ORG_TRAIL_ARN = "arn:aws:cloudtrail:us-east-1:999999999999:trail/acme-organization-trail"
 BOTH = ("us-east-1", "us-west-2")

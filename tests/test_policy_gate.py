@@ -16,6 +16,8 @@ from platformctl.offline.records import ResourceRecord, Snapshot
 from platformctl.policy_host.gate import policy_gate
 from tests.conftest import ROOT, STACKS
 
+pytestmark = pytest.mark.heavy
+
 
 @pytest.fixture(scope="module")
 def judges():

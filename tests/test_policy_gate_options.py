@@ -11,9 +11,13 @@ import contextlib
 import io
 import json
 
+import pytest
+
 from platformctl.cli import main
 from platformctl.policy_host.gate import HOUSE_RULES, policy_gate
 from tests.options_variant import GPU, OPEN_ROUTE
+
+pytestmark = pytest.mark.heavy
 
 KMS_RULES = {"aws-sagemaker-endpointconfig-enforce-kms", "aws-sagemaker-pipeline-enforce-kms"}
 AUTHORIZATION = "aws-network/aws-apigateway-method-require-authorization"

@@ -7,8 +7,12 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from platformctl.offline import Snapshot
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.heavy
 
 
 def test_synth_prints_counts_per_layer_account_and_region_and_writes_json(tmp_path, snapshots):

@@ -24,6 +24,7 @@ from platformctl.offline.runner import synth_isolated
 from platformctl.policy_host.packs import _running as _alive  # alive: neither gone nor a zombie
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.heavy
 ZYGOTE_ENV = "PLATFORMCTL_SYNTH_ZYGOTE"  # written out: the documented name bench/mutation.py sets
 PROGRAM = '''
 import os

@@ -9,6 +9,8 @@ import exit_statuses
 import pytest
 from automation_testkit import POLICY_PACKS, FakeCli
 
+pytestmark = pytest.mark.heavy
+
 
 def policy_flags(args: list[str]) -> list[str]:
     return [args[i + 1] for i, a in enumerate(args) if a == "--policy-pack"]

@@ -14,6 +14,8 @@ import exit_statuses
 import pytest
 from automation_testkit import REPO, FakeCli, write_stack
 
+pytestmark = pytest.mark.heavy
+
 
 @pytest.fixture
 def two_dev_stacks(project: Path, fake_cli: FakeCli) -> Path:

@@ -11,6 +11,8 @@ import pytest
 
 from tests.check.conftest import FIXTURE_PACK, PROGRAMS
 
+pytestmark = pytest.mark.heavy
+
 REPO = Path(__file__).resolve().parents[2]
 
 

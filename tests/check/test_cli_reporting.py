@@ -13,6 +13,8 @@ import pytest
 from tests.check.conftest import FIXTURE_PACK, PROGRAMS
 from tests.cli_runner import ROOT, run_cli
 
+pytestmark = pytest.mark.heavy
+
 CLEAN = PROGRAMS / "clean"
 PLAIN = PROGRAMS / "plain_s3"
 

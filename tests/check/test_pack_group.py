@@ -16,6 +16,8 @@ from tests.check.conftest import FIXTURE_PACK
 from tests.conftest import ROOT
 from tests.test_policy_gate import lake_bucket, open_security_group, untag_provider
 
+pytestmark = pytest.mark.heavy
+
 
 def _pack(root: Path, name: str, *modules: str) -> Path:
     pack = root / name

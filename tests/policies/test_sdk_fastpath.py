@@ -14,6 +14,8 @@ from platformctl.policy_host.wire import Marshaller
 from tests.conftest import STACKS
 from tests.policies.harness import isolated
 
+pytestmark = pytest.mark.heavy
+
 
 def _answers(snapshot) -> list[bytes]:
     """Every pack's serialized answer to every resource of ``snapshot`` and to the stack, as the engine asks."""
