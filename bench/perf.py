@@ -14,7 +14,8 @@ the whole process tree). The synth cache is off throughout: every figure is a re
   and the policy analysis wall per resource added by the gate.
 
 - records are deterministic: synth dev's JSON of every repetition compared byte for byte;
-- with ``--suite``: the test suite's wall time from a cold synth cache (``bench/suite_bench.py``), <= 60 s.
+- with ``--suite``: the test suite's wall time from a cold synth cache (``bench/suite_bench.py``, median of
+  ``--repeat`` runs), <= 60 s.
 
     python bench/perf.py [--repeat 3] [--accounts 1 5 10 20] [--suite]
 """
@@ -124,14 +125,18 @@ def headline(repeat: int) -> dict[str, tuple[float, float]]:
     return medians
 
 
-def suite() -> float:
-    """The test suite's wall time from a cold synth cache (bench/suite_bench.py), as its first line reports it."""
-    proc = subprocess.run([sys.executable, "bench/suite_bench.py"], cwd=REPO, env=ENV, capture_output=True, text=True)
-    print("\n" + proc.stdout.strip())
-    found = re.search(r"^suite: ([\d.]+) s wall", proc.stdout, re.M)
-    if not found:
-        raise SystemExit(f"bench/suite_bench.py printed no time:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    return float(found.group(1))
+def suite(repeat: int) -> list[float]:
+    """The test suite's wall time from a cold synth cache (bench/suite_bench.py, its first line), ``repeat`` times:
+    one run is a sample of a host whose speed drifts; the goal is judged on the median."""
+    walls = []
+    for _ in range(repeat):
+        proc = subprocess.run([sys.executable, "bench/suite_bench.py"], cwd=REPO, env=ENV, capture_output=True, text=True)
+        found = re.search(r"^suite: ([\d.]+) s wall", proc.stdout, re.M)
+        if not found:
+            raise SystemExit(f"bench/suite_bench.py printed no time:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        print("\n" + (proc.stdout.strip() if not walls else found.group(0)))  # the slowest tests once
+        walls.append(float(found.group(1)))
+    return walls
 
 
 def policy_sdk_cost() -> tuple[float, float, int]:
@@ -228,7 +233,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--accounts", nargs="*", type=int, default=[1, 5, 10])
-    parser.add_argument("--suite", action="store_true", help="also time the test suite (bench/suite_bench.py, ~5 min)")
+    parser.add_argument("--suite", action="store_true", help="also time the test suite (bench/suite_bench.py, ~1 min per repeat)")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     print(f"{os.cpu_count()} cores, load average {load:.1f} at start\n")
@@ -238,7 +243,7 @@ def main() -> None:
           f"with crossguard_aws.sdk {patched:.2f} ms ({stock / patched:.1f}x), the five sharing one process "
           f"(gate's pack group: each resource decoded once) {grouped:.2f} ms")
     rows = scaling(args.accounts, args.repeat) if args.accounts else {}
-    suite_wall = suite() if args.suite else None
+    suite_walls = suite(args.repeat) if args.suite else []
 
     bare, synth_dev, check_dev, check3 = (m[k] for k in ("bare run dev", "synth dev", "check dev", "check shared dev prod"))
     print("\ngoals")
@@ -258,8 +263,10 @@ def main() -> None:
         linear = max(steps) <= 1.25 * min(steps)
         print(f"  linear in accounts (each step's ms per added resource within 25 %): "
               f"{' / '.join(f'{s:.2f}' for s in steps)} ms over {', '.join(map(str, rows))} accounts   {verdict(linear)}")
-    if suite_wall is not None:
-        print(f"  test suite <= 60 s wall:               {suite_wall:6.1f} s   {verdict(suite_wall <= 60)}")
+    if suite_walls:
+        wall = statistics.median(suite_walls)
+        print(f"  test suite <= 60 s wall:               {wall:6.1f} s   {verdict(wall <= 60)}"
+              f"   (median of {' / '.join(f'{w:.1f}' for w in suite_walls)} s)")
     print(f"\nload average {os.getloadavg()[0]:.1f} at the end (2 cores: above ~2, wall times include waiting for a core)")
 
 
