@@ -5,12 +5,10 @@ or the confused-deputy condition (aws:SourceArn) built on it silently stops work
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import parliament
@@ -30,9 +28,8 @@ class Format:
 @cache
 def formats() -> dict[str, list[Format]]:
     """Service namespace -> the ARN formats of its resource types."""
-    definition = json.loads((Path(parliament.__file__).parent / "iam_definition.json").read_text())
     found: dict[str, list[Format]] = {}
-    for service in definition:
+    for service in parliament.iam_definition:  # loaded when parliament was imported
         for resource in service["resources"]:
             _, _, namespace, region, account, part = resource["arn"].split(":", 5)
             pieces = re.split(r"(\$\{[^}]+\})", part)
