@@ -134,10 +134,13 @@ def policy_docs(record: ResourceRecord) -> list[tuple[str, dict]]:
     return docs
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The order xdist hands files out (pytest.ini: --no-loadscope-reorder): ``heavy`` files first, then by number
     of tests, as xdist's own order. The run then ends on short files instead of one worker finishing a long file
-    while the other idles (~4 s of a cold run's end, before this)."""
+    while the other idles (~4 s of a cold run's end, before this). A run in one process (-n 0, as bench/mutation.py
+    runs the tests that cover a mutant) keeps the collection's order."""
+    if not getattr(config.option, "numprocesses", None):
+        return
     counts = Counter(item.path for item in items)
     rank = {item.path: (not item.get_closest_marker("heavy"), -counts[item.path]) for item in items}
     items.sort(key=lambda item: rank[item.path])  # stable: each file's tests stay together and in order

@@ -28,13 +28,13 @@ def judges():
 
 @pytest.fixture(scope="module")
 def verdict(snapshots, judges) -> Callable[[str], list]:
-    """What the packs find on a stack's own (unmodified) records: judged once per module, not once per test
-    that compares against it (judging prod is several seconds)."""
+    """What the packs find on a stack's own (unmodified) records over the plain protocol (each resource sent to
+    each pack): judged once per module, not once per test that compares against it."""
     found: dict[str, list] = {}
 
     def of(name: str) -> list:
         if name not in found:
-            found[name] = judges[name](snapshots[name])
+            found[name] = judges[name](snapshots[name], per_pack=True)
         return found[name]
 
     return of

@@ -323,7 +323,7 @@ class Judge:
             raise
         stream.finish()
         violations, _, not_judged = _analyze(self.session, snapshot, self.session.infos, self.root,
-                                             _streamed_responses(self.session, stream, snapshot))
+                                             _streamed_responses(self.session, stream, snapshot), grouped=True)
         return snapshot, violations + not_judged
 
 
@@ -370,19 +370,17 @@ def check_stack(
     packs: Sequence[Path] | None = None,
     config_files: Sequence[Path] = (),
     preview: bool = False,
-    stream: bool = True,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
     tick: Callable[[object], None] | None = None,
 ) -> CheckOutcome:
-    """Run ``stack``'s program under mocks and every policy pack over the analyzer protocol.
+    """Run ``stack``'s program under mocks and every policy pack over the analyzer protocol, each resource sent to
+    the packs as it is registered (tests compare the findings with the plain protocol's: ``Judge(per_pack=True)``).
 
-    ``stream=False`` is the plain path: every resource is sent to the packs after the run (the findings are the
-    same; tests compare them). Raises ``SynthError`` when the program or its config fails and ``PolicyHostError``
-    when a pack or the policy config does. ``progress`` receives one line per step, ``tick`` each resource
-    registered (a live count).
+    Raises ``SynthError`` when the program or its config fails and ``PolicyHostError`` when a pack or the policy
+    config does. ``progress`` receives one line per step, ``tick`` each resource registered (a live count).
     """
-    return check_stacks([stack], project_dir, packs, config_files, preview, stream, cache_dir, progress, tick)[0]
+    return check_stacks([stack], project_dir, packs, config_files, preview, cache_dir, progress, tick)[0]
 
 
 def check_stacks(
@@ -391,7 +389,6 @@ def check_stacks(
     packs: Sequence[Path] | None = None,
     config_files: Sequence[Path] = (),
     preview: bool = False,
-    stream: bool = True,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
     tick: Callable[[object], None] | None = None,
@@ -400,7 +397,7 @@ def check_stacks(
     program runs in the same warm interpreter; each stack is judged by its own packs (they read its config)."""
     if preview and len(stacks) > 1:  # a preview reads the *deployed* outputs of a referenced stack, not its preview
         return [outcome for s in stacks
-                for outcome in check_stacks([s], project_dir, packs, config_files, preview, stream, cache_dir, progress, tick)]
+                for outcome in check_stacks([s], project_dir, packs, config_files, preview, cache_dir, progress, tick)]
     say = progress or (lambda _text: None)
     started = time.perf_counter()
     project_dir = project_dir.resolve()
@@ -418,8 +415,7 @@ def check_stacks(
     try:
         for stack in stacks:
             sessions[stack] = _Session(stack, project_dir, pack_dirs, preview)
-            if stream:
-                streams[stack] = _Stream(sessions[stack], file_configs, house=bool(house))
+            streams[stack] = _Stream(sessions[stack], file_configs, house=bool(house))
         synth_started = time.perf_counter()
         try:
             snapshots = synth_all(stacks, project_dir, preview, on_record={s: _also(st.add, tick) for s, st in streams.items()},
@@ -433,10 +429,10 @@ def check_stacks(
         outcomes = []
         say(f"check {name}: {len(pack_dirs)} policy pack(s) judging")
         for stack in stacks:
-            session, streamed, snapshot = sessions[stack], streams.get(stack), snapshots[stack]
-            infos = streamed.finish() if streamed else session.connect(file_configs, house=bool(house))
-            responses = _streamed_responses(session, streamed, snapshot) if streamed else None
-            violations, remediations, not_judged = _analyze(session, snapshot, infos, root, responses, grouped=stream)
+            session, streamed, snapshot = sessions[stack], streams[stack], snapshots[stack]
+            infos = streamed.finish()
+            violations, remediations, not_judged = _analyze(session, snapshot, infos, root,
+                                                            _streamed_responses(session, streamed, snapshot), grouped=True)
             outcomes.append(CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root,
                                          snapshot=snapshot, packs=infos, violations=violations, remediations=remediations,
                                          not_judged=not_judged, warnings=list(snapshot.warnings),
@@ -493,7 +489,7 @@ def _not_judged(message: str, info: PackInfo) -> str | None:
 
 def _streamed_responses(session: _Session, stream: _Stream, snapshot: Snapshot) -> list[list[analyzer_pb2.AnalyzeResponse]] | None:
     """The streamed answers, when they hold: not if the run resolved AWS-managed keys the packs were not told of
-    while the resources streamed (then every resource is judged again, after telling them, as the plain path)."""
+    while the resources streamed (then every resource is judged again, after telling them)."""
     if aws_managed_keys(snapshot.invokes) != session.managed_keys:
         return None
     return stream.responses(snapshot.resources)

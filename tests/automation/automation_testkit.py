@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import sys
 from dataclasses import dataclass
@@ -45,8 +46,9 @@ def install_fake(directory: Path) -> Path:
     bin_dir = directory / "bin"
     bin_dir.mkdir(parents=True)
     script = bin_dir / "pulumi"
-    load = f"import sys; sys.path.insert(0, '{FAKE.parent}'); import {FAKE.stem}; sys.exit({FAKE.stem}.run())"
-    script.write_text(f'#!/bin/sh\nPYTHONDONTWRITEBYTECODE= exec "{sys.executable}" -S -c "{load}" "$@"\n')
+    # sys.path[0] as a script run has it (-c would put the working directory, the project, first)
+    load = f"import sys; sys.path[0] = {str(FAKE.parent)!r}; import {FAKE.stem}; sys.exit({FAKE.stem}.run())"
+    script.write_text(f'#!/bin/sh\nPYTHONDONTWRITEBYTECODE= exec {shlex.quote(sys.executable)} -S -c {shlex.quote(load)} "$@"\n')
     script.chmod(0o755)
     return bin_dir
 

@@ -49,7 +49,7 @@ def test_independent_stacks_of_one_level_run_in_parallel(platformctl, fake_cli: 
 
 
 def test_without_parallel_stacks_run_one_at_a_time(platformctl, fake_cli: FakeCli, two_dev_stacks: Path):
-    fake_cli.set(sleep=0.02)  # 80 ms a preview: two run at once (started together) would overlap
+    fake_cli.set(sleep=0.04)  # 160 ms a preview: two run at once (started together) would overlap
     run = platformctl("preview")
 
     assert run.code == exit_statuses.OK, run.err

@@ -19,6 +19,7 @@ from platformctl.policy_host.gate import CheckOutcome
 from platformctl.policy_host.model import PackInfo, PolicyMeta, Violation
 from platformctl.policy_host.report import print_table, to_json, to_sarif
 from tests.check.conftest import FIXTURE_PACK, PROGRAMS
+from tests.conftest import ROOT
 
 BUCKET = "urn:pulumi:t::p::aws:s3/bucket:Bucket::b"
 
@@ -208,24 +209,29 @@ def test_a_narrow_table_keeps_the_level_and_a_policy_id_of_twenty_characters_unf
     assert "mandatory" in out
 
 
-@pytest.mark.parametrize(("program", "stack", "streamed"), [
-    ("clean", "test", True),  # the packs' answers streamed during the run are the ones reported
-    ("kms_lookup", "managed", False),  # an AWS-managed key resolved mid-run: judged again after telling the packs
-], ids=["clean", "aws-managed-key-lookup"])
-def test_a_check_reports_the_streamed_answers_unless_the_run_resolved_aws_managed_keys(monkeypatch, program, stack, streamed):
+@pytest.mark.parametrize(("program", "stack", "packs", "path"), [
+    ("clean", "test", [FIXTURE_PACK], "streamed"),  # the packs' answers streamed during the run are the ones reported
+    # An AWS-managed key resolved mid-run: judged again after telling the packs, by each pack, or by the pack
+    # group in one call per resource when the packs share one process (two or more of this repository's).
+    ("kms_lookup", "managed", [FIXTURE_PACK], "per pack"),
+    ("kms_lookup", "managed", [ROOT / "policies" / "encryption", ROOT / "policies" / "network"], "group"),
+], ids=["clean", "aws-managed-key-lookup", "aws-managed-key-lookup-group"])
+def test_a_check_reports_the_streamed_answers_unless_the_run_resolved_aws_managed_keys(monkeypatch, program, stack, packs, path):
     monkeypatch.delenv(SYNTH_CACHE_ENV, raising=False)  # a cached synth replays no registrations to stream
     paths = []
     analyze = gate._analyze
 
     def spy(session, snapshot, infos, root, responses=None, grouped=False):
-        paths.append(responses is not None)
+        paths.append("streamed" if responses is not None else "group" if grouped and session.group else "per pack")
         return analyze(session, snapshot, infos, root, responses, grouped)
 
     monkeypatch.setattr(gate, "_analyze", spy)
-    gate.check_stack(stack, PROGRAMS / program, packs=[FIXTURE_PACK])
-    gate.check_stacks([stack], PROGRAMS / program, packs=[FIXTURE_PACK])  # the CLI's entry: streams by default too
-    assert paths == [streamed, streamed]
-
+    outcome = gate.check_stack(stack, PROGRAMS / program, packs=packs)
+    gate.check_stacks([stack], PROGRAMS / program, packs=packs)  # the CLI's entry: streams by default too
+    assert paths == [path, path]
+    if path == "group":  # judged again, the keys the lookups found are AWS-managed ones
+        assert {(v.policy, v.resource_name) for v in outcome.mandatory if v.policy == "aws-sns-topic-enforce-kms"} == {
+            ("aws-sns-topic-enforce-kms", "by-alias"), ("aws-sns-topic-enforce-kms", "by-key")}
 
 
 def test_closing_a_session_keeps_the_packs_warnings_and_errors_only():
