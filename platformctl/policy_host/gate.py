@@ -309,7 +309,7 @@ class Judge:
         """Every resource of a finished run, then the stack: one call per resource for all the packs of a pack
         group, or (``per_pack``, the plain protocol) one per pack. Violations, then (flagged ``not_judged``) what
         a preview could not judge."""
-        violations, _, not_judged = _analyze(self.session, snapshot, self.session.infos, self.root, grouped=not per_pack)
+        violations, _, not_judged = _analyze(self.session, snapshot, self.session.infos, self.root, per_pack=per_pack)
         return violations + not_judged
 
     def run(self, cache_dir: Path | None = None) -> tuple[Snapshot, list[Violation]]:
@@ -323,7 +323,7 @@ class Judge:
             raise
         stream.finish()
         violations, _, not_judged = _analyze(self.session, snapshot, self.session.infos, self.root,
-                                             _streamed_responses(self.session, stream, snapshot), grouped=True)
+                                             _streamed_responses(self.session, stream, snapshot))
         return snapshot, violations + not_judged
 
 
@@ -431,8 +431,8 @@ def check_stacks(
         for stack in stacks:
             session, streamed, snapshot = sessions[stack], streams[stack], snapshots[stack]
             infos = streamed.finish()
-            violations, remediations, not_judged = _analyze(session, snapshot, infos, root,
-                                                            _streamed_responses(session, streamed, snapshot), grouped=True)
+            responses = _streamed_responses(session, streamed, snapshot)
+            violations, remediations, not_judged = _analyze(session, snapshot, infos, root, responses)
             outcomes.append(CheckOutcome(stack=stack, project=snapshot.project, project_dir=project_dir, repo_root=root,
                                          snapshot=snapshot, packs=infos, violations=violations, remediations=remediations,
                                          not_judged=not_judged, warnings=list(snapshot.warnings),
@@ -509,9 +509,9 @@ def _grouped_responses(group: GroupAnalyzer, records: list[ResourceRecord], requ
 
 def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root: Path,
              streamed: list[list[analyzer_pb2.AnalyzeResponse]] | None = None,
-             grouped: bool = False) -> tuple[list[Violation], list[str], list[Violation]]:
-    """``streamed``: the answers a run's stream already has; else each record is sent now, to the pack group in
-    one call (``grouped``) or to each pack (the plain protocol path)."""
+             per_pack: bool = False) -> tuple[list[Violation], list[str], list[Violation]]:
+    """``streamed``: the answers a run's stream already has; else each record is sent now, in one call to the
+    pack group when the packs share a process, or (``per_pack``, the plain protocol) to each pack."""
     marshal = Marshaller(snapshot)
     locate = _Locator(snapshot, root)
     stack_urn = next((r.urn for r in snapshot.resources if r.type == "pulumi:pulumi:Stack"), "")
@@ -551,20 +551,20 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
                     request.properties.CopyFrom(rem.properties)
                     remediations.append(f"{info.name}/{rem.policyName} remediated {record.urn}")
 
-    one_call = session.group is not None and (streamed is not None or grouped)  # else the protocol, pack by pack
+    one_call = session.group is not None and not per_pack
     with ThreadPoolExecutor(max_workers=max(1, len(session.analyzers))) as pool:
         if streamed is not None:
-            per_pack = streamed
+            answers = streamed
         elif one_call:
-            per_pack = _grouped_responses(session.group, records, requests, len(session.analyzers))
+            answers = _grouped_responses(session.group, records, requests, len(session.analyzers))
         else:
-            per_pack = list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
+            answers = list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
         stack_request = marshal.stack_request(records).SerializeToString()  # once, for every pack
         if one_call:
             stack_responses = session.group.analyze_stack(stack_request)
         else:
             stack_responses = list(pool.map(lambda a: a.analyze_stack(stack_request), session.analyzers))
-    for info, responses, stack_response in zip(infos, per_pack, stack_responses):
+    for info, responses, stack_response in zip(infos, answers, stack_responses):
         for record, resp in zip(records, responses):
             # The engine attributes resource diagnostics to the analyzed resource, whatever URN they name.
             violations.extend(violation(info, d, record) for d in resp.diagnostics if level_name(d.enforcementLevel) != "disabled")

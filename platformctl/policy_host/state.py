@@ -160,7 +160,7 @@ def check_state(state_file: Path, project_dir: Path, packs: Sequence[Path] | Non
         logs: list[str] = []
         try:
             infos = session.connect(file_configs, house=bool(house))
-            violations, remediations, not_judged = _analyze(session, snap, infos, repository_root(project_dir), grouped=True)
+            violations, remediations, not_judged = _analyze(session, snap, infos, repository_root(project_dir))
         except (PackError, PolicyConfigError) as exc:
             raise PolicyHostError(str(exc)) from None
         finally:

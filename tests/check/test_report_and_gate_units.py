@@ -221,9 +221,9 @@ def test_a_check_reports_the_streamed_answers_unless_the_run_resolved_aws_manage
     paths = []
     analyze = gate._analyze
 
-    def spy(session, snapshot, infos, root, responses=None, grouped=False):
-        paths.append("streamed" if responses is not None else "group" if grouped and session.group else "per pack")
-        return analyze(session, snapshot, infos, root, responses, grouped)
+    def spy(session, snapshot, infos, root, responses=None, per_pack=False):
+        paths.append("streamed" if responses is not None else "per pack" if per_pack or not session.group else "group")
+        return analyze(session, snapshot, infos, root, responses, per_pack)
 
     monkeypatch.setattr(gate, "_analyze", spy)
     outcome = gate.check_stack(stack, PROGRAMS / program, packs=packs)
