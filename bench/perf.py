@@ -132,8 +132,8 @@ def suite(repeat: int) -> list[float]:
     for _ in range(repeat):
         proc = subprocess.run([sys.executable, "bench/suite_bench.py"], cwd=REPO, env=ENV, capture_output=True, text=True)
         found = re.search(r"^suite: ([\d.]+) s wall", proc.stdout, re.M)
-        if not found:
-            raise SystemExit(f"bench/suite_bench.py printed no time:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        if not found or proc.returncode:  # a failed run's time is no figure
+            raise SystemExit(f"bench/suite_bench.py failed (exit {proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
         print("\n" + (proc.stdout.strip() if not walls else found.group(0)))  # the slowest tests once
         walls.append(float(found.group(1)))
     return walls

@@ -31,8 +31,9 @@ def main() -> None:
     summary = next((line for line in reversed(out.splitlines()) if " passed" in line or " failed" in line), "no summary")
     durations = re.findall(r"^([\d.]+)s (setup|call|teardown)\s+(\S+)", out, re.M)
     setup = sum(float(d) for d, phase, _ in durations if phase == "setup")
+    verdict = "NOT MET (the run failed)" if proc.returncode else "met" if wall <= 60 else "NOT MET"
     print(f"suite: {wall:.1f} s wall, {cpu:.1f} s CPU ({summary.strip('= ')}); goal <= 60 s wall: "
-          f"{'met' if wall <= 60 else 'NOT MET'} (load average {os.getloadavg()[0]:.1f})")
+          f"{verdict} (load average {os.getloadavg()[0]:.1f})")
     for line in out.splitlines():
         if line.startswith(("FAILED", "ERROR")):
             print(f"  {line}")
