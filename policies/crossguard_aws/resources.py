@@ -193,8 +193,17 @@ class Stack:
         ``types``, ``r`` is among ``targets(source, types, *props)`` exactly when ``source`` is among
         ``attached(r, [source.type], *props)`` with the same ``match_values``; an ``attached`` asked for other
         types never returns ``source``."""
-        match_values = tuple(match_values)
-        return [r for r in self.of_types(types) if _points_at(source, r, props, _keys(r, match_values))]
+        types, match_values = tuple(dict.fromkeys(types)), tuple(match_values)
+        roots = [p.split(".", 1)[0] for p in props]
+        urns = ({u for root in roots for u in source.property_dependencies.get(root, ())} if props
+                else {*source.dependencies, *(u for urns in source.property_dependencies.values() for u in urns)})
+        candidates = {id(r): r for r in (self.by_urn.get(u) for u in urns) if r is not None and r.type in types}
+        for value in filter(None, (_known_str(source.get(p)) for p in props)):
+            for t in types:
+                for m in match_values:
+                    candidates.update((id(r), r) for r in self._values(t, m).get(value, ()))
+        found = [r for r in candidates.values() if _points_at(source, r, props, _keys(r, match_values))]
+        return sorted(found, key=lambda r: self._position[id(r)])
 
     def children_of(self, urn: str) -> list[Res]:
         return list(self._by_parent.get(urn, ()))

@@ -296,6 +296,28 @@ def test_indexed_joins_equal_a_scan_of_every_resource_and_targets_inverts_attach
         assert stack.of_types(pair) == [r for r in resources if r.type in pair]
 
 
+
+@pytest.mark.parametrize("buckets", [10, 200])
+def test_a_join_examines_what_it_may_return_not_every_resource_of_the_type(buckets: int, monkeypatch) -> None:
+    """Per subject, a join looks at the resources its dependencies and known values lead to: a stack rule joining
+    each of N subjects stays linear in N (targets() once scanned every bucket per subject: quadratic in accounts)."""
+    from crossguard_aws import resources
+
+    examined = []
+    real = resources._points_at
+    monkeypatch.setattr(resources, "_points_at", lambda source, target, *rest: examined.append((source.urn, target.urn)) or real(source, target, *rest))
+    bucket, sse = "aws:s3/bucket:Bucket", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    stack = Stack([Res(bucket, f"urn:b{i}", f"b{i}", {"bucket": f"b{i}"}) for i in range(buckets)] + [
+        Res(sse, "urn:by-dep", "by-dep", {"bucket": UNKNOWN_PLAIN}, property_dependencies={"bucket": ["urn:b3"]}),
+        Res(sse, "urn:by-value", "by-value", {"bucket": "b7"})])
+    for source, expected in (("urn:by-dep", "urn:b3"), ("urn:by-value", "urn:b7")):
+        examined.clear()
+        assert [r.urn for r in stack.targets(stack.by_urn[source], [bucket], "bucket", match_values=["bucket"])] == [expected]
+        assert examined == [(source, expected)]  # (the subject, a resource it may point at) pairs looked at
+        examined.clear()
+        assert [r.urn for r in stack.attached(stack.by_urn[expected], [sse], "bucket", match_values=["bucket"])] == [source]
+        assert examined == [(source, expected)]
+
 # ---- knobs: policy config parsing ---------------------------------------------------------------------------
 def test_knob_defaults_when_unset() -> None:
     assert knobs.parse(("minRetentionDays", "production", "allowedPublicIngressPorts", "productionStacks"), None) == {
