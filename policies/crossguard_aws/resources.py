@@ -192,7 +192,7 @@ class Stack:
         """The inverse join: resources of ``types`` that ``source`` points at through ``props``. For ``r`` of
         ``types``, ``r`` is among ``targets(source, types, *props)`` exactly when ``source`` is among
         ``attached(r, [source.type], *props)`` with the same ``match_values``; an ``attached`` asked for other
-        types never returns ``source``."""
+        types never returns ``source``. URNs are unique in a stack (the engine refuses a repeated one)."""
         types, match_values = tuple(dict.fromkeys(types)), tuple(match_values)
         roots = [p.split(".", 1)[0] for p in props]
         urns = ({u for root in roots for u in source.property_dependencies.get(root, ())} if props

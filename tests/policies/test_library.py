@@ -270,7 +270,9 @@ def test_indexed_joins_equal_a_scan_of_every_resource_and_targets_inverts_attach
     for i in range(60):
         earlier = [r.urn for r in resources]
         deps = rng.sample(earlier, k=min(len(earlier), rng.randint(0, 2)))
-        prop_deps = {"bucket": rng.sample(earlier, k=min(len(earlier), rng.randint(0, 1)))} if earlier and rng.random() < .5 else {}
+        # through "bucket" or "target" (the first segment of the dotted join "target.arn")
+        prop_deps = ({rng.choice(["bucket", "target"]): rng.sample(earlier, k=min(len(earlier), rng.randint(0, 1)))}
+                     if earlier and rng.random() < .5 else {})
         props = {"bucket": rng.choice([*names, UNKNOWN_PLAIN, 3]), "target": {"arn": rng.choice(names)}}
         resources.append(Res(rng.choice(types), f"urn:{i}", f"r{i}", props, dependencies=deps,
                              property_dependencies=prop_deps, parent=rng.choice([None, *earlier[-3:]])))
@@ -294,7 +296,6 @@ def test_indexed_joins_equal_a_scan_of_every_resource_and_targets_inverts_attach
         assert stack.children_of(target.urn) == [r for r in resources if r.parent == target.urn]
     for pair in ([types[2], types[0]], [types[0]]):
         assert stack.of_types(pair) == [r for r in resources if r.type in pair]
-
 
 
 @pytest.mark.parametrize("buckets", [10, 200])
