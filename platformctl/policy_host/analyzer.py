@@ -156,6 +156,15 @@ class GroupAnalyzer:
         except grpc.RpcError as exc:
             raise PackError(f"policy pack {exc.details() or self.names}: Analyze({urn}) failed ({exc.code().name})") from None
 
+    def analyze_all(self, requests: Sequence[analyzer_pb2.AnalyzeRequest]) -> list[list[analyzer_pb2.AnalyzeResponse]]:
+        """Every pack's answers to every resource, one call each, keeping a batch in flight (as ``Analyzer``)."""
+        answers: list[list[analyzer_pb2.AnalyzeResponse]] = []
+        for start in range(0, len(requests), _BATCH):
+            batch = requests[start:start + _BATCH]
+            futures = [self.analyze_async(r.SerializeToString()) for r in batch]
+            answers.extend(self.analyze_result(r.urn, f) for r, f in zip(batch, futures))
+        return answers
+
     def analyze_stack(self, request: bytes) -> list[analyzer_pb2.AnalyzeResponse]:
         try:
             return self._analyze_stack(request, timeout=300)

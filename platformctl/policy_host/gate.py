@@ -247,8 +247,7 @@ class _Stream:
             return None
         group = self.session.group
         if group is not None:
-            answers = [group.analyze_result(r.urn, self.futures[0][r.urn]) for r in records]
-            return [[answer[pack] for answer in answers] for pack in range(len(self.session.analyzers))]
+            return _by_pack([group.analyze_result(r.urn, self.futures[0][r.urn]) for r in records], len(self.session.analyzers))
         return [[a.analyze_result(r.urn, futures[r.urn]) for r in records]
                 for a, futures in zip(self.session.analyzers, self.futures)]
 
@@ -495,15 +494,8 @@ def _streamed_responses(session: _Session, stream: _Stream, snapshot: Snapshot) 
     return stream.responses(snapshot.resources)
 
 
-def _grouped_responses(group: GroupAnalyzer, records: list[ResourceRecord], requests: list[analyzer_pb2.AnalyzeRequest],
-                       packs: int) -> list[list[analyzer_pb2.AnalyzeResponse]]:
-    """Every pack's answer for every record, one call per record to the pack group (a window of calls in flight)."""
-    futures: list[Any] = []
-    for request in requests:
-        futures.append(group.analyze_async(request.SerializeToString()))
-        if len(futures) > _IN_FLIGHT:
-            futures[-1 - _IN_FLIGHT].exception()  # wait; an error is raised when the result is read
-    answers = [group.analyze_result(r.urn, f) for r, f in zip(records, futures)]
+def _by_pack(answers: list[list[analyzer_pb2.AnalyzeResponse]], packs: int) -> list[list[analyzer_pb2.AnalyzeResponse]]:
+    """A pack group's answers (per resource, every pack's) as each pack's answers to every resource."""
     return [[answer[pack] for answer in answers] for pack in range(packs)]
 
 
@@ -556,7 +548,7 @@ def _analyze(session: _Session, snapshot: Snapshot, infos: list[PackInfo], root:
         if streamed is not None:
             answers = streamed
         elif one_call:
-            answers = _grouped_responses(session.group, records, requests, len(session.analyzers))
+            answers = _by_pack(session.group.analyze_all(requests), len(session.analyzers))
         else:
             answers = list(pool.map(lambda a: a.analyze_all(requests), session.analyzers))
         stack_request = marshal.stack_request(records).SerializeToString()  # once, for every pack
