@@ -103,8 +103,9 @@ def restricting_conditions(condition: Any) -> dict[str, list[list[tuple[bool, st
 # Keys whose value is one account, organization, VPC or VPC endpoint id: any wildcard in it admits other accounts.
 _ID_KEYS = {"aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "aws:principalorgid", "aws:sourceorgid",
             "kms:calleraccount", "aws:sourcevpc", "aws:sourcevpce"}
-# Variables a request's caller cannot choose: the resource's own account and organization.
-_RESOURCE_VARIABLE = re.compile(r"\$\{aws:resource(account|orgid|orgpaths)\}", re.I)
+# Variables a request's caller cannot choose: the resource's own account and organization. (Not its organization
+# paths: a multivalued key cannot be a policy variable.)
+_RESOURCE_VARIABLE = re.compile(r"\$\{aws:resource(account|orgid)\}", re.I)
 # No one address allocation is larger than a /8 (IPv4) or a /16 (IPv6): a wider network spans many owners.
 _WIDEST_NETWORK = {4: 8, 6: 16}
 _ARN_KEYS = {"aws:sourcearn", "aws:principalarn"}
@@ -123,7 +124,7 @@ def broad(key: str, pattern: bool, value: str) -> bool:
     endpoint id, in an organization path's organization, or in an ARN's account (in a bucket name, for S3 ARNs,
     which carry no account; anywhere in other ARNs without one); a network wider than any one allocation; a policy
     variable the caller sets (``${aws:PrincipalAccount}`` compared with itself; the resource's own
-    ``${aws:ResourceAccount}`` and organization narrow)."""
+    ``${aws:ResourceAccount}`` and ``${aws:ResourceOrgID}`` narrow)."""
     if "${" in _RESOURCE_VARIABLE.sub("", value) or (key == "aws:sourceip" and _wide_network(value)):
         return True
     if not pattern:

@@ -463,6 +463,12 @@ CASES: list[Case] = [
         "token.actions.githubusercontent.com:sub": "context:prod:repository_owner:acme"}}, WEB))),
     bad("aws-iam-role-deny-open-trust", "github-custom-subject-any-owner", role(trust(GITHUB, {"StringLike": {
         "token.actions.githubusercontent.com:sub": "repository_owner:*"}}, WEB)), "add a condition on token."),
+    # A pattern's literal start must end where the owner's name does: 'acme*' also admits the owner acme-evil.
+    *[bad("aws-iam-role-deny-open-trust", f"github-owner-prefix-{key}", role(trust(GITHUB, {"StringLike": {
+        "token.actions.githubusercontent.com:sub": f"{key}:{value}*"}}, WEB)), "add a condition on token.")
+      for key, value in (("repository_owner", "acme"), ("repository_owner_id", "1234"), ("repository_id", "9"))],
+    ok("aws-iam-role-deny-open-trust", "github-owner-then-separator", role(trust(GITHUB, {"StringLike": {
+        "token.actions.githubusercontent.com:sub": "repository_owner:acme:*"}}, WEB))),
     # Multi-tenant issuers: a subject must name the GitLab.com group or the Terraform Cloud organization.
     ok("aws-iam-role-deny-open-trust", "gitlab-group", role(trust(GITLAB, {"StringLike": {
         "gitlab.com:sub": "project_path:acme/ml/*:ref_type:branch:ref:main"}}, WEB))),

@@ -132,6 +132,14 @@ EDGES: list[Case] = [
     bad("aws-ec2-networkacl-deny-public-admin-ports", "rule-resources-allow-numbered-first", [
         EMPTY_ACL, acl_entry("no-admin", 310, "deny", "tcp", 0, 65535), acl_entry("wide", 120, "allow", "-1", 0, 0)],
         "NetworkAclRule 'wide' allows the internet to reach port(s) 22, 3389."),
+    # Joined by the ACL's known id instead of a dependency (names fixed in code, an update): the rules are judged
+    # with their ACL, in number order, never on their own.
+    ok("aws-ec2-networkacl-deny-public-admin-ports", "rule-resources-by-known-id-deny-numbered-first", [
+        R("aws:ec2/networkAcl:NetworkAcl", "known", {"vpcId": "vpc-2", "id": "acl-123"}),
+        *(R(NACL_RULE, name, {"networkAclId": "acl-123", "ruleNumber": number, "egress": False, "protocol": protocol,
+                              "ruleAction": action, "cidrBlock": "0.0.0.0/0", "fromPort": start, "toPort": end})
+          for name, number, action, protocol, start, end in (("no-admin", 100, "deny", "tcp", 0, 65535),
+                                                              ("wide", 200, "allow", "-1", 0, 0)))]),
     bad("aws-ec2-networkacl-deny-public-admin-ports", "protocol-left-out-means-all", [R(NACL_RULE, "bare", {
         "networkAclId": "acl-1", "ruleNumber": 100, "egress": False, "ruleAction": "allow", "cidrBlock": "0.0.0.0/0"})],
         "rule allows the internet to reach port(s) 22, 3389."),

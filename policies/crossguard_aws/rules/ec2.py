@@ -176,7 +176,7 @@ def _open_admin_ports(entries: list[tuple[str, Any]]) -> Iterator[tuple[str, int
     controls=(*fsbp("EC2.21"), *cis("5.1"), *checkov("CKV_AWS_231", "CKV_AWS_232")), tags=("vpc", "public-access"),
 )
 def nacl_admin_ports(res: Res, stack: Stack, ctx: RuleContext) -> Iterator[str]:
-    if res.type in NACL_RULES and stack.targets(res, NACLS, "networkAclId"):
+    if res.type in NACL_RULES and stack.targets(res, NACLS, "networkAclId", match_values=("id",)):
         return  # judged with the ACL it belongs to
     opened: dict[str, list[int]] = {}
     for where, port in _open_admin_ports(_nacl_entries(res, stack)):

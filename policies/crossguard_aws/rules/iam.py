@@ -120,7 +120,10 @@ def _scopes(host: str, kind: str, pattern: bool, value: str) -> bool:
         return exact or literal != ""
     if exact:  # one subject: it must name the owner wherever the template put it; no subject lacks a ':'
         return ":" not in value or bool(owner.search(value))
-    return bool(owner.match(literal))  # a pattern: its literal start must name the owner
+    # A pattern: its literal start must name the owner, up to the separator after it ('repository_owner:acme*'
+    # admits the owner acme-evil too).
+    named = owner.match(literal)
+    return bool(named) and named.group(0)[-1] in ":/"
 
 
 def _federated_scope_problem(st: dict[str, Any]) -> str | None:
